@@ -1,0 +1,87 @@
+// The plan engine (SPEC section 5): a pure function of program, record and
+// today. No I/O, no clock, no global state.
+#pragma once
+
+#include "iop/date.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iop {
+
+enum class Severity { warning, error };
+std::string_view to_string(Severity);
+std::optional<Severity> parse_severity(std::string_view);
+
+// Every rule id of SPEC section 5, in the order of its table.
+const std::vector<std::string>& rule_ids();
+
+struct Finding {
+    Severity severity = Severity::warning;
+    std::string rule;
+    std::optional<int> week; // treatment week the finding is about, if any
+    std::string message;
+    SourcePos pos; // where in the record, when known (record-invalid)
+};
+
+// One row of the attendance grid: what a treatment week held.
+struct WeekSummary {
+    int week = 0;
+    Date first{};
+    Date last{};
+    bool complete = false;
+    Plan plan; // in force on its first day
+    int groups = 0;     // attended
+    int individual = 0; // attended
+    int family = 0;     // attended
+    int screens = 0;
+    int absent = 0;
+    int excused = 0;
+    double hours = 0; // attended hours of every kind
+};
+
+struct CurriculumProgress {
+    int percent = 0;                    // core progress, rounded down
+    std::vector<std::string> completed; // topic ids, curriculum order
+    std::vector<std::string> remaining; // topic ids, curriculum order
+    struct TopicCount {
+        std::string id;
+        int attended = 0; // capped at the topic's sessions
+        int needed = 0;
+        bool core = false;
+    };
+    std::vector<TopicCount> topics;
+};
+
+struct Criterion {
+    std::string id; // min-weeks | curriculum | attendance | screens | aftercare
+    bool met = false;
+    std::string detail; // e.g. "attendance 0.84 < 0.90"
+};
+
+struct Assessment {
+    Status status = Status::active;
+    std::optional<Date> ended;
+    Date judged_on{};     // today, or the graduation/discharge date
+    int week = 0;         // current treatment week (1-based; 0 before enrollment)
+    int weeks_planned = 0;
+    Date planned_end{};
+    int complete_weeks = 0;
+    Plan plan; // in force on judged_on
+    std::vector<WeekSummary> weeks;
+    std::vector<Finding> findings;
+    CurriculumProgress curriculum;
+    double attendance_rate = 1.0;
+    std::vector<Criterion> criteria;
+    bool eligible = false;
+    std::vector<MedicationState> medications;
+
+    std::vector<std::string> unmet() const;
+};
+
+Assessment assess(const Program& program, const Record& record, Date today);
+
+} // namespace iop

@@ -1,0 +1,53 @@
+// Rendering for people and programs: text styles, JSON (nlohmann::json) and
+// CSV. Commands build values here rather than formatting by hand.
+#pragma once
+
+#include "iop/record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iop {
+
+enum class Format { text, json, csv };
+std::string_view to_string(Format);
+
+// ANSI styles, or plain text when colour is off.
+class Style {
+  public:
+    explicit Style(bool enabled) : enabled_(enabled) {}
+    bool enabled() const { return enabled_; }
+    std::string bold(std::string_view s) const { return wrap("1", s); }
+    std::string dim(std::string_view s) const { return wrap("2", s); }
+    std::string red(std::string_view s) const { return wrap("31", s); }
+    std::string yellow(std::string_view s) const { return wrap("33", s); }
+    std::string green(std::string_view s) const { return wrap("32", s); }
+
+  private:
+    std::string wrap(std::string_view code, std::string_view s) const;
+    bool enabled_;
+};
+
+// JSON values of the record types, with the keys the record files use.
+nlohmann::json to_json(const Plan& plan);
+nlohmann::json to_json(const Header& header);
+nlohmann::json to_json(const Entry& entry);
+
+// Compact JSON on one line, then a newline; UTF-8 kept as is.
+void write_json(std::ostream& out, const nlohmann::json& value);
+
+// One CSV row (RFC 4180, CRLF-free: rows end with "\n"). Cells that a
+// spreadsheet would run as a formula ('=', '+', '-', '@', tab, CR) are
+// prefixed with "'".
+std::string csv_row(const std::vector<std::string>& cells);
+std::string csv_cell(std::string_view cell);
+
+// Pads `s` with spaces to `width` display columns (UTF-8 aware).
+std::string pad(std::string_view s, std::size_t width);
+std::size_t display_width(std::string_view s);
+
+} // namespace iop

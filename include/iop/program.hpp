@@ -1,0 +1,77 @@
+// The facility's program (program.toml): curriculum and rule parameters,
+// with the defaults of SPEC section 4.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace toml {
+inline namespace v3 {
+class table;
+}
+} // namespace toml
+
+namespace iop {
+
+inline constexpr int program_schema_version = 1;
+
+struct Range {
+    int min = 0;
+    int max = 0;
+    int default_value = 0;
+};
+
+struct Topic {
+    std::string id;
+    std::string title;
+    int sessions = 1; // group sessions needed to complete it
+    bool core = false;
+};
+
+struct Program {
+    Range weeks{3, 13, 12};
+    Range groups_per_week{2, 5, 3};
+    double group_hours = 3.0;
+    double individual_hours = 1.0;
+    double family_hours = 1.0;
+    double hours_adult_min = 9;
+    double hours_adolescent_min = 6;
+    double hours_max = 19;
+    int individual_per_week = 1;
+    int individual_max_gap_days = 30;
+    int family_per_week = 1;
+    int contact_max_gap_days = 3;
+    int screens_per_week = 1;
+    int plan_review_days = 30;
+    int medication_review_days = 30;
+    int lost_contact_days = 30;
+    double min_attendance = 0.90;
+    int negative_screens = 2;
+    bool require_aftercare = true;
+    std::vector<Topic> curriculum;
+
+    const Topic* find_topic(std::string_view id) const;
+    std::vector<std::string> topic_ids() const;
+};
+
+// The program iop init writes, curriculum included.
+Program default_program();
+
+// The text of program.toml as iop init writes it: every default, commented
+// with its source.
+std::string default_program_toml();
+
+// Reads and validates a parsed program.toml. Missing keys take their default;
+// unknown keys, wrong types and out-of-bounds values throw DataError naming
+// `file` and the position.
+Program load_program(const toml::table& table, const std::string& file);
+
+// Parses and loads program text (throws DataError on syntax errors too).
+Program parse_program(std::string_view text, const std::string& file);
+
+// Upper bounds that keep plan values sane whatever the program says.
+inline constexpr int max_sessions_per_week = 7;
+inline constexpr double max_session_hours = 12.0;
+
+} // namespace iop

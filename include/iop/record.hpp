@@ -1,0 +1,191 @@
+// A patient record: a header and an append-only journal (SPEC section 3).
+// Plain values; load() reads a parsed file, render_*() produce the TOML text
+// that the store appends.
+#pragma once
+
+#include "iop/date.hpp"
+#include "iop/error.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace toml {
+inline namespace v3 {
+class table;
+}
+} // namespace toml
+
+namespace iop {
+
+struct Program;
+
+inline constexpr int record_schema_version = 1;
+
+// [A-Za-z0-9][A-Za-z0-9._-]{0,63}
+bool valid_id(std::string_view id);
+// Throws UsageError (exit 2) unless valid_id(id); call before any path is built.
+void require_valid_id(std::string_view id);
+
+struct Plan {
+    int weeks = 12;
+    int groups_per_week = 3;
+    int individual_per_week = 1;
+    int family_per_week = 1;
+};
+
+// Keys a plan-change event carries; absent ones keep their value.
+struct PlanChange {
+    std::optional<int> weeks;
+    std::optional<int> groups_per_week;
+    std::optional<int> individual_per_week;
+    std::optional<int> family_per_week;
+    bool empty() const {
+        return !weeks && !groups_per_week && !individual_per_week && !family_per_week;
+    }
+    void apply_to(Plan& plan) const;
+};
+
+enum class SessionKind { group, individual, family };
+enum class SessionStatus { attended, absent, excused };
+enum class ScreenResult { negative, positive };
+enum class MedAction { start, review, stop };
+enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note };
+enum class Status { active, graduated, discharged };
+
+std::string_view to_string(SessionKind);
+std::string_view to_string(SessionStatus);
+std::string_view to_string(ScreenResult);
+std::string_view to_string(MedAction);
+std::string_view to_string(EventType);
+std::string_view to_string(Status);
+std::optional<SessionKind> parse_session_kind(std::string_view);
+std::optional<SessionStatus> parse_session_status(std::string_view);
+std::optional<ScreenResult> parse_screen_result(std::string_view);
+std::optional<MedAction> parse_med_action(std::string_view);
+std::optional<EventType> parse_event_type(std::string_view);
+std::optional<Status> parse_status(std::string_view);
+
+// The discharge reasons of SPEC section 6, in that order.
+const std::vector<std::string>& discharge_reasons();
+
+// What every journal entry carries.
+struct EntryMeta {
+    Date date{};
+    std::string recorded_by;
+    std::string recorded_at; // as written: 2026-11-03T17:02:11Z
+    SourcePos pos;           // of the [[...]] header; 0 for entries not yet written
+};
+
+struct Session : EntryMeta {
+    SessionKind kind = SessionKind::group;
+    std::string topic; // group sessions only
+    double hours = 0;
+    SessionStatus status = SessionStatus::attended;
+    std::string note;
+};
+
+struct Screen : EntryMeta {
+    ScreenResult result = ScreenResult::negative;
+    std::vector<std::string> substances;
+};
+
+struct Medication : EntryMeta {
+    MedAction action = MedAction::start;
+    std::string name;
+    std::string dose;
+    std::optional<int> review_days;
+};
+
+struct Event : EntryMeta {
+    EventType type = EventType::note;
+    PlanChange plan;                 // plan-change
+    std::string sponsor;             // aftercare
+    std::vector<std::string> groups; // aftercare
+    std::string reason;              // discharged; graduated when forced
+    bool forced = false;             // graduated despite unmet criteria
+    std::string text;                // note; free text on discharge
+};
+
+using Entry = std::variant<Session, Screen, Medication, Event>;
+
+const EntryMeta& meta(const Entry& e);
+EntryMeta& meta(Entry& e);
+
+struct Header {
+    std::string id;
+    std::string name;
+    std::optional<Date> born;
+    Date enrolled{};
+    std::string clinician;
+    std::string diagnosis;
+    std::string insurance;
+    std::string recorded_by; // who enrolled the patient, and when
+    std::string recorded_at;
+    Plan plan;
+};
+
+struct Record {
+    std::string file; // path as shown in messages, e.g. patients/P-0001.toml
+    Header header;
+    std::vector<Entry> journal; // in file order
+};
+
+// A medication as the journal leaves it.
+struct MedicationState {
+    std::string name;
+    std::string dose;
+    Date started{};
+    Date last_review{}; // start or latest review
+    int review_days = 0;
+    bool active = true;
+    std::optional<Date> stopped;
+};
+
+// The fold of header and journal in file order.
+struct State {
+    Status status = Status::active;
+    std::optional<Date> ended;      // graduation or discharge date
+    std::string discharge_reason;
+    Plan plan;                      // in force after the last plan change
+    std::vector<MedicationState> medications;
+    std::optional<Date> last_plan_review;
+    bool has_aftercare = false;
+};
+
+State fold(const Record& record, const Program& program);
+
+// The plan in force on a given day: header plan with every plan change dated
+// on or before that day applied, in file order.
+Plan plan_on(const Record& record, Date day);
+
+bool is_adolescent(const Header& header);
+
+// Treatment week of `day`: week k covers enrolled + 7(k-1) .. enrolled + 7k - 1;
+// 0 before enrollment.
+int treatment_week(Date enrolled, Date day);
+
+// Reads a parsed record. Throws DataError (with file and position) for
+// missing or mistyped keys, unknown keys or values, a newer schema_version,
+// and a journal that contradicts itself.
+Record load_record(const toml::table& table, const std::string& file);
+// Parses and loads record text (throws DataError on syntax errors too).
+Record parse_record(std::string_view text, const std::string& file);
+
+// TOML text for a new record file (header and plan), and for one appended
+// entry (starting with a blank line, ending with a newline). What these
+// render parses back to the same values.
+std::string render_header(const Header& header);
+std::string render_entry(const Entry& entry);
+
+// A TOML basic string literal, quoted and escaped.
+std::string toml_quote(std::string_view text);
+// Hours as TOML writes them: always a float (3.0, 2.5).
+std::string format_hours(double hours);
+
+// Well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view text);
+
+} // namespace iop

@@ -1,0 +1,122 @@
+// The records directory (SPEC section 2): finding it, listing and loading
+// records, the writers' lock and atomic, durable writes. The only module that
+// touches the filesystem.
+#pragma once
+
+#include "iop/error.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iop {
+
+// Files above this size are refused rather than read (a record grows by a few
+// hundred bytes a session; years of records stay far below it).
+inline constexpr std::uintmax_t max_file_bytes = 16u * 1024 * 1024;
+
+// Holds the exclusive flock(2) on .iop.lock until destroyed.
+class Lock {
+  public:
+    explicit Lock(int fd) : fd_(fd) {}
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+    Lock(Lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    ~Lock();
+
+  private:
+    int fd_;
+};
+
+// One file a command writes: staged to a temporary file beside its target,
+// made durable, and renamed into place only by commit().
+struct StagedWrite {
+    std::filesystem::path target;
+    std::filesystem::path temp;
+    std::string shown; // name for messages, relative to the records directory
+};
+
+// A multi-file change: every file is staged first, then all are renamed, so a
+// failure before the renames leaves every file as it was.
+class Transaction {
+  public:
+    Transaction() = default;
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction(); // removes temp files never committed
+
+    void stage(const std::filesystem::path& target, std::string_view content,
+               const std::string& shown);
+    void commit(); // renames each staged file, then fsyncs the directories
+
+  private:
+    std::vector<StagedWrite> staged_;
+};
+
+class Store {
+  public:
+    // --dir, else $IOP_DIR, else the current directory or its nearest parent
+    // holding program.toml. Throws UsageError naming what was searched.
+    static std::filesystem::path discover(const std::optional<std::string>& dir,
+                                          const char* env_dir,
+                                          const std::filesystem::path& cwd);
+
+    // Creates a records directory with the default program; refuses (exit 1)
+    // a directory that already holds program.toml.
+    static void init(const std::filesystem::path& dir);
+
+    explicit Store(std::filesystem::path root);
+
+    const std::filesystem::path& root() const { return root_; }
+    std::filesystem::path patients_dir() const { return root_ / "patients"; }
+
+    // Loaded and validated on first use.
+    const Program& program();
+
+    // "patients/ID.toml", as messages show it.
+    static std::string shown_path(std::string_view id);
+
+    bool exists(std::string_view id) const;
+    // Every patient id with a file in patients/, sorted.
+    std::vector<std::string> ids() const;
+    // Throws Refused (exit 1) for an unknown id, suggesting a close one.
+    void require_exists(std::string_view id) const;
+
+    std::string read_record_text(std::string_view id) const;
+    Record load(std::string_view id) const;
+
+    // Loads many records; a broken one is reported, never stops the others.
+    struct Loaded {
+        std::string id;
+        std::optional<Record> record;
+        std::optional<DataError> error;
+    };
+    std::vector<Loaded> load_many(const std::vector<std::string>& ids) const;
+
+    // Waits up to wait_seconds for the exclusive lock; LockedError (exit 75) then.
+    Lock lock(double wait_seconds) const;
+
+    // Writes a new patient file; Refused if it already exists.
+    void create_record(std::string_view id, std::string_view text) const;
+    // Appends text to a patient file: the whole new file is written to a temp
+    // file, fsynced and renamed over the old one, then the directory fsynced.
+    void append_record(std::string_view id, std::string_view text) const;
+    // The full new content append_record would write.
+    std::string appended_text(std::string_view id, std::string_view text) const;
+    std::filesystem::path record_path(std::string_view id) const;
+
+  private:
+    std::filesystem::path root_;
+    std::unique_ptr<Program> program_;
+};
+
+// Reads a whole file (regular files only, not links; at most max_file_bytes).
+// `shown` names it in messages.
+std::string read_file(const std::filesystem::path& path, const std::string& shown);
+
+} // namespace iop

@@ -1,0 +1,231 @@
+#include "iop/cli.hpp"
+
+#include "commands/command.hpp"
+#include "commands/common.hpp"
+#include "iop/error.hpp"
+#include "iop/suggest.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace iop {
+
+namespace {
+
+struct GlobalOptions {
+    std::optional<std::string> dir;
+    std::optional<std::string> today;
+    std::string format = "text";
+    std::string color = "auto";
+    bool quiet = false;
+    double wait = 5;
+};
+
+const char* env(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : nullptr;
+}
+
+Date system_today() {
+    std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return Date{std::chrono::year{local.tm_year + 1900},
+                std::chrono::month{static_cast<unsigned>(local.tm_mon + 1)},
+                std::chrono::day{static_cast<unsigned>(local.tm_mday)}};
+}
+
+std::string login_name() {
+    if (const char* u = env("IOP_USER"))
+        return require_text("$IOP_USER", u);
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+    for (const char* name : {"LOGNAME", "USER"})
+        if (const char* u = env(name))
+            return require_text(std::string("$") + name, u);
+    return "unknown";
+}
+
+std::string now_timestamp() {
+    if (const char* fixed = env("IOP_NOW")) {
+        if (!parse_timestamp(fixed))
+            throw UsageError(fmt::format("$IOP_NOW '{}' is not a UTC timestamp like "
+                                         "2026-11-03T17:02:11Z",
+                                         fixed));
+        return fixed;
+    }
+    return format_timestamp(std::chrono::system_clock::now());
+}
+
+std::vector<std::string> command_names() {
+    std::vector<std::string> names;
+    for (const auto& c : command_table())
+        names.push_back(c.name);
+    return names;
+}
+
+std::vector<std::string> option_names(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* a = &app; a; a = a->get_parent())
+        for (const CLI::Option* opt : a->get_options()) {
+            for (const auto& l : opt->get_lnames())
+                names.push_back("--" + l);
+            for (const auto& s : opt->get_snames())
+                names.push_back("-" + s);
+        }
+    return names;
+}
+
+std::string help_hint(const CLI::App* sub) {
+    return sub ? fmt::format("run 'iop {} --help' for usage", sub->get_name())
+               : std::string("run 'iop --help' for usage");
+}
+
+// Extras CLI11 left over become a usage error with a suggestion.
+void reject_extras(const CLI::App& app, const CLI::App* sub) {
+    std::vector<std::string> extras = app.remaining(true);
+    if (extras.empty())
+        return;
+    const std::string& first = extras.front();
+    const CLI::App& scope = sub ? *sub : app;
+    if (first.size() > 1 && first[0] == '-') {
+        std::string name = first.substr(0, first.find('='));
+        throw UsageError(fmt::format("unknown option '{}'{}{}; {}", name,
+                                     sub ? fmt::format(" for 'iop {}'", sub->get_name()) : "",
+                                     did_you_mean(name, option_names(scope)), help_hint(sub)));
+    }
+    if (!sub)
+        throw UsageError(fmt::format("unknown command '{}'{}; {}", first,
+                                     did_you_mean(first, command_names()), help_hint(nullptr)));
+    throw UsageError(fmt::format("unexpected argument '{}' for 'iop {}'; {}", first,
+                                 sub->get_name(), help_hint(sub)));
+}
+
+const CommandSpec* find_spec(const std::string& name) {
+    for (const auto& c : command_table())
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+bool is_tty(int fd) { return ::isatty(fd) == 1; }
+
+void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
+    auto fmt_value = require_choice("--format", g.format, {"text", "json", "csv"});
+    ctx.format = fmt_value == "json" ? Format::json : fmt_value == "csv" ? Format::csv : Format::text;
+    if (std::find(spec.formats.begin(), spec.formats.end(), ctx.format) == spec.formats.end()) {
+        std::vector<std::string> ok;
+        for (Format f : spec.formats)
+            ok.emplace_back(to_string(f));
+        throw UsageError(fmt::format("'iop {}' does not support --format {}; it supports: {}",
+                                     spec.name, fmt_value, join(ok)));
+    }
+    auto color = require_choice("--color", g.color, {"auto", "always", "never"});
+    bool use_color = color == "always" ||
+                     (color == "auto" && is_tty(STDOUT_FILENO) && !env("NO_COLOR") &&
+                      !(env("TERM") && std::string_view(env("TERM")) == "dumb"));
+    ctx.style = Style(use_color);
+    if (g.today)
+        ctx.today = parse_date_option("--today", *g.today);
+    else if (const char* t = env("IOP_TODAY"))
+        ctx.today = parse_date_option("$IOP_TODAY", t);
+    else
+        ctx.today = system_today();
+    if (!(g.wait >= 0 && g.wait <= 86400))
+        throw UsageError(fmt::format("--wait {} is out of range: 0 to 86400 seconds", g.wait));
+    ctx.wait_seconds = g.wait;
+    ctx.quiet = g.quiet;
+    ctx.dir_option = g.dir;
+    ctx.env_dir = env("IOP_DIR");
+    std::error_code ec;
+    ctx.cwd = std::filesystem::current_path(ec);
+    if (spec.access == Access::write) {
+        ctx.user = login_name();
+        ctx.now = now_timestamp();
+    }
+    ctx.stderr_tty = is_tty(STDERR_FILENO);
+}
+
+} // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"iop: treatment plans of Intensive Outpatient Programs (IOP) for addiction and "
+                 "chemical dependency",
+                 "iop"};
+    app.set_version_flag("--version", std::string("iop ") + IOP_VERSION,
+                         "Print the version and exit");
+    app.allow_extras(); // reported by reject_extras, with suggestions
+    app.fallthrough();  // global options work after the command too
+    app.footer("Records directory: --dir, else $IOP_DIR, else the nearest directory upwards "
+               "holding program.toml.\nExit status: 0 ok, 1 refused or findings, 2 usage, 3 bad "
+               "data, 4 I/O, 75 locked.\nSee iop(1) and docs/ for more.");
+
+    GlobalOptions g;
+    app.add_option("-C,--dir", g.dir, "Records directory")->type_name("DIR");
+    app.add_option("--today", g.today, "Take this date as today (else $IOP_TODAY, else the clock)")
+        ->type_name("YYYY-MM-DD");
+    app.add_option("--format", g.format, "Output format: text, json or csv (where it fits)")
+        ->type_name("FORMAT");
+    app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")
+        ->type_name("WHEN");
+    app.add_flag("-q,--quiet", g.quiet, "Print nothing on success but results");
+    app.add_option("--wait", g.wait, "Seconds to wait for the lock of another iop (default 5)")
+        ->type_name("SECONDS");
+
+    std::map<std::string, Runner> runners;
+    for (const auto& spec : command_table()) {
+        CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+        sub->group(spec.group);
+        if (!spec.example.empty())
+            sub->footer("Example:\n  " + spec.example);
+        runners[spec.name] = spec.setup(*sub);
+    }
+
+    const CLI::App* sub = nullptr;
+    try {
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::Success& e) {
+            return app.exit(e, out, err);
+        } catch (const CLI::ParseError& e) {
+            auto subs = app.get_subcommands();
+            throw UsageError(fmt::format("{}; {}", e.what(),
+                                         help_hint(subs.empty() ? nullptr : subs.front())));
+        }
+        auto subs = app.get_subcommands();
+        sub = subs.empty() ? nullptr : subs.front();
+        reject_extras(app, sub);
+        if (!sub) {
+            err << app.help();
+            throw UsageError("no command given; run 'iop --help' for the list");
+        }
+        const CommandSpec* spec = find_spec(sub->get_name());
+        Context ctx;
+        ctx.out = &out;
+        ctx.err = &err;
+        resolve(ctx, g, *spec);
+        std::optional<Lock> lock;
+        if (spec->access == Access::write)
+            lock.emplace(ctx.store().lock(ctx.wait_seconds));
+        int code = runners.at(spec->name)(ctx);
+        out.flush();
+        return code;
+    } catch (const Error& e) {
+        out.flush();
+        err << "iop: error: " << e.what() << '\n';
+        return e.code();
+    } catch (const std::exception& e) {
+        out.flush();
+        err << "iop: error: " << e.what() << '\n';
+        return exit_io;
+    }
+}
+
+} // namespace iop

@@ -1,0 +1,65 @@
+// The command table and what every command receives. One file a command in
+// src/commands/, each defining a CommandSpec.
+#pragma once
+
+#include "iop/date.hpp"
+#include "iop/output.hpp"
+#include "iop/store.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace iop {
+
+// Everything a command may depend on, resolved once by cli::run.
+struct Context {
+    std::optional<std::string> dir_option; // --dir
+    const char* env_dir = nullptr;         // $IOP_DIR
+    std::filesystem::path cwd;
+    Date today{};
+    std::string user;     // recorded_by
+    std::string now;      // recorded_at
+    Format format = Format::text;
+    bool quiet = false;
+    double wait_seconds = 5;
+    Style style{false};
+    bool stderr_tty = false;
+    std::ostream* out = nullptr;
+    std::ostream* err = nullptr;
+
+    // The records directory, discovered on first use.
+    Store& store();
+
+  private:
+    std::optional<Store> store_;
+};
+
+enum class Access { none, read, write };
+
+using Runner = std::function<int(Context&)>;
+
+struct CommandSpec {
+    std::string name;
+    std::string group;   // Records, Plan, Reports, Data
+    std::string summary; // one line for `iop --help`
+    Access access = Access::read;
+    std::vector<Format> formats{Format::text};
+    std::string example; // shown at the end of the command's --help
+    // Adds the subcommand's options and returns what runs it once parsed.
+    std::function<Runner(CLI::App&)> setup;
+};
+
+const std::vector<CommandSpec>& command_table();
+
+CommandSpec init_command();
+CommandSpec enroll_command();
+CommandSpec attend_command();
+CommandSpec show_command();
+CommandSpec list_command();
+
+} // namespace iop

@@ -1,0 +1,86 @@
+#include "commands/common.hpp"
+
+#include "iop/suggest.hpp"
+
+#include <fmt/format.h>
+
+namespace iop {
+
+Store& Context::store() {
+    if (!store_)
+        store_.emplace(Store::discover(dir_option, env_dir, cwd));
+    return *store_;
+}
+
+Date parse_date_option(std::string_view option, const std::string& value) {
+    auto d = parse_date(value);
+    if (!d)
+        throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD", option,
+                                     value));
+    return *d;
+}
+
+std::string require_choice(std::string_view option, const std::string& value,
+                           const std::vector<std::string>& choices) {
+    for (const auto& c : choices)
+        if (c == value)
+            return value;
+    throw UsageError(fmt::format("{} '{}' is not valid{}; valid values: {}", option, value,
+                                 did_you_mean(value, choices), join(choices)));
+}
+
+std::string require_text(std::string_view option, const std::string& value) {
+    if (!valid_utf8(value))
+        throw UsageError(fmt::format("{} is not valid UTF-8", option));
+    for (unsigned char c : value)
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            throw UsageError(fmt::format("{} contains a control character", option));
+    if (value.size() > 4096)
+        throw UsageError(fmt::format("{} is longer than 4096 bytes", option));
+    return value;
+}
+
+Record load_active(Context& ctx, const std::string& id) {
+    Store& store = ctx.store();
+    Record rec = store.load(id);
+    State state = fold(rec, store.program());
+    if (state.status != Status::active)
+        throw Refused(fmt::format("patient '{}' was {} on {}; no further entries are accepted",
+                                  id, to_string(state.status), format_date(*state.ended)));
+    return rec;
+}
+
+Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date) {
+    Date d = date ? parse_date_option("--date", *date) : ctx.today;
+    if (d < record.header.enrolled)
+        throw UsageError(fmt::format("--date {} is before {} was enrolled ({})", format_date(d),
+                                     record.header.id, format_date(record.header.enrolled)));
+    if (d > ctx.today)
+        throw UsageError(fmt::format("--date {} is after today ({}); entries record what "
+                                     "happened, not plans",
+                                     format_date(d), format_date(ctx.today)));
+    return d;
+}
+
+void append_entry(Context& ctx, const Record& record, Entry entry) {
+    EntryMeta& m = meta(entry);
+    m.recorded_by = ctx.user;
+    m.recorded_at = ctx.now;
+    std::string text = render_entry(entry);
+    Store& store = ctx.store();
+    const std::string& id = record.header.id;
+    // Never write a file iop could not read back.
+    Record after = parse_record(store.appended_text(id, text), Store::shown_path(id));
+    if (after.journal.size() != record.journal.size() + 1)
+        throw IoError(fmt::format("internal error: the entry for {} did not read back; nothing "
+                                  "was written",
+                                  Store::shown_path(id)));
+    store.append_record(id, text);
+}
+
+void confirm(Context& ctx, const std::string& line) {
+    if (!ctx.quiet)
+        *ctx.out << line << '\n';
+}
+
+} // namespace iop

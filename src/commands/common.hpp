@@ -1,0 +1,36 @@
+// Helpers shared by the commands: option parsing and the one way to append
+// a journal entry.
+#pragma once
+
+#include "commands/command.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iop {
+
+// Parses a date option value; UsageError naming the option otherwise.
+Date parse_date_option(std::string_view option, const std::string& value);
+
+// One of `choices`, else UsageError listing them (with a suggestion).
+std::string require_choice(std::string_view option, const std::string& value,
+                           const std::vector<std::string>& choices);
+
+// A free-text value: well-formed UTF-8, no control characters but tab.
+std::string require_text(std::string_view option, const std::string& value);
+
+// Loads a record that must be active: Refused (exit 1) when it has ended.
+Record load_active(Context& ctx, const std::string& id);
+
+// The date of a new entry: --date or today; not before enrollment, not after today.
+Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);
+
+// Stamps recorded_by/recorded_at, appends the entry to the record's file and
+// checks first that the new file parses back with the entry in it.
+void append_entry(Context& ctx, const Record& record, Entry entry);
+
+// Prints a confirmation line on stdout unless --quiet.
+void confirm(Context& ctx, const std::string& line);
+
+} // namespace iop

@@ -1,0 +1,103 @@
+#include "commands/common.hpp"
+
+#include <fmt/format.h>
+
+namespace iop {
+
+namespace {
+
+struct ListOptions {
+    std::string status = "active";
+};
+
+struct Row {
+    const Record* record;
+    State state;
+    int week;
+};
+
+int list(const ListOptions& o, Context& ctx) {
+    std::string wanted =
+        require_choice("--status", o.status, {"active", "graduated", "discharged", "all"});
+    Store& store = ctx.store();
+    const Program& program = store.program();
+    auto loaded = store.load_many(store.ids());
+    std::vector<Row> rows;
+    int broken = 0;
+    for (const auto& l : loaded) {
+        if (l.error) {
+            *ctx.err << "iop: error: " << l.error->what() << '\n';
+            ++broken;
+            continue;
+        }
+        State st = fold(*l.record, program);
+        if (wanted != "all" && to_string(st.status) != wanted)
+            continue;
+        Date judged = st.ended ? std::min(*st.ended, ctx.today) : ctx.today;
+        rows.push_back({&*l.record, st, treatment_week(l.record->header.enrolled, judged)});
+    }
+
+    auto planned_end = [](const Row& r) {
+        return format_date(add_days(r.record->header.enrolled, 7 * r.state.plan.weeks - 1));
+    };
+    if (ctx.format == Format::json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : rows) {
+            const Header& h = r.record->header;
+            out.push_back({{"id", h.id},
+                           {"name", h.name},
+                           {"status", to_string(r.state.status)},
+                           {"enrolled", format_date(h.enrolled)},
+                           {"week", r.week},
+                           {"weeks_planned", r.state.plan.weeks},
+                           {"planned_end", planned_end(r)},
+                           {"ended", r.state.ended ? nlohmann::json(format_date(*r.state.ended))
+                                                   : nlohmann::json(nullptr)},
+                           {"clinician", h.clinician}});
+        }
+        write_json(*ctx.out, out);
+    } else if (ctx.format == Format::csv) {
+        *ctx.out << csv_row({"id", "name", "status", "enrolled", "week", "weeks_planned",
+                             "planned_end", "ended", "clinician"});
+        for (const auto& r : rows) {
+            const Header& h = r.record->header;
+            *ctx.out << csv_row({h.id, h.name, std::string(to_string(r.state.status)),
+                                 format_date(h.enrolled), std::to_string(r.week),
+                                 std::to_string(r.state.plan.weeks), planned_end(r),
+                                 r.state.ended ? format_date(*r.state.ended) : "", h.clinician});
+        }
+    } else {
+        std::size_t id_w = 2, status_w = 6;
+        for (const auto& r : rows) {
+            id_w = std::max(id_w, display_width(r.record->header.id));
+            status_w = std::max(status_w, to_string(r.state.status).size());
+        }
+        for (const auto& r : rows) {
+            const Header& h = r.record->header;
+            std::string status(to_string(r.state.status));
+            std::string shown_status = r.state.status == Status::active ? ctx.style.green(status)
+                                                                        : ctx.style.dim(status);
+            *ctx.out << fmt::format("{}  {}{}  week {:>2}/{:<2}  since {}  {}\n",
+                                    pad(h.id, id_w), shown_status,
+                                    std::string(status_w - status.size(), ' '), r.week,
+                                    r.state.plan.weeks, format_date(h.enrolled), h.name);
+        }
+    }
+    return broken ? exit_data : exit_ok;
+}
+
+} // namespace
+
+CommandSpec list_command() {
+    return {"list", "Reports", "List patients, one a line", Access::read,
+            {Format::text, Format::json, Format::csv}, "iop list --status all --format csv",
+            [](CLI::App& app) -> Runner {
+                auto o = std::make_shared<ListOptions>();
+                app.add_option("--status", o->status,
+                               "active (default), graduated, discharged or all")
+                    ->type_name("STATUS");
+                return [o](Context& ctx) { return list(*o, ctx); };
+            }};
+}
+
+} // namespace iop

@@ -1,0 +1,82 @@
+#include "iop/date.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace iop {
+
+using namespace std::chrono;
+
+namespace {
+
+bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
+    if (pos + count > text.size())
+        return false;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        char c = text[i];
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + (c - '0');
+    }
+    out = value;
+    return true;
+}
+
+} // namespace
+
+std::optional<Date> parse_date(std::string_view text) {
+    int y = 0, m = 0, d = 0;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+        return std::nullopt;
+    if (!read_digits(text, 0, 4, y) || !read_digits(text, 5, 2, m) || !read_digits(text, 8, 2, d))
+        return std::nullopt;
+    if (y < 1)
+        return std::nullopt;
+    Date date{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok())
+        return std::nullopt;
+    return date;
+}
+
+std::string format_date(Date d) {
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                       static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+int days_between(Date a, Date b) {
+    return static_cast<int>((sys_days{b} - sys_days{a}).count());
+}
+
+Date add_days(Date d, int n) { return Date{sys_days{d} + days{n}}; }
+
+int age_on(Date born, Date day) {
+    int age = static_cast<int>(day.year()) - static_cast<int>(born.year());
+    if (month_day{day.month(), day.day()} < month_day{born.month(), born.day()})
+        --age;
+    return age;
+}
+
+std::string format_timestamp(system_clock::time_point t) {
+    auto secs = floor<seconds>(t);
+    auto dp = floor<days>(secs);
+    Date d{dp};
+    hh_mm_ss hms{secs - dp};
+    return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count());
+}
+
+std::optional<system_clock::time_point> parse_timestamp(std::string_view text) {
+    if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+        text[19] != 'Z')
+        return std::nullopt;
+    auto d = parse_date(text.substr(0, 10));
+    int h = 0, mi = 0, s = 0;
+    if (!d || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) ||
+        !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 60)
+        return std::nullopt;
+    return sys_days{*d} + hours{h} + minutes{mi} + seconds{s};
+}
+
+} // namespace iop

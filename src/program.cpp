@@ -1,0 +1,256 @@
+#include "iop/program.hpp"
+
+#include "iop/error.hpp"
+#include "iop/record.hpp"
+#include "toml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace iop {
+
+const Topic* Program::find_topic(std::string_view id) const {
+    for (const auto& t : curriculum)
+        if (t.id == id)
+            return &t;
+    return nullptr;
+}
+
+std::vector<std::string> Program::topic_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& t : curriculum)
+        ids.push_back(t.id);
+    return ids;
+}
+
+Program default_program() {
+    Program p;
+    p.curriculum = {
+        {"illness", "Understanding addiction as an illness", 2, true},
+        {"early-recovery", "Early recovery skills: triggers and cravings", 2, true},
+        {"shame-guilt", "Coping with shame and guilt", 1, true},
+        {"relationships", "Rebuilding relationships, trust and honesty", 2, true},
+        {"stress", "Coping and stress-management skills", 2, true},
+        {"relapse-prevention", "Relapse prevention", 3, true},
+        {"mutual-help", "Sponsors and mutual-help groups", 1, true},
+        {"family", "Family education", 1, false},
+        {"emotions", "Managing anger and emotions", 1, false},
+        {"medication", "Medication and co-occurring conditions", 1, false},
+    };
+    return p;
+}
+
+std::string default_program_toml() {
+    std::string out = R"(# The program of this Intensive Outpatient Program (IOP): curriculum and rules.
+# iop checks every patient's plan against these values (`iop check`).
+# Edit freely; `iop` validates this file on every run and names the line of
+# any mistake. Sources: SPEC section 4 of iop; ASAM = ASAM Criteria, Level 2.1;
+# TIP 47 = SAMHSA Treatment Improvement Protocol 47 (Substance Abuse:
+# Clinical Issues in Intensive Outpatient Treatment); Matrix Model = the
+# Matrix Model of intensive outpatient treatment.
+schema_version = 1
+
+# Default hours of one session of each kind (Matrix Model; common practice).
+group_hours = 3.0
+individual_hours = 1.0
+family_hours = 1.0
+
+# Individual sessions a week (usually a weekly one-on-one session).
+individual_per_week = 1
+# At most this many days without an individual session (monthly floor in state rules).
+individual_max_gap_days = 30
+# Family sessions a week (weekly family therapy is encouraged; 0 = none).
+family_per_week = 1
+# No more than this many days between services (state rule).
+contact_max_gap_days = 3
+# Drug screens a week (TIP 47, Matrix Model: weekly drug screen).
+screens_per_week = 1
+# Review the treatment plan at least this often (state rules: monthly review).
+plan_review_days = 30
+# Review each medication at least this often (judgement; a medication's own
+# review_days overrides it).
+medication_review_days = 30
+# Reassess a patient not seen for this many days (Matrix Model: 30 days).
+lost_contact_days = 30
+
+# Planned length in weeks: an IOP lasts 3 weeks to 3 months; TIP 47: about 90 days.
+[weeks]
+min = 3
+max = 13
+default = 12
+
+# Group therapy sessions a week: 2 to 5; Matrix Model: 3 sessions of 3 hours.
+[groups_per_week]
+min = 2
+max = 5
+default = 3
+
+# Attended hours of service a week (ASAM Level 2.1: at least 9 for adults,
+# 6 for adolescents under 18; 20 or more is partial hospitalization, Level 2.5).
+[hours_per_week]
+adult_min = 9
+adolescent_min = 6
+max = 19
+
+# Graduation criteria.
+[graduation]
+# Attendance rate of required group and individual sessions (state rule: 90 %).
+min_attendance = 0.90
+# The last this many drug screens must be negative (judgement).
+negative_screens = 2
+# An aftercare plan (a sponsor, or outside groups such as AA or NA) is required.
+require_aftercare = true
+
+# The curriculum (Matrix Model; TIP 47). `sessions` is the number of group
+# sessions on the topic that complete it; core topics are required for
+# graduation. Topic ids are what `iop attend --topic` takes.
+)";
+    for (const auto& t : default_program().curriculum) {
+        out += fmt::format("\n[[curriculum]]\nid = {}\ntitle = {}\nsessions = {}\ncore = {}\n",
+                           toml_quote(t.id), toml_quote(t.title), t.sessions,
+                           t.core ? "true" : "false");
+    }
+    return out;
+}
+
+namespace {
+
+Range load_range(const TableReader& root, std::string_view key, Range range, int lo, int hi) {
+    const toml::table* t = root.table(key);
+    if (!t)
+        return range;
+    TableReader r(*t, root.file(), fmt::format("[{}]", key));
+    r.reject_unknown({"min", "max", "default"});
+    if (auto v = r.bounded("min", lo, hi))
+        range.min = *v;
+    if (auto v = r.bounded("max", lo, hi))
+        range.max = *v;
+    if (auto v = r.bounded("default", lo, hi))
+        range.default_value = *v;
+    if (range.min > range.max)
+        r.fail("min", fmt::format("[{}] min {} is greater than max {}", key, range.min, range.max));
+    if (range.default_value < range.min || range.default_value > range.max)
+        r.fail("default", fmt::format("[{}] default {} is outside {}..{}", key,
+                                      range.default_value, range.min, range.max));
+    return range;
+}
+
+double load_hours(const TableReader& r, std::string_view key, double fallback, double lo,
+                  double hi, bool exclusive_low) {
+    auto v = r.number(key);
+    if (!v)
+        return fallback;
+    if ((exclusive_low ? *v <= lo : *v < lo) || *v > hi)
+        r.fail(key, fmt::format("'{}' is {}, must be {} {} and at most {}", r.name(key), *v,
+                                exclusive_low ? "greater than" : "at least", lo, hi));
+    return *v;
+}
+
+void load_int(const TableReader& r, std::string_view key, int& into, int lo, int hi) {
+    if (auto v = r.bounded(key, lo, hi))
+        into = *v;
+}
+
+} // namespace
+
+Program load_program(const toml::table& table, const std::string& file) {
+    TableReader root(table, file);
+    Program p = default_program();
+    auto version = root.integer("schema_version");
+    if (!version)
+        root.fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
+    if (*version > program_schema_version)
+        root.fail("schema_version",
+                  fmt::format("schema_version {} is newer than this iop supports ({}); "
+                              "upgrade iop to read this file",
+                              *version, program_schema_version));
+    if (*version < 1)
+        root.fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+    root.reject_unknown({"schema_version", "name", "group_hours", "individual_hours",
+                         "family_hours", "individual_per_week", "individual_max_gap_days",
+                         "family_per_week", "contact_max_gap_days", "screens_per_week",
+                         "plan_review_days", "medication_review_days", "lost_contact_days",
+                         "weeks", "groups_per_week", "hours_per_week", "graduation",
+                         "curriculum"});
+    root.string("name");
+
+    p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
+    p.groups_per_week = load_range(root, "groups_per_week", p.groups_per_week, 0,
+                                   max_sessions_per_week);
+    p.group_hours = load_hours(root, "group_hours", p.group_hours, 0, max_session_hours, true);
+    p.individual_hours =
+        load_hours(root, "individual_hours", p.individual_hours, 0, max_session_hours, true);
+    p.family_hours = load_hours(root, "family_hours", p.family_hours, 0, max_session_hours, true);
+    load_int(root, "individual_per_week", p.individual_per_week, 0, max_sessions_per_week);
+    load_int(root, "individual_max_gap_days", p.individual_max_gap_days, 1, 3650);
+    load_int(root, "family_per_week", p.family_per_week, 0, max_sessions_per_week);
+    load_int(root, "contact_max_gap_days", p.contact_max_gap_days, 0, 3650);
+    load_int(root, "screens_per_week", p.screens_per_week, 0, max_sessions_per_week);
+    load_int(root, "plan_review_days", p.plan_review_days, 1, 3650);
+    load_int(root, "medication_review_days", p.medication_review_days, 1, 3650);
+    load_int(root, "lost_contact_days", p.lost_contact_days, 1, 3650);
+
+    if (const toml::table* t = root.table("hours_per_week")) {
+        TableReader r(*t, file, "[hours_per_week]");
+        r.reject_unknown({"adult_min", "adolescent_min", "max"});
+        p.hours_adult_min = load_hours(r, "adult_min", p.hours_adult_min, 0, 168, false);
+        p.hours_adolescent_min =
+            load_hours(r, "adolescent_min", p.hours_adolescent_min, 0, 168, false);
+        p.hours_max = load_hours(r, "max", p.hours_max, 0, 168, false);
+        if (p.hours_adult_min > p.hours_max)
+            r.fail("adult_min", fmt::format("[hours_per_week] adult_min {} is greater than max {}",
+                                            p.hours_adult_min, p.hours_max));
+        if (p.hours_adolescent_min > p.hours_max)
+            r.fail("adolescent_min",
+                   fmt::format("[hours_per_week] adolescent_min {} is greater than max {}",
+                               p.hours_adolescent_min, p.hours_max));
+    }
+
+    if (const toml::table* t = root.table("graduation")) {
+        TableReader r(*t, file, "[graduation]");
+        r.reject_unknown({"min_attendance", "negative_screens", "require_aftercare"});
+        if (auto v = r.number("min_attendance")) {
+            if (*v < 0 || *v > 1)
+                r.fail("min_attendance",
+                       fmt::format("[graduation] min_attendance is {}, must be between 0 and 1", *v));
+            p.min_attendance = *v;
+        }
+        load_int(r, "negative_screens", p.negative_screens, 0, 100);
+        if (auto v = r.boolean("require_aftercare"))
+            p.require_aftercare = *v;
+    }
+
+    if (table.get("curriculum")) {
+        p.curriculum.clear();
+        std::set<std::string> seen;
+        for (const toml::table* t : root.tables("curriculum")) {
+            TableReader r(*t, file, "[[curriculum]]");
+            r.reject_unknown({"id", "title", "sessions", "core"});
+            Topic topic;
+            topic.id = r.require_string("id");
+            if (!valid_id(topic.id))
+                r.fail("id", fmt::format("curriculum id '{}' must match "
+                                         "[A-Za-z0-9][A-Za-z0-9._-]{{0,63}}",
+                                         topic.id));
+            if (!seen.insert(topic.id).second)
+                r.fail("id", fmt::format("duplicate curriculum id '{}'", topic.id));
+            topic.title = r.string("title").value_or(topic.id);
+            topic.sessions = r.bounded("sessions", 1, 100).value_or(1);
+            topic.core = r.boolean("core").value_or(false);
+            p.curriculum.push_back(std::move(topic));
+        }
+        if (p.curriculum.size() > 1000)
+            root.fail("curriculum", "the curriculum has more than 1000 topics");
+    }
+    if (p.curriculum.empty())
+        root.fail_here("the curriculum has no topics: add at least one [[curriculum]] table");
+    return p;
+}
+
+Program parse_program(std::string_view text, const std::string& file) {
+    toml::table t = parse_toml(text, file);
+    return load_program(t, file);
+}
+
+} // namespace iop

@@ -1,0 +1,637 @@
+#include "iop/record.hpp"
+
+#include "iop/program.hpp"
+#include "iop/suggest.hpp"
+#include "toml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace iop {
+
+// ---------------------------------------------------------------- ids, text
+
+bool valid_id(std::string_view id) {
+    if (id.empty() || id.size() > 64)
+        return false;
+    auto alnum = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
+    if (!alnum(id[0]))
+        return false;
+    return std::all_of(id.begin() + 1, id.end(),
+                       [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+void require_valid_id(std::string_view id) {
+    if (valid_id(id))
+        return;
+    std::string shown;
+    for (unsigned char c : id.substr(0, 80)) {
+        if (c < 0x20 || c == 0x7f)
+            shown += fmt::format("\\x{:02x}", c);
+        else
+            shown += static_cast<char>(c);
+    }
+    throw UsageError(fmt::format(
+        "invalid patient id '{}'{}: an id is 1 to 64 characters, letters, digits, '.', '_' "
+        "or '-', starting with a letter or digit",
+        shown, id.size() > 80 ? "..." : ""));
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        int extra;
+        unsigned long cp;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= s.size())
+            return false;
+        for (int k = 1; k <= extra; ++k) {
+            unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+            (extra == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+std::string toml_quote(std::string_view text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                out += fmt::format("\\u{:04X}", c);
+            else
+                out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+std::string format_hours(double hours) {
+    if (std::floor(hours) == hours)
+        return fmt::format("{:.1f}", hours);
+    return fmt::format("{}", hours);
+}
+
+// ---------------------------------------------------------------- enums
+
+namespace {
+
+template <typename E, std::size_t N>
+std::optional<E> parse_enum(std::string_view text, const std::string_view (&names)[N]) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i] == text)
+            return static_cast<E>(i);
+    return std::nullopt;
+}
+
+constexpr std::string_view kind_names[] = {"group", "individual", "family"};
+constexpr std::string_view status_names[] = {"attended", "absent", "excused"};
+constexpr std::string_view result_names[] = {"negative", "positive"};
+constexpr std::string_view action_names[] = {"start", "review", "stop"};
+constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare",
+                                            "graduated",   "discharged",  "note"};
+constexpr std::string_view patient_status_names[] = {"active", "graduated", "discharged"};
+
+template <std::size_t N> std::vector<std::string> names_of(const std::string_view (&names)[N]) {
+    return std::vector<std::string>(std::begin(names), std::end(names));
+}
+
+} // namespace
+
+std::string_view to_string(SessionKind v) { return kind_names[static_cast<int>(v)]; }
+std::string_view to_string(SessionStatus v) { return status_names[static_cast<int>(v)]; }
+std::string_view to_string(ScreenResult v) { return result_names[static_cast<int>(v)]; }
+std::string_view to_string(MedAction v) { return action_names[static_cast<int>(v)]; }
+std::string_view to_string(EventType v) { return event_names[static_cast<int>(v)]; }
+std::string_view to_string(Status v) { return patient_status_names[static_cast<int>(v)]; }
+std::optional<SessionKind> parse_session_kind(std::string_view t) {
+    return parse_enum<SessionKind>(t, kind_names);
+}
+std::optional<SessionStatus> parse_session_status(std::string_view t) {
+    return parse_enum<SessionStatus>(t, status_names);
+}
+std::optional<ScreenResult> parse_screen_result(std::string_view t) {
+    return parse_enum<ScreenResult>(t, result_names);
+}
+std::optional<MedAction> parse_med_action(std::string_view t) {
+    return parse_enum<MedAction>(t, action_names);
+}
+std::optional<EventType> parse_event_type(std::string_view t) {
+    return parse_enum<EventType>(t, event_names);
+}
+std::optional<Status> parse_status(std::string_view t) {
+    return parse_enum<Status>(t, patient_status_names);
+}
+
+const std::vector<std::string>& discharge_reasons() {
+    static const std::vector<std::string> reasons = {
+        "step-down", "step-up",  "transfer", "against-advice", "administrative",
+        "lost-contact", "incarcerated", "moved", "death", "other"};
+    return reasons;
+}
+
+const EntryMeta& meta(const Entry& e) {
+    return std::visit([](const auto& x) -> const EntryMeta& { return x; }, e);
+}
+EntryMeta& meta(Entry& e) {
+    return std::visit([](auto& x) -> EntryMeta& { return x; }, e);
+}
+
+// ---------------------------------------------------------------- plan, fold
+
+void PlanChange::apply_to(Plan& plan) const {
+    if (weeks)
+        plan.weeks = *weeks;
+    if (groups_per_week)
+        plan.groups_per_week = *groups_per_week;
+    if (individual_per_week)
+        plan.individual_per_week = *individual_per_week;
+    if (family_per_week)
+        plan.family_per_week = *family_per_week;
+}
+
+Plan plan_on(const Record& record, Date day) {
+    Plan plan = record.header.plan;
+    for (const auto& e : record.journal)
+        if (auto ev = std::get_if<Event>(&e))
+            if (ev->type == EventType::plan_change && ev->date <= day)
+                ev->plan.apply_to(plan);
+    return plan;
+}
+
+bool is_adolescent(const Header& h) { return h.born && age_on(*h.born, h.enrolled) < 18; }
+
+int treatment_week(Date enrolled, Date day) {
+    int d = days_between(enrolled, day);
+    return d < 0 ? 0 : d / 7 + 1;
+}
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+} // namespace
+
+State fold(const Record& record, const Program& program) {
+    State s;
+    s.plan = record.header.plan;
+    for (const auto& e : record.journal) {
+        if (auto m = std::get_if<Medication>(&e)) {
+            auto it = std::find_if(s.medications.begin(), s.medications.end(),
+                                   [&](const MedicationState& ms) {
+                                       return ms.active && same_name(ms.name, m->name);
+                                   });
+            switch (m->action) {
+            case MedAction::start: {
+                MedicationState ms;
+                ms.name = m->name;
+                ms.dose = m->dose;
+                ms.started = m->date;
+                ms.last_review = m->date;
+                ms.review_days = m->review_days.value_or(program.medication_review_days);
+                if (it != s.medications.end())
+                    *it = ms; // restarted: the new start replaces the old
+                else
+                    s.medications.push_back(ms);
+                break;
+            }
+            case MedAction::review:
+                if (it != s.medications.end()) {
+                    it->last_review = std::max(it->last_review, m->date);
+                    if (!m->dose.empty())
+                        it->dose = m->dose;
+                    if (m->review_days)
+                        it->review_days = *m->review_days;
+                }
+                break;
+            case MedAction::stop:
+                if (it != s.medications.end()) {
+                    it->active = false;
+                    it->stopped = m->date;
+                }
+                break;
+            }
+        } else if (auto ev = std::get_if<Event>(&e)) {
+            switch (ev->type) {
+            case EventType::plan_change: ev->plan.apply_to(s.plan); break;
+            case EventType::plan_review:
+                if (!s.last_plan_review || *s.last_plan_review < ev->date)
+                    s.last_plan_review = ev->date;
+                break;
+            case EventType::aftercare:
+                if (!ev->sponsor.empty() || !ev->groups.empty())
+                    s.has_aftercare = true;
+                break;
+            case EventType::graduated:
+                s.status = Status::graduated;
+                s.ended = ev->date;
+                break;
+            case EventType::discharged:
+                s.status = Status::discharged;
+                s.ended = ev->date;
+                s.discharge_reason = ev->reason;
+                break;
+            case EventType::note: break;
+            }
+        }
+    }
+    return s;
+}
+
+// ---------------------------------------------------------------- load
+
+namespace {
+
+void read_meta(const TableReader& r, EntryMeta& m) {
+    m.date = r.require_date("date");
+    m.recorded_by = r.string("recorded_by").value_or("");
+    m.recorded_at = r.datetime_text("recorded_at").value_or("");
+    m.pos = r.pos();
+}
+
+std::optional<int> plan_value(const TableReader& r, std::string_view key) {
+    return r.bounded(key, key == "weeks" ? 1 : 0, key == "weeks" ? 520 : max_sessions_per_week);
+}
+
+template <typename E>
+E read_enum(const TableReader& r, std::string_view key, std::optional<E> (*parse)(std::string_view),
+            const std::vector<std::string>& valid) {
+    std::string text = r.require_string(key);
+    auto v = parse(text);
+    if (!v)
+        r.fail(key, fmt::format("'{}' is \"{}\", must be one of: {}{}", r.name(key), text,
+                                join(valid), did_you_mean(text, valid)));
+    return *v;
+}
+
+Session read_session(const TableReader& r) {
+    r.reject_unknown({"date", "kind", "topic", "hours", "status", "note", "recorded_by",
+                      "recorded_at"});
+    Session s;
+    read_meta(r, s);
+    s.kind = read_enum<SessionKind>(r, "kind", parse_session_kind, names_of(kind_names));
+    s.topic = r.string("topic").value_or("");
+    if (s.kind == SessionKind::group && s.topic.empty())
+        r.fail_here("a group session needs a 'topic'");
+    auto hours = r.number("hours");
+    if (!hours)
+        r.fail_here("missing 'hours'");
+    if (*hours <= 0 || *hours > max_session_hours)
+        r.fail("hours", fmt::format("'hours' is {}, must be greater than 0 and at most {}",
+                                    *hours, max_session_hours));
+    s.hours = *hours;
+    s.status = read_enum<SessionStatus>(r, "status", parse_session_status, names_of(status_names));
+    s.note = r.string("note").value_or("");
+    return s;
+}
+
+Screen read_screen(const TableReader& r) {
+    r.reject_unknown({"date", "result", "substances", "recorded_by", "recorded_at"});
+    Screen s;
+    read_meta(r, s);
+    s.result = read_enum<ScreenResult>(r, "result", parse_screen_result, names_of(result_names));
+    s.substances = r.strings("substances").value_or(std::vector<std::string>{});
+    return s;
+}
+
+Medication read_medication(const TableReader& r) {
+    r.reject_unknown({"date", "action", "name", "dose", "review_days", "recorded_by",
+                      "recorded_at"});
+    Medication m;
+    read_meta(r, m);
+    m.action = read_enum<MedAction>(r, "action", parse_med_action, names_of(action_names));
+    m.name = r.require_string("name");
+    if (m.name.empty())
+        r.fail("name", "medication 'name' is empty");
+    m.dose = r.string("dose").value_or("");
+    m.review_days = r.bounded("review_days", 1, 3650);
+    return m;
+}
+
+Event read_event(const TableReader& r) {
+    Event e;
+    std::string type = r.require_string("type");
+    auto t = parse_event_type(type);
+    if (!t)
+        r.fail("type", fmt::format("'type' is \"{}\", must be one of: {}{}", type,
+                                   join(names_of(event_names)), did_you_mean(type, names_of(event_names))));
+    e.type = *t;
+    switch (e.type) {
+    case EventType::plan_change: {
+        r.reject_unknown({"type", "date", "weeks", "groups_per_week", "individual_per_week",
+                          "family_per_week", "plan", "note", "recorded_by", "recorded_at"});
+        auto read_plan = [&](const TableReader& pr) {
+            e.plan.weeks = plan_value(pr, "weeks");
+            e.plan.groups_per_week = plan_value(pr, "groups_per_week");
+            e.plan.individual_per_week = plan_value(pr, "individual_per_week");
+            e.plan.family_per_week = plan_value(pr, "family_per_week");
+        };
+        read_plan(r);
+        if (const toml::table* p = r.table("plan")) {
+            TableReader pr(*p, r.file(), "[[event]].plan");
+            pr.reject_unknown({"weeks", "groups_per_week", "individual_per_week",
+                               "family_per_week"});
+            read_plan(pr);
+        }
+        if (e.plan.empty())
+            r.fail_here("a plan-change event changes nothing: give weeks, groups_per_week, "
+                        "individual_per_week or family_per_week");
+        e.text = r.string("note").value_or("");
+        break;
+    }
+    case EventType::plan_review:
+        r.reject_unknown({"type", "date", "note", "recorded_by", "recorded_at"});
+        e.text = r.string("note").value_or("");
+        break;
+    case EventType::aftercare:
+        r.reject_unknown({"type", "date", "sponsor", "groups", "note", "recorded_by",
+                          "recorded_at"});
+        e.sponsor = r.string("sponsor").value_or("");
+        e.groups = r.strings("groups").value_or(std::vector<std::string>{});
+        e.text = r.string("note").value_or("");
+        break;
+    case EventType::graduated:
+        r.reject_unknown({"type", "date", "forced", "reason", "note", "recorded_by",
+                          "recorded_at"});
+        e.forced = r.boolean("forced").value_or(false);
+        e.reason = r.string("reason").value_or("");
+        e.text = r.string("note").value_or("");
+        break;
+    case EventType::discharged: {
+        r.reject_unknown({"type", "date", "reason", "note", "recorded_by", "recorded_at"});
+        e.reason = r.require_string("reason");
+        const auto& valid = discharge_reasons();
+        if (std::find(valid.begin(), valid.end(), e.reason) == valid.end())
+            r.fail("reason", fmt::format("discharge reason \"{}\" is not one of: {}{}", e.reason,
+                                         join(valid), did_you_mean(e.reason, valid)));
+        e.text = r.string("note").value_or("");
+        break;
+    }
+    case EventType::note:
+        r.reject_unknown({"type", "date", "text", "recorded_by", "recorded_at"});
+        e.text = r.require_string("text");
+        break;
+    }
+    read_meta(r, e);
+    return e;
+}
+
+// A journal that contradicts itself is invalid, never guessed at.
+void check_journal(const Record& rec) {
+    std::optional<Date> ended;
+    std::string end_what;
+    std::vector<std::string> started;
+    for (const auto& entry : rec.journal) {
+        const EntryMeta& m = meta(entry);
+        if (m.date < rec.header.enrolled)
+            throw DataError(rec.file, m.pos,
+                            fmt::format("entry dated {} is before enrollment ({})",
+                                        format_date(m.date), format_date(rec.header.enrolled)));
+        const Event* ev = std::get_if<Event>(&entry);
+        bool is_note = ev && ev->type == EventType::note;
+        if (ended && !is_note) {
+            if (ev && (ev->type == EventType::graduated || ev->type == EventType::discharged))
+                throw DataError(rec.file, m.pos,
+                                fmt::format("second end of treatment: already {} on {}",
+                                            end_what, format_date(*ended)));
+            if (m.date > *ended)
+                throw DataError(rec.file, m.pos,
+                                fmt::format("entry dated {} is after the patient was {} on {}",
+                                            format_date(m.date), end_what, format_date(*ended)));
+        }
+        if (ev && (ev->type == EventType::graduated || ev->type == EventType::discharged)) {
+            ended = ev->date;
+            end_what = std::string(to_string(ev->type));
+        }
+    }
+}
+
+} // namespace
+
+Record load_record(const toml::table& table, const std::string& file) {
+    TableReader root(table, file);
+    auto version = root.integer("schema_version");
+    if (!version)
+        root.fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
+    if (*version > record_schema_version)
+        root.fail("schema_version",
+                  fmt::format("schema_version {} is newer than this iop supports ({}); "
+                              "upgrade iop to read this file",
+                              *version, record_schema_version));
+    if (*version < 1)
+        root.fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+    root.reject_unknown({"schema_version", "id", "name", "born", "enrolled", "clinician",
+                         "diagnosis", "insurance", "recorded_by", "recorded_at", "plan",
+                         "session", "screen", "medication", "event"});
+    Record rec;
+    rec.file = file;
+    Header& h = rec.header;
+    h.id = root.require_string("id");
+    if (!valid_id(h.id))
+        root.fail("id", fmt::format("'id' \"{}\" is not a valid patient id", h.id));
+    h.name = root.require_string("name");
+    h.born = root.date("born");
+    h.enrolled = root.require_date("enrolled");
+    if (h.born && *h.born > h.enrolled)
+        root.fail("born", "'born' is after 'enrolled'");
+    h.clinician = root.string("clinician").value_or("");
+    h.diagnosis = root.string("diagnosis").value_or("");
+    h.insurance = root.string("insurance").value_or("");
+    h.recorded_by = root.string("recorded_by").value_or("");
+    h.recorded_at = root.datetime_text("recorded_at").value_or("");
+
+    const toml::table* plan = root.table("plan");
+    if (!plan)
+        root.fail_here("missing the [plan] table");
+    TableReader pr(*plan, file, "[plan]");
+    pr.reject_unknown({"weeks", "groups_per_week", "individual_per_week", "family_per_week"});
+    auto need = [&](std::string_view key) {
+        auto v = plan_value(pr, key);
+        if (!v)
+            pr.fail_here(fmt::format("missing '[plan].{}'", key));
+        return *v;
+    };
+    h.plan.weeks = need("weeks");
+    h.plan.groups_per_week = need("groups_per_week");
+    h.plan.individual_per_week = need("individual_per_week");
+    h.plan.family_per_week = need("family_per_week");
+
+    for (const toml::table* t : root.tables("session"))
+        rec.journal.emplace_back(read_session(TableReader(*t, file, "[[session]]")));
+    for (const toml::table* t : root.tables("screen"))
+        rec.journal.emplace_back(read_screen(TableReader(*t, file, "[[screen]]")));
+    for (const toml::table* t : root.tables("medication"))
+        rec.journal.emplace_back(read_medication(TableReader(*t, file, "[[medication]]")));
+    for (const toml::table* t : root.tables("event"))
+        rec.journal.emplace_back(read_event(TableReader(*t, file, "[[event]]")));
+    // toml++ groups entries by kind; file order is the order of their headers.
+    std::stable_sort(rec.journal.begin(), rec.journal.end(), [](const Entry& a, const Entry& b) {
+        const SourcePos pa = meta(a).pos, pb = meta(b).pos;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+    });
+    check_journal(rec);
+    return rec;
+}
+
+Record parse_record(std::string_view text, const std::string& file) {
+    toml::table t = parse_toml(text, file);
+    return load_record(t, file);
+}
+
+// ---------------------------------------------------------------- render
+
+namespace {
+
+void line(std::string& out, std::string_view key, const std::string& value) {
+    out += fmt::format("{} = {}\n", key, value);
+}
+
+void optional_string(std::string& out, std::string_view key, const std::string& value) {
+    if (!value.empty())
+        line(out, key, toml_quote(value));
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + toml_quote(items[i]);
+    return out + "]";
+}
+
+void meta_tail(std::string& out, const EntryMeta& m) {
+    line(out, "recorded_by", toml_quote(m.recorded_by));
+    if (!m.recorded_at.empty())
+        line(out, "recorded_at", m.recorded_at);
+}
+
+} // namespace
+
+std::string render_header(const Header& h) {
+    std::string out;
+    line(out, "schema_version", std::to_string(record_schema_version));
+    line(out, "id", toml_quote(h.id));
+    line(out, "name", toml_quote(h.name));
+    if (h.born)
+        line(out, "born", format_date(*h.born));
+    line(out, "enrolled", format_date(h.enrolled));
+    optional_string(out, "clinician", h.clinician);
+    optional_string(out, "diagnosis", h.diagnosis);
+    optional_string(out, "insurance", h.insurance);
+    optional_string(out, "recorded_by", h.recorded_by);
+    if (!h.recorded_at.empty())
+        line(out, "recorded_at", h.recorded_at);
+    out += "\n[plan]\n";
+    line(out, "weeks", std::to_string(h.plan.weeks));
+    line(out, "groups_per_week", std::to_string(h.plan.groups_per_week));
+    line(out, "individual_per_week", std::to_string(h.plan.individual_per_week));
+    line(out, "family_per_week", std::to_string(h.plan.family_per_week));
+    return out;
+}
+
+std::string render_entry(const Entry& entry) {
+    std::string out = "\n";
+    if (auto s = std::get_if<Session>(&entry)) {
+        out += "[[session]]\n";
+        line(out, "date", format_date(s->date));
+        line(out, "kind", toml_quote(to_string(s->kind)));
+        optional_string(out, "topic", s->topic);
+        line(out, "hours", format_hours(s->hours));
+        line(out, "status", toml_quote(to_string(s->status)));
+        optional_string(out, "note", s->note);
+        meta_tail(out, *s);
+    } else if (auto sc = std::get_if<Screen>(&entry)) {
+        out += "[[screen]]\n";
+        line(out, "date", format_date(sc->date));
+        line(out, "result", toml_quote(to_string(sc->result)));
+        if (!sc->substances.empty())
+            line(out, "substances", quoted_list(sc->substances));
+        meta_tail(out, *sc);
+    } else if (auto m = std::get_if<Medication>(&entry)) {
+        out += "[[medication]]\n";
+        line(out, "date", format_date(m->date));
+        line(out, "action", toml_quote(to_string(m->action)));
+        line(out, "name", toml_quote(m->name));
+        optional_string(out, "dose", m->dose);
+        if (m->review_days)
+            line(out, "review_days", std::to_string(*m->review_days));
+        meta_tail(out, *m);
+    } else if (auto e = std::get_if<Event>(&entry)) {
+        out += "[[event]]\n";
+        line(out, "type", toml_quote(to_string(e->type)));
+        line(out, "date", format_date(e->date));
+        switch (e->type) {
+        case EventType::plan_change: {
+            auto put = [&](std::string_view key, const std::optional<int>& v) {
+                if (v)
+                    line(out, key, std::to_string(*v));
+            };
+            put("weeks", e->plan.weeks);
+            put("groups_per_week", e->plan.groups_per_week);
+            put("individual_per_week", e->plan.individual_per_week);
+            put("family_per_week", e->plan.family_per_week);
+            optional_string(out, "note", e->text);
+            break;
+        }
+        case EventType::aftercare:
+            optional_string(out, "sponsor", e->sponsor);
+            if (!e->groups.empty())
+                line(out, "groups", quoted_list(e->groups));
+            optional_string(out, "note", e->text);
+            break;
+        case EventType::graduated:
+            if (e->forced)
+                line(out, "forced", "true");
+            optional_string(out, "reason", e->reason);
+            optional_string(out, "note", e->text);
+            break;
+        case EventType::discharged:
+            line(out, "reason", toml_quote(e->reason));
+            optional_string(out, "note", e->text);
+            break;
+        case EventType::note: line(out, "text", toml_quote(e->text)); break;
+        case EventType::plan_review: optional_string(out, "note", e->text); break;
+        }
+        meta_tail(out, *e);
+    }
+    return out;
+}
+
+} // namespace iop

@@ -1,0 +1,367 @@
+#include "iop/store.hpp"
+
+#include "iop/suggest.hpp"
+#include "toml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace iop {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sys_error(int err) { return std::strerror(err); }
+
+[[noreturn]] void io_fail(const std::string& what, const std::string& shown, int err) {
+    throw IoError(fmt::format("{} {}: {}", what, shown, sys_error(err)));
+}
+
+void fsync_dir(const fs::path& dir, const std::string& shown) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        io_fail("cannot open directory", shown, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        io_fail("cannot sync directory", shown, err);
+}
+
+void make_private_dir(const fs::path& dir, const std::string& shown) {
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        io_fail("cannot create directory", shown, errno);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0)
+        io_fail("cannot read", shown, errno);
+    if (!S_ISDIR(st.st_mode))
+        throw IoError(fmt::format("{} exists and is not a directory", shown));
+    if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0)
+        io_fail("cannot set permissions of", shown, errno);
+}
+
+bool is_dir(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+} // namespace
+
+std::string read_file(const fs::path& path, const std::string& shown) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            throw IoError(fmt::format("{} is a symbolic link; iop does not follow links for "
+                                      "records",
+                                      shown));
+        io_fail("cannot read", shown, errno);
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        io_fail("cannot read", shown, err);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw IoError(fmt::format("{} is not a regular file", shown));
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > max_file_bytes) {
+        ::close(fd);
+        throw DataError(shown, {}, fmt::format("file is {} bytes, larger than the {} MiB iop reads",
+                                               st.st_size, max_file_bytes / (1024 * 1024)));
+    }
+    std::string content;
+    content.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    while (true) {
+        if (done == content.size())
+            content.resize(content.size() + 4096);
+        ssize_t n = ::read(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            ::close(fd);
+            io_fail("cannot read", shown, err);
+        }
+        if (n == 0)
+            break;
+        done += static_cast<std::size_t>(n);
+        if (done > max_file_bytes) {
+            ::close(fd);
+            throw DataError(shown, {}, "file grew past the size iop reads");
+        }
+    }
+    ::close(fd);
+    content.resize(done);
+    return content;
+}
+
+// ---------------------------------------------------------------- Lock
+
+Lock::~Lock() {
+    if (fd_ >= 0)
+        ::close(fd_); // releases the flock
+}
+
+// ---------------------------------------------------------------- Transaction
+
+Transaction::~Transaction() {
+    for (const auto& s : staged_)
+        ::unlink(s.temp.c_str());
+}
+
+void Transaction::stage(const fs::path& target, std::string_view content, const std::string& shown) {
+    std::string pattern =
+        (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::vector<char> buf(pattern.begin(), pattern.end());
+    buf.push_back('\0');
+    int fd = ::mkstemp(buf.data()); // created 0600
+    if (fd < 0)
+        io_fail("cannot create a temporary file for", shown, errno);
+    fs::path temp(buf.data());
+    auto fail = [&](const char* what, int err) {
+        ::close(fd);
+        ::unlink(temp.c_str());
+        io_fail(what, shown, err);
+    };
+    if (::fchmod(fd, 0600) != 0)
+        fail("cannot set permissions of", errno);
+    std::size_t done = 0;
+    while (done < content.size()) {
+        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fail("cannot write", errno);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0)
+        fail("cannot sync", errno);
+    if (::close(fd) != 0) {
+        int err = errno;
+        ::unlink(temp.c_str());
+        io_fail("cannot write", shown, err);
+    }
+    staged_.push_back({target, temp, shown});
+}
+
+void Transaction::commit() {
+    std::vector<std::pair<fs::path, std::string>> dirs;
+    for (std::size_t i = 0; i < staged_.size(); ++i) {
+        const auto& s = staged_[i];
+        if (::rename(s.temp.c_str(), s.target.c_str()) != 0) {
+            int err = errno;
+            // Earlier renames already took effect; never leave the rest behind as temp files.
+            for (std::size_t j = i; j < staged_.size(); ++j)
+                ::unlink(staged_[j].temp.c_str());
+            staged_.clear();
+            io_fail("cannot replace", s.shown, err);
+        }
+        auto dir = s.target.parent_path();
+        if (std::none_of(dirs.begin(), dirs.end(), [&](const auto& d) { return d.first == dir; }))
+            dirs.emplace_back(dir, s.shown);
+    }
+    staged_.clear();
+    for (const auto& [dir, shown] : dirs)
+        fsync_dir(dir, fmt::format("holding {}", shown));
+}
+
+// ---------------------------------------------------------------- Store
+
+fs::path Store::discover(const std::optional<std::string>& dir, const char* env_dir,
+                         const fs::path& cwd) {
+    auto check = [](const fs::path& p, const std::string& how) {
+        if (!is_dir(p))
+            throw UsageError(fmt::format("records directory '{}' ({}) does not exist; create "
+                                         "one with 'iop init {}'",
+                                         p.string(), how, p.string()));
+        if (!is_file(p / "program.toml"))
+            throw UsageError(fmt::format("'{}' ({}) is not a records directory: it has no "
+                                         "program.toml; create one with 'iop init {}'",
+                                         p.string(), how, p.string()));
+        return p;
+    };
+    if (dir)
+        return check(fs::path(*dir), "from --dir");
+    if (env_dir && *env_dir)
+        return check(fs::path(env_dir), "from $IOP_DIR");
+    for (fs::path p = cwd;; p = p.parent_path()) {
+        if (is_file(p / "program.toml"))
+            return p;
+        if (p == p.root_path() || p.parent_path() == p)
+            break;
+    }
+    throw UsageError(fmt::format("no records directory: neither --dir nor $IOP_DIR is set, and "
+                                 "no program.toml in {} or any parent; create one with 'iop init "
+                                 "DIR' or pass --dir DIR",
+                                 cwd.string()));
+}
+
+void Store::init(const fs::path& dir) {
+    if (is_file(dir / "program.toml") || fs::is_symlink(dir / "program.toml"))
+        throw Refused(fmt::format("{} already holds a program.toml; iop init never overwrites it",
+                                  dir.string()));
+    std::error_code ec;
+    if (!dir.parent_path().empty() && !is_dir(dir.parent_path()))
+        fs::create_directories(dir.parent_path(), ec);
+    if (ec)
+        throw IoError(fmt::format("cannot create directory {}: {}", dir.parent_path().string(),
+                                  ec.message()));
+    make_private_dir(dir, dir.string());
+    make_private_dir(dir / "patients", (dir / "patients").string());
+    Transaction tx;
+    tx.stage(dir / "program.toml", default_program_toml(), (dir / "program.toml").string());
+    tx.commit();
+}
+
+Store::Store(fs::path root) : root_(std::move(root)) {}
+
+const Program& Store::program() {
+    if (!program_) {
+        std::string text = read_file(root_ / "program.toml", "program.toml");
+        program_ = std::make_unique<Program>(parse_program(text, "program.toml"));
+    }
+    return *program_;
+}
+
+std::string Store::shown_path(std::string_view id) { return fmt::format("patients/{}.toml", id); }
+
+fs::path Store::record_path(std::string_view id) const {
+    require_valid_id(id); // before any path is built from it
+    return patients_dir() / (std::string(id) + ".toml");
+}
+
+bool Store::exists(std::string_view id) const {
+    struct stat st {};
+    return ::lstat(record_path(id).c_str(), &st) == 0;
+}
+
+std::vector<std::string> Store::ids() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::directory_iterator it(patients_dir(), ec);
+    if (ec)
+        throw IoError(fmt::format("cannot list patients/: {}", ec.message()));
+    for (const auto& entry : it) {
+        const auto& p = entry.path();
+        if (p.extension() != ".toml")
+            continue;
+        std::string stem = p.stem().string();
+        if (valid_id(stem))
+            out.push_back(stem);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void Store::require_exists(std::string_view id) const {
+    if (exists(id))
+        return;
+    throw Refused(fmt::format("unknown patient '{}'{}", id, did_you_mean(id, ids())));
+}
+
+std::string Store::read_record_text(std::string_view id) const {
+    return read_file(record_path(id), shown_path(id));
+}
+
+Record Store::load(std::string_view id) const {
+    require_exists(id);
+    std::string shown = shown_path(id);
+    Record rec = parse_record(read_record_text(id), shown);
+    if (rec.header.id != id)
+        throw DataError(shown, {}, fmt::format("the record's id \"{}\" does not match its file "
+                                               "name (expected \"{}\")",
+                                               rec.header.id, id));
+    return rec;
+}
+
+std::vector<Store::Loaded> Store::load_many(const std::vector<std::string>& ids) const {
+    std::vector<Loaded> out(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        out[i].id = ids[i];
+        try {
+            out[i].record = load(ids[i]);
+        } catch (const DataError& e) {
+            out[i].error = e;
+        } catch (const IoError& e) {
+            out[i].error = DataError(shown_path(ids[i]), {}, e.what());
+        }
+    }
+    return out;
+}
+
+Lock Store::lock(double wait_seconds) const {
+    fs::path path = root_ / ".iop.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        io_fail("cannot open the lock file", ".iop.lock", errno);
+    Lock lock(fd);
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::duration<double>(std::max(0.0, wait_seconds));
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            io_fail("cannot lock", ".iop.lock", errno);
+        if (std::chrono::steady_clock::now() >= deadline) {
+            char buf[32] = {};
+            ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+            std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+            pid.erase(std::remove_if(pid.begin(), pid.end(), [](char c) { return c < '0' || c > '9'; }),
+                      pid.end());
+            throw LockedError(fmt::format(
+                "the records directory {} is locked by another iop{} (waited {} s); try again, "
+                "or wait longer with --wait SECONDS",
+                root_.string(), pid.empty() ? "" : fmt::format(" (pid {})", pid), wait_seconds));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::fchmod(fd, 0600);
+    std::string pid = fmt::format("{}\n", ::getpid());
+    if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+        // The pid is only a hint for a waiting writer; the flock is what counts.
+    }
+    return lock;
+}
+
+void Store::create_record(std::string_view id, std::string_view text) const {
+    if (exists(id))
+        throw Refused(fmt::format("patient '{}' already exists ({})", id, shown_path(id)));
+    Transaction tx;
+    tx.stage(record_path(id), text, shown_path(id));
+    tx.commit();
+}
+
+std::string Store::appended_text(std::string_view id, std::string_view text) const {
+    std::string content = read_record_text(id);
+    if (!content.empty() && content.back() != '\n')
+        content += '\n';
+    content += text;
+    return content;
+}
+
+void Store::append_record(std::string_view id, std::string_view text) const {
+    std::string content = appended_text(id, text);
+    Transaction tx;
+    tx.stage(record_path(id), content, shown_path(id));
+    tx.commit();
+}
+
+} // namespace iop

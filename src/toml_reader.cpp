@@ -1,0 +1,205 @@
+#include "toml_reader.hpp"
+
+#include "iop/suggest.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace iop {
+
+SourcePos position_of(const toml::source_region& region) {
+    return SourcePos{static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+SourcePos position_of(const toml::node& node) { return position_of(node.source()); }
+
+toml::table parse_toml(std::string_view text, const std::string& file) {
+    try {
+        return toml::parse(text, file);
+    } catch (const toml::parse_error& e) {
+        throw DataError(file, position_of(e.source()), std::string(e.description()));
+    }
+}
+
+TableReader::TableReader(const toml::table& table, const std::string& file, std::string where)
+    : table_(table), file_(file), where_(std::move(where)) {}
+
+std::string TableReader::name(std::string_view key) const {
+    return where_.empty() ? std::string(key) : fmt::format("{}.{}", where_, key);
+}
+
+const toml::node* TableReader::get(std::string_view key) const { return table_.get(key); }
+
+SourcePos TableReader::pos(std::string_view key) const {
+    const toml::node* n = get(key);
+    return n ? position_of(*n) : pos();
+}
+
+void TableReader::fail(std::string_view key, const std::string& message) const {
+    throw DataError(file_, pos(key), message);
+}
+
+void TableReader::fail_here(const std::string& message) const {
+    throw DataError(file_, pos(), message);
+}
+
+void TableReader::type_error(std::string_view key, std::string_view expected) const {
+    fail(key, fmt::format("'{}' must be {}", name(key), expected));
+}
+
+std::optional<long long> TableReader::integer(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_integer())
+        return v->get();
+    type_error(key, "an integer");
+}
+
+std::optional<double> TableReader::number(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_integer())
+        return static_cast<double>(v->get());
+    if (auto v = n->as_floating_point()) {
+        if (!std::isfinite(v->get()))
+            type_error(key, "a finite number");
+        return v->get();
+    }
+    type_error(key, "a number");
+}
+
+std::optional<std::string> TableReader::string(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_string())
+        return v->get();
+    type_error(key, "a string");
+}
+
+std::optional<Date> TableReader::date(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_date()) {
+        toml::date d = v->get();
+        Date out{std::chrono::year{d.year}, std::chrono::month{d.month}, std::chrono::day{d.day}};
+        if (!out.ok() || d.year < 1)
+            fail(key, fmt::format("'{}' is not a valid date", name(key)));
+        return out;
+    }
+    type_error(key, "a date (YYYY-MM-DD, unquoted)");
+}
+
+std::optional<bool> TableReader::boolean(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_boolean())
+        return v->get();
+    type_error(key, "true or false");
+}
+
+std::optional<std::vector<std::string>> TableReader::strings(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    const toml::array* arr = n->as_array();
+    if (!arr)
+        type_error(key, "an array of strings");
+    std::vector<std::string> out;
+    for (const auto& item : *arr) {
+        auto s = item.as_string();
+        if (!s)
+            throw DataError(file_, position_of(item),
+                            fmt::format("'{}' must hold only strings", name(key)));
+        out.push_back(s->get());
+    }
+    return out;
+}
+
+const toml::table* TableReader::table(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return nullptr;
+    if (auto t = n->as_table())
+        return t;
+    type_error(key, "a table");
+}
+
+std::vector<const toml::table*> TableReader::tables(std::string_view key) const {
+    std::vector<const toml::table*> out;
+    const toml::node* n = get(key);
+    if (!n)
+        return out;
+    const toml::array* arr = n->as_array();
+    if (!arr)
+        type_error(key, fmt::format("an array of tables ([[{}]])", key));
+    for (const auto& item : *arr) {
+        auto t = item.as_table();
+        if (!t)
+            throw DataError(file_, position_of(item),
+                            fmt::format("'{}' must hold only tables ([[{}]])", name(key), key));
+        out.push_back(t);
+    }
+    return out;
+}
+
+std::optional<std::string> TableReader::datetime_text(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    if (auto v = n->as_date_time()) {
+        std::ostringstream os;
+        os << *v;
+        return os.str();
+    }
+    type_error(key, "a date-time (e.g. 2026-11-03T17:02:11Z)");
+}
+
+long long TableReader::require_integer(std::string_view key) const {
+    if (auto v = integer(key))
+        return *v;
+    fail_here(fmt::format("missing '{}'", name(key)));
+}
+
+std::string TableReader::require_string(std::string_view key) const {
+    if (auto v = string(key))
+        return *v;
+    fail_here(fmt::format("missing '{}'", name(key)));
+}
+
+Date TableReader::require_date(std::string_view key) const {
+    if (auto v = date(key))
+        return *v;
+    fail_here(fmt::format("missing '{}'", name(key)));
+}
+
+std::optional<int> TableReader::bounded(std::string_view key, long long lo, long long hi) const {
+    auto v = integer(key);
+    if (!v)
+        return std::nullopt;
+    if (*v < lo || *v > hi)
+        fail(key, fmt::format("'{}' is {}, must be between {} and {}", name(key), *v, lo, hi));
+    return static_cast<int>(*v);
+}
+
+void TableReader::reject_unknown(std::initializer_list<std::string_view> known) const {
+    std::vector<std::string> names(known.begin(), known.end());
+    for (auto&& [k, v] : table_) {
+        bool ok = false;
+        for (auto kn : known)
+            if (k.str() == kn)
+                ok = true;
+        if (!ok)
+            throw DataError(file_, position_of(k.source()),
+                            fmt::format("unknown key '{}'{}", name(k.str()),
+                                        did_you_mean(k.str(), names)));
+    }
+}
+
+} // namespace iop
