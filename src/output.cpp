@@ -107,6 +107,105 @@ json to_json(const Entry& entry) {
     return j;
 }
 
+json to_json(const Finding& f, const std::string& file) {
+    json j = {{"severity", to_string(f.severity)}, {"rule", f.rule}};
+    j["week"] = f.week ? json(*f.week) : json(nullptr);
+    j["message"] = f.message;
+    j["file"] = file;
+    j["line"] = f.pos.line > 0 ? json(f.pos.line) : json(nullptr);
+    j["column"] = f.pos.column > 0 ? json(f.pos.column) : json(nullptr);
+    return j;
+}
+
+json assessment_json(const Record& record, const Assessment& a) {
+    const Header& h = record.header;
+    json j = {{"id", h.id},
+              {"status", to_string(a.status)},
+              {"week", a.week},
+              {"weeks_planned", a.weeks_planned},
+              {"attendance_rate", a.attendance_rate}};
+    j["curriculum"] = {{"percent", a.curriculum.percent},
+                       {"completed", a.curriculum.completed},
+                       {"remaining", a.curriculum.remaining}};
+    j["graduation"] = {{"eligible", a.eligible}, {"unmet", a.unmet()}};
+    json findings = json::array();
+    for (const auto& f : a.findings)
+        findings.push_back(to_json(f, record.file));
+    j["findings"] = findings;
+
+    // Details beyond the SPEC's shape, for show and for scripts.
+    j["name"] = h.name;
+    j["enrolled"] = format_date(h.enrolled);
+    j["planned_end"] = format_date(a.planned_end);
+    j["ended"] = a.ended ? json(format_date(*a.ended)) : json(nullptr);
+    j["adolescent"] = is_adolescent(h);
+    j["plan"] = to_json(a.plan);
+    j["complete_weeks"] = a.complete_weeks;
+    json criteria = json::array();
+    for (const auto& c : a.criteria)
+        criteria.push_back({{"id", c.id}, {"met", c.met}, {"detail", c.detail}});
+    j["graduation"]["criteria"] = criteria;
+    json topics = json::array();
+    for (const auto& t : a.curriculum.topics)
+        topics.push_back(
+            {{"id", t.id}, {"attended", t.attended}, {"needed", t.needed}, {"core", t.core}});
+    j["curriculum"]["topics"] = topics;
+    json weeks = json::array();
+    for (const auto& w : a.weeks)
+        weeks.push_back({{"week", w.week},
+                         {"first", format_date(w.first)},
+                         {"last", format_date(w.last)},
+                         {"complete", w.complete},
+                         {"plan", to_json(w.plan)},
+                         {"groups", w.groups},
+                         {"individual", w.individual},
+                         {"family", w.family},
+                         {"screens", w.screens},
+                         {"absent", w.absent},
+                         {"excused", w.excused},
+                         {"hours", w.hours}});
+    j["weeks"] = weeks;
+    json meds = json::array();
+    for (const auto& m : a.medications) {
+        json mj = {{"name", m.name},
+                   {"dose", m.dose},
+                   {"started", format_date(m.started)},
+                   {"last_review", format_date(m.last_review)},
+                   {"review_days", m.review_days},
+                   {"active", m.active}};
+        mj["next_review"] = m.active ? json(format_date(add_days(m.last_review, m.review_days)))
+                                     : json(nullptr);
+        mj["stopped"] = m.stopped ? json(format_date(*m.stopped)) : json(nullptr);
+        meds.push_back(mj);
+    }
+    j["medications"] = meds;
+    return j;
+}
+
+json invalid_record_json(const std::string& id, const DataError& error) {
+    Finding f;
+    f.severity = Severity::error;
+    f.rule = "record-invalid";
+    f.message = error.detail();
+    f.pos = error.pos();
+    json j = {{"id", id},
+              {"status", nullptr},
+              {"week", nullptr},
+              {"weeks_planned", nullptr},
+              {"attendance_rate", nullptr},
+              {"curriculum", nullptr},
+              {"graduation", nullptr}};
+    j["findings"] = json::array({to_json(f, error.file())});
+    return j;
+}
+
+std::string finding_line(const std::string& file, const Finding& f, const Style& style) {
+    std::string severity(to_string(f.severity));
+    return fmt::format("{}: {}: {} [{}]", format_location(file, f.pos),
+                       f.severity == Severity::error ? style.red(severity) : style.yellow(severity),
+                       f.message, f.rule);
+}
+
 void write_json(std::ostream& out, const json& value) {
     out << value.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }

@@ -199,16 +199,12 @@ int treatment_week(Date enrolled, Date day) {
     return d < 0 ? 0 : d / 7 + 1;
 }
 
-namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
+bool same_medication(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
 }
-
-} // namespace
 
 State fold(const Record& record, const Program& program) {
     State s;
@@ -217,7 +213,7 @@ State fold(const Record& record, const Program& program) {
         if (auto m = std::get_if<Medication>(&e)) {
             auto it = std::find_if(s.medications.begin(), s.medications.end(),
                                    [&](const MedicationState& ms) {
-                                       return ms.active && same_name(ms.name, m->name);
+                                       return ms.active && same_medication(ms.name, m->name);
                                    });
             switch (m->action) {
             case MedAction::start: {

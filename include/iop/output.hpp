@@ -2,6 +2,7 @@
 // CSV. Commands build values here rather than formatting by hand.
 #pragma once
 
+#include "iop/engine.hpp"
 #include "iop/record.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,18 @@ class Style {
 nlohmann::json to_json(const Plan& plan);
 nlohmann::json to_json(const Header& header);
 nlohmann::json to_json(const Entry& entry);
+
+nlohmann::json to_json(const Finding& finding, const std::string& file);
+
+// A patient in the shape of `check --format json` (SPEC section 6), with the
+// details `show` needs (header, weekly grid, criteria, medications) added.
+nlohmann::json assessment_json(const Record& record, const Assessment& assessment);
+// A record that could not be loaded, in the same shape.
+nlohmann::json invalid_record_json(const std::string& id, const DataError& error);
+
+// "patients/P-0001.toml: error: week 3 had ... [group-frequency]", with
+// ":LINE:COL" after the file name where the position is known.
+std::string finding_line(const std::string& file, const Finding& finding, const Style& style);
 
 // Compact JSON on one line, then a newline; UTF-8 kept as is.
 void write_json(std::ostream& out, const nlohmann::json& value);

@@ -157,6 +157,9 @@ struct State {
 
 State fold(const Record& record, const Program& program);
 
+// Medication names compare without regard to case.
+bool same_medication(std::string_view a, std::string_view b);
+
 // The plan in force on a given day: header plan with every plan change dated
 // on or before that day applied, in file order.
 Plan plan_on(const Record& record, Date day);

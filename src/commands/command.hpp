@@ -61,5 +61,12 @@ CommandSpec enroll_command();
 CommandSpec attend_command();
 CommandSpec show_command();
 CommandSpec list_command();
+CommandSpec check_command();
+CommandSpec screen_command();
+CommandSpec med_command();
+CommandSpec plan_command();
+CommandSpec aftercare_command();
+CommandSpec graduate_command();
+CommandSpec discharge_command();
 
 } // namespace iop

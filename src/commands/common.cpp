@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace iop {
 
 Store& Context::store() {
@@ -40,6 +42,24 @@ std::string require_text(std::string_view option, const std::string& value) {
     return value;
 }
 
+int plan_bound(const Program& p, std::string_view key, int value) {
+    int lo = 0, hi = max_sessions_per_week;
+    if (key == "weeks") {
+        lo = p.weeks.min;
+        hi = p.weeks.max;
+    } else if (key == "groups_per_week") {
+        lo = p.groups_per_week.min;
+        hi = p.groups_per_week.max;
+    }
+    if (value < lo || value > hi) {
+        std::string option = "--" + std::string(key);
+        std::replace(option.begin(), option.end(), '_', '-');
+        throw UsageError(fmt::format("{} {} is outside the program's bounds {}..{}", option, value,
+                                     lo, hi));
+    }
+    return value;
+}
+
 Record load_active(Context& ctx, const std::string& id) {
     Store& store = ctx.store();
     Record rec = store.load(id);
@@ -60,6 +80,17 @@ Date entry_date(const Context& ctx, const Record& record, const std::optional<st
                                      "happened, not plans",
                                      format_date(d), format_date(ctx.today)));
     return d;
+}
+
+void require_no_later_entries(const Record& record, Date day) {
+    std::optional<Date> latest;
+    for (const auto& entry : record.journal)
+        if (!latest || meta(entry).date > *latest)
+            latest = meta(entry).date;
+    if (latest && *latest > day)
+        throw UsageError(fmt::format("--date {} is before the latest entry recorded for {} ({}); "
+                                     "treatment cannot end before it",
+                                     format_date(day), record.header.id, format_date(*latest)));
 }
 
 void append_entry(Context& ctx, const Record& record, Entry entry) {

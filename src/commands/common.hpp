@@ -20,11 +20,18 @@ std::string require_choice(std::string_view option, const std::string& value,
 // A free-text value: well-formed UTF-8, no control characters but tab.
 std::string require_text(std::string_view option, const std::string& value);
 
+// A plan value within the program's bounds (key: weeks, groups_per_week,
+// individual_per_week or family_per_week); UsageError naming the option.
+int plan_bound(const Program& program, std::string_view key, int value);
+
 // Loads a record that must be active: Refused (exit 1) when it has ended.
 Record load_active(Context& ctx, const std::string& id);
 
 // The date of a new entry: --date or today; not before enrollment, not after today.
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);
+
+// An end of treatment on `day` must not precede entries already recorded.
+void require_no_later_entries(const Record& record, Date day);
 
 // Stamps recorded_by/recorded_at, appends the entry to the record's file and
 // checks first that the new file parses back with the entry in it.

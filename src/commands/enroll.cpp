@@ -14,14 +14,6 @@ struct EnrollOptions {
     std::string clinician, diagnosis, insurance;
 };
 
-int bounded(std::string_view option, std::optional<int> value, int fallback, int lo, int hi) {
-    int v = value.value_or(fallback);
-    if (v < lo || v > hi)
-        throw UsageError(fmt::format("{} {} is outside the program's bounds {}..{}", option, v, lo,
-                                     hi));
-    return v;
-}
-
 int enroll(const EnrollOptions& o, Context& ctx) {
     require_valid_id(o.id);
     Header h;
@@ -42,14 +34,13 @@ int enroll(const EnrollOptions& o, Context& ctx) {
 
     Store& store = ctx.store();
     const Program& p = store.program();
-    h.plan.weeks = bounded("--weeks", o.weeks, p.weeks.default_value, p.weeks.min, p.weeks.max);
-    h.plan.groups_per_week = bounded("--groups-per-week", o.groups_per_week,
-                                     p.groups_per_week.default_value, p.groups_per_week.min,
-                                     p.groups_per_week.max);
-    h.plan.individual_per_week = bounded("--individual-per-week", o.individual_per_week,
-                                         p.individual_per_week, 0, max_sessions_per_week);
-    h.plan.family_per_week = bounded("--family-per-week", o.family_per_week, p.family_per_week, 0,
-                                     max_sessions_per_week);
+    h.plan.weeks = plan_bound(p, "weeks", o.weeks.value_or(p.weeks.default_value));
+    h.plan.groups_per_week = plan_bound(p, "groups_per_week",
+                                        o.groups_per_week.value_or(p.groups_per_week.default_value));
+    h.plan.individual_per_week = plan_bound(p, "individual_per_week",
+                                            o.individual_per_week.value_or(p.individual_per_week));
+    h.plan.family_per_week =
+        plan_bound(p, "family_per_week", o.family_per_week.value_or(p.family_per_week));
     h.recorded_by = ctx.user;
     h.recorded_at = ctx.now;
 

@@ -4,7 +4,13 @@ namespace iop {
 
 const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table = {
-        init_command(), enroll_command(), attend_command(), show_command(), list_command(),
+        // Records
+        init_command(), enroll_command(), attend_command(), screen_command(),
+        // Plan
+        plan_command(), med_command(), aftercare_command(), graduate_command(),
+        discharge_command(),
+        // Reports
+        show_command(), list_command(), check_command(),
     };
     return table;
 }

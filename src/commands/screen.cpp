@@ -1,0 +1,52 @@
+#include "commands/common.hpp"
+
+#include <fmt/format.h>
+
+namespace iop {
+
+namespace {
+
+struct ScreenOptions {
+    std::string id;
+    std::string result;
+    std::vector<std::string> substances;
+    std::optional<std::string> date;
+};
+
+int screen(const ScreenOptions& o, Context& ctx) {
+    require_valid_id(o.id);
+    Screen s;
+    s.result = *parse_screen_result(require_choice("--result", o.result, {"negative", "positive"}));
+    for (const auto& sub : o.substances) {
+        if (require_text("--substance", sub).empty())
+            throw UsageError("--substance is empty");
+        s.substances.push_back(sub);
+    }
+    Record rec = load_active(ctx, o.id);
+    s.date = entry_date(ctx, rec, o.date);
+    append_entry(ctx, rec, s);
+    confirm(ctx, fmt::format("recorded {} drug screen for {} on {}", to_string(s.result), o.id,
+                             format_date(s.date)));
+    return exit_ok;
+}
+
+} // namespace
+
+CommandSpec screen_command() {
+    return {"screen", "Records", "Record a drug screen", Access::write, {Format::text},
+            "iop screen P-0001 --result positive --substance alcohol --date 2026-11-20",
+            [](CLI::App& app) -> Runner {
+                auto o = std::make_shared<ScreenOptions>();
+                app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
+                app.add_option("--result", o->result, "negative or positive")
+                    ->required()
+                    ->type_name("RESULT");
+                app.add_option("--substance", o->substances, "A substance found (repeatable)")
+                    ->type_name("NAME");
+                app.add_option("--date", o->date, "Day of the screen (default today)")
+                    ->type_name("DATE");
+                return [o](Context& ctx) { return screen(*o, ctx); };
+            }};
+}
+
+} // namespace iop

@@ -1,0 +1,547 @@
+// The plan engine (SPEC section 5). Pure: everything it knows comes from its
+// arguments. docs/rules.md explains every rule and the choices made where the
+// SPEC is silent; keep the two in step.
+#include "iop/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <string_view>
+
+namespace iop {
+
+namespace {
+
+// Hours and rates are sums of decimals read from text (0.1 + 0.2 != 0.3);
+// comparisons allow this much rounding so 9 hours made of thirds still count
+// as 9.
+constexpr double tolerance = 1e-9;
+
+// How far behind the elapsed share of the plan the core curriculum may fall
+// (percentage points) before curriculum-pace fires (SPEC section 5).
+constexpr double pace_allowance = 25.0;
+
+std::string count_of(int n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// A decimal with at most two places and no trailing zeros: 9, 7.5, 8.25.
+std::string decimal(double v) {
+    std::string s = fmt::format("{:.2f}", v);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0')
+            s.pop_back();
+        if (s.back() == '.')
+            s.pop_back();
+    }
+    if (s == "-0")
+        s = "0";
+    return s;
+}
+
+std::string hours_text(double h) {
+    std::string n = decimal(h);
+    return n + (n == "1" ? " hour" : " hours");
+}
+
+// A rate shown with two decimals, rounded down so that a rate just below a
+// threshold never prints as equal to it (0.899 shows as 0.89, not 0.90).
+std::string rate_text(double r) {
+    return fmt::format("{:.2f}", std::floor(r * 100.0 + tolerance) / 100.0);
+}
+
+std::string days_text(int n) { return count_of(n, "day", "days"); }
+
+// "2026-10-20" or "enrollment on 2026-10-20", for "since ..." clauses.
+std::string since_text(Date since, bool is_enrollment) {
+    return is_enrollment ? fmt::format("enrollment on {}", format_date(since))
+                         : format_date(since);
+}
+
+double session_hours(const Session& s, const Program& program) {
+    if (s.hours > 0)
+        return s.hours;
+    switch (s.kind) {
+    case SessionKind::group:
+        return program.group_hours;
+    case SessionKind::individual:
+        return program.individual_hours;
+    case SessionKind::family:
+        return program.family_hours;
+    }
+    return 0;
+}
+
+bool any_after(const Record& record, Date cutoff) {
+    return std::any_of(record.journal.begin(), record.journal.end(),
+                       [&](const Entry& e) { return meta(e).date > cutoff; });
+}
+
+Record up_to(const Record& record, Date cutoff) {
+    Record out;
+    out.file = record.file;
+    out.header = record.header;
+    out.journal.reserve(record.journal.size());
+    for (const Entry& e : record.journal)
+        if (meta(e).date <= cutoff)
+            out.journal.push_back(e);
+    return out;
+}
+
+int rule_rank(const std::string& rule) {
+    const auto& ids = rule_ids();
+    auto it = std::find(ids.begin(), ids.end(), rule);
+    return static_cast<int>(it - ids.begin());
+}
+
+// Everything a single pass over the journal collects.
+struct Facts {
+    std::vector<Date> attended;                 // every attended session, any kind
+    std::optional<Date> last_individual;        // latest attended individual session
+    std::optional<Date> last_plan_review;       // latest plan-review event
+    std::vector<const Screen*> screens;         // in date order, file order within a day
+    std::vector<int> topic_attended;            // per program topic, uncapped
+};
+
+class Assessor {
+  public:
+    Assessor(const Program& program, const Record& record, Date today)
+        : program_(program), original_(record), today_(today) {}
+
+    Assessment run();
+
+  private:
+    void choose_view();
+    void build_weeks();
+    void collect();
+    void weekly_findings();
+    void contact_gaps();
+    void dated_findings();
+    void curriculum();
+    void attendance();
+    void criteria();
+    void add(Severity s, const char* rule, std::optional<int> week, std::string message) {
+        a_.findings.push_back(Finding{s, rule, week, std::move(message), SourcePos{}});
+    }
+    int week_of(Date d) const { return days_between(enrolled_, d) / 7 + 1; }
+
+    const Program& program_;
+    const Record& original_;
+    Date today_;
+    Record trimmed_;             // the record without future entries, when it has any
+    const Record* view_ = nullptr;
+    State state_;
+    Date enrolled_{};
+    Date judged_on_{};
+    Facts facts_;
+    Assessment a_;
+};
+
+// Entries dated after today have not happened yet; for a patient who left,
+// entries after the graduation or discharge date are not part of the
+// treatment. Both are dropped before anything is folded or counted.
+void Assessor::choose_view() {
+    view_ = &original_;
+    if (any_after(original_, today_)) {
+        trimmed_ = up_to(original_, today_);
+        view_ = &trimmed_;
+    }
+    state_ = fold(*view_, program_);
+    judged_on_ = today_;
+    if (state_.ended && *state_.ended < today_) {
+        judged_on_ = *state_.ended;
+        if (any_after(*view_, judged_on_)) {
+            Record shorter = up_to(*view_, judged_on_);
+            trimmed_ = std::move(shorter);
+            view_ = &trimmed_;
+            state_ = fold(*view_, program_);
+        }
+    }
+}
+
+void Assessor::build_weeks() {
+    int elapsed = days_between(enrolled_, judged_on_);
+    a_.week = elapsed >= 0 ? elapsed / 7 + 1 : 0;
+    a_.plan = plan_on(*view_, judged_on_);
+    a_.weeks_planned = a_.plan.weeks;
+    a_.planned_end = add_days(enrolled_, 7 * a_.plan.weeks - 1);
+    a_.weeks.reserve(static_cast<std::size_t>(a_.week));
+    for (int k = 1; k <= a_.week; ++k) {
+        WeekSummary w;
+        w.week = k;
+        w.first = add_days(enrolled_, 7 * (k - 1));
+        w.last = add_days(w.first, 6);
+        w.complete = w.last < judged_on_;
+        w.plan = plan_on(*view_, w.first);
+        if (w.complete)
+            ++a_.complete_weeks;
+        a_.weeks.push_back(w);
+    }
+}
+
+void Assessor::collect() {
+    facts_.topic_attended.assign(program_.curriculum.size(), 0);
+    for (const Entry& entry : view_->journal) {
+        const Date date = meta(entry).date;
+        WeekSummary* week = nullptr;
+        if (date >= enrolled_) {
+            int k = week_of(date);
+            if (k >= 1 && k <= a_.week)
+                week = &a_.weeks[static_cast<std::size_t>(k - 1)];
+        }
+        if (const auto* s = std::get_if<Session>(&entry)) {
+            if (s->status == SessionStatus::absent) {
+                if (week)
+                    ++week->absent;
+                continue;
+            }
+            if (s->status == SessionStatus::excused) {
+                if (week)
+                    ++week->excused;
+                continue;
+            }
+            if (date >= enrolled_)
+                facts_.attended.push_back(date);
+            switch (s->kind) {
+            case SessionKind::group:
+                if (week)
+                    ++week->groups;
+                for (std::size_t i = 0; i < program_.curriculum.size(); ++i)
+                    if (program_.curriculum[i].id == s->topic)
+                        ++facts_.topic_attended[i];
+                break;
+            case SessionKind::individual:
+                if (week)
+                    ++week->individual;
+                if (!facts_.last_individual || date > *facts_.last_individual)
+                    facts_.last_individual = date;
+                break;
+            case SessionKind::family:
+                if (week)
+                    ++week->family;
+                break;
+            }
+            if (week)
+                week->hours += session_hours(*s, program_);
+        } else if (const auto* sc = std::get_if<Screen>(&entry)) {
+            if (week)
+                ++week->screens;
+            facts_.screens.push_back(sc);
+        } else if (const auto* ev = std::get_if<Event>(&entry)) {
+            if (ev->type == EventType::plan_review &&
+                (!facts_.last_plan_review || date > *facts_.last_plan_review))
+                facts_.last_plan_review = date;
+        }
+    }
+    std::sort(facts_.attended.begin(), facts_.attended.end());
+    std::stable_sort(facts_.screens.begin(), facts_.screens.end(),
+                     [](const Screen* x, const Screen* y) { return x->date < y->date; });
+}
+
+void Assessor::weekly_findings() {
+    const bool adolescent = is_adolescent(original_.header);
+    const double hours_min = adolescent ? program_.hours_adolescent_min : program_.hours_adult_min;
+    const char* who = adolescent ? "adolescent" : "adult";
+    for (const WeekSummary& w : a_.weeks) {
+        const Plan& p = w.plan;
+        if (w.complete && p.groups_per_week > 0 && w.groups < p.groups_per_week)
+            add(Severity::error, "group-frequency", w.week,
+                fmt::format("week {} had {}, plan is {}", w.week,
+                            count_of(w.groups, "group session", "group sessions"),
+                            p.groups_per_week));
+        if (w.complete && hours_min > 0 && w.hours + tolerance < hours_min)
+            add(Severity::error, "hours-per-week", w.week,
+                fmt::format("week {} had {}, {} minimum is {}", w.week, hours_text(w.hours), who,
+                            decimal(hours_min)));
+        if (program_.hours_max > 0 && w.hours > program_.hours_max + tolerance)
+            add(Severity::warning, "hours-per-week", w.week,
+                fmt::format("week {} {} {}{}, maximum is {} (partial hospitalization level)",
+                            w.week, w.complete ? "had" : "has", hours_text(w.hours),
+                            w.complete ? "" : " so far", decimal(program_.hours_max)));
+        if (w.complete && p.individual_per_week > 0 && w.individual < p.individual_per_week)
+            add(Severity::warning, "individual-frequency", w.week,
+                fmt::format("week {} had {}, plan is {}", w.week,
+                            count_of(w.individual, "individual session", "individual sessions"),
+                            p.individual_per_week));
+        if (w.complete && p.family_per_week > 0 && w.family < p.family_per_week)
+            add(Severity::warning, "family-frequency", w.week,
+                fmt::format("week {} had {}, plan is {}", w.week,
+                            count_of(w.family, "family session", "family sessions"),
+                            p.family_per_week));
+        if (w.complete && program_.screens_per_week > 0 && w.screens < program_.screens_per_week)
+            add(Severity::warning, "screen-frequency", w.week,
+                fmt::format("week {} had {}, program requires {}", w.week,
+                            count_of(w.screens, "drug screen", "drug screens"),
+                            program_.screens_per_week));
+    }
+}
+
+// Consecutive attended sessions (and enrollment and the first) more than
+// contact_max_gap_days + 1 days apart, i.e. more than contact_max_gap_days
+// whole days without any service between them. Only gaps closed by a session
+// are reported; an open gap up to today is lost-contact's business.
+void Assessor::contact_gaps() {
+    const int allowed = program_.contact_max_gap_days;
+    Date previous = enrolled_;
+    bool from_enrollment = true;
+    for (Date d : facts_.attended) {
+        int apart = days_between(previous, d);
+        if (apart > allowed + 1) {
+            std::string message =
+                from_enrollment
+                    ? fmt::format("{} without service between enrollment on {} and the first "
+                                  "session on {}, maximum is {}",
+                                  days_text(apart - 1), format_date(previous), format_date(d),
+                                  allowed)
+                    : fmt::format("{} without service between sessions on {} and {}, maximum "
+                                  "is {}",
+                                  days_text(apart - 1), format_date(previous), format_date(d),
+                                  allowed);
+            add(Severity::warning, "contact-gap", week_of(d), std::move(message));
+        }
+        previous = d;
+        from_enrollment = false;
+    }
+}
+
+// The rules that count days up to judged_on rather than judging weeks.
+void Assessor::dated_findings() {
+    if (a_.plan.individual_per_week > 0) {
+        Date since = facts_.last_individual.value_or(enrolled_);
+        int days = days_between(since, judged_on_);
+        if (days > program_.individual_max_gap_days)
+            add(Severity::error, "individual-frequency", std::nullopt,
+                fmt::format("no individual session for {} (since {}), maximum is {}",
+                            days_text(days), since_text(since, !facts_.last_individual),
+                            program_.individual_max_gap_days));
+    }
+
+    if (!facts_.screens.empty() && facts_.screens.back()->result == ScreenResult::positive)
+        add(Severity::warning, "positive-screen", std::nullopt,
+            fmt::format("latest screen ({}) was positive: plan review advised",
+                        format_date(facts_.screens.back()->date)));
+
+    if (a_.plan.weeks > 0) {
+        int elapsed = std::max(0, days_between(enrolled_, judged_on_));
+        double share = std::min(1.0, elapsed / (7.0 * a_.plan.weeks));
+        double expected = 100.0 * share;
+        if (expected - a_.curriculum.percent > pace_allowance + tolerance)
+            add(Severity::warning, "curriculum-pace", std::nullopt,
+                fmt::format("core curriculum {}% done with {}% of the planned {} weeks elapsed, "
+                            "more than {} points behind",
+                            a_.curriculum.percent, static_cast<int>(std::floor(expected)),
+                            a_.plan.weeks, static_cast<int>(pace_allowance)));
+    }
+
+    {
+        bool reviewed = facts_.last_plan_review && *facts_.last_plan_review > enrolled_;
+        Date since = reviewed ? *facts_.last_plan_review : enrolled_;
+        int days = days_between(since, judged_on_);
+        if (days > program_.plan_review_days)
+            add(Severity::warning, "plan-review", std::nullopt,
+                fmt::format("plan not reviewed for {} (since {}), review every {} days",
+                            days_text(days), since_text(since, !reviewed),
+                            program_.plan_review_days));
+    }
+
+    // Named by start date, not by drug: a drug name says too much about the
+    // patient to go into cron mail.
+    for (const MedicationState& m : state_.medications) {
+        if (!m.active)
+            continue;
+        int every = m.review_days > 0 ? m.review_days : program_.medication_review_days;
+        Date since = std::max(m.started, m.last_review);
+        int days = days_between(since, judged_on_);
+        if (days > every)
+            add(Severity::warning, "medication-review", std::nullopt,
+                fmt::format("medication started {} not reviewed for {} (since {}), review "
+                            "every {} days",
+                            format_date(m.started), days_text(days), format_date(since), every));
+    }
+
+    {
+        bool any = !facts_.attended.empty();
+        Date since = any ? facts_.attended.back() : enrolled_;
+        int days = days_between(since, judged_on_);
+        if (days > program_.lost_contact_days)
+            add(Severity::error, "lost-contact", std::nullopt,
+                fmt::format("no attended session for {} (since {}), maximum is {}",
+                            days_text(days), since_text(since, !any),
+                            program_.lost_contact_days));
+    }
+
+    if (a_.status == Status::active) {
+        Date hard_end = add_days(enrolled_, 7 * program_.weeks.max - 1);
+        if (judged_on_ > hard_end)
+            add(Severity::error, "overdue", std::nullopt,
+                fmt::format("{} past the program maximum of {} weeks (last day {})",
+                            days_text(days_between(hard_end, judged_on_)), program_.weeks.max,
+                            format_date(hard_end)));
+        else if (judged_on_ > a_.planned_end)
+            add(Severity::warning, "overdue", std::nullopt,
+                fmt::format("{} past the planned end of {} weeks ({}): graduation review due",
+                            days_text(days_between(a_.planned_end, judged_on_)), a_.plan.weeks,
+                            format_date(a_.planned_end)));
+    }
+}
+
+void Assessor::curriculum() {
+    CurriculumProgress& c = a_.curriculum;
+    int core_done = 0;
+    int core_needed = 0;
+    for (std::size_t i = 0; i < program_.curriculum.size(); ++i) {
+        const Topic& t = program_.curriculum[i];
+        int needed = std::max(0, t.sessions);
+        int done = std::min(facts_.topic_attended[i], needed);
+        c.topics.push_back({t.id, done, needed, t.core});
+        (done == needed ? c.completed : c.remaining).push_back(t.id);
+        if (t.core) {
+            core_done += done;
+            core_needed += needed;
+        }
+    }
+    c.percent = core_needed == 0 ? 100 : 100 * core_done / core_needed;
+}
+
+void Assessor::attendance() {
+    long attended = 0;
+    long required = 0;
+    for (const WeekSummary& w : a_.weeks) {
+        if (!w.complete)
+            continue;
+        int gpw = std::max(0, w.plan.groups_per_week);
+        int ipw = std::max(0, w.plan.individual_per_week);
+        attended += std::min(w.groups, gpw) + std::min(w.individual, ipw);
+        required += gpw + ipw;
+    }
+    a_.attendance_rate =
+        required == 0 ? 1.0 : static_cast<double>(attended) / static_cast<double>(required);
+}
+
+void Assessor::criteria() {
+    auto& out = a_.criteria;
+    {
+        int need = program_.weeks.min;
+        bool met = a_.complete_weeks >= need;
+        out.push_back({"min-weeks", met,
+                       fmt::format("{} {} {}",
+                                   count_of(a_.complete_weeks, "complete week", "complete weeks"),
+                                   met ? ">=" : "<", need)});
+    }
+    {
+        bool met = a_.curriculum.percent >= 100;
+        out.push_back({"curriculum", met,
+                       met ? std::string("core curriculum 100%")
+                           : fmt::format("core curriculum {}% < 100%", a_.curriculum.percent)});
+    }
+    {
+        bool met = a_.attendance_rate + tolerance >= program_.min_attendance;
+        out.push_back({"attendance", met,
+                       fmt::format("attendance {} {} {:.2f}", rate_text(a_.attendance_rate),
+                                   met ? ">=" : "<", program_.min_attendance)});
+    }
+    {
+        int need = program_.negative_screens;
+        const auto& screens = facts_.screens;
+        if (need <= 0) {
+            out.push_back({"screens", true, "no negative screens required"});
+        } else if (static_cast<int>(screens.size()) < need) {
+            out.push_back({"screens", false,
+                           fmt::format("last {}: only {} recorded",
+                                       count_of(need, "screen", "screens"),
+                                       count_of(static_cast<int>(screens.size()), "screen",
+                                                "screens"))});
+        } else {
+            int negative = static_cast<int>(
+                std::count_if(screens.end() - need, screens.end(), [](const Screen* s) {
+                    return s->result == ScreenResult::negative;
+                }));
+            bool met = negative == need;
+            out.push_back({"screens", met,
+                           met ? fmt::format("last {} negative", count_of(need, "screen", "screens"))
+                               : fmt::format("last {}: {} negative",
+                                             count_of(need, "screen", "screens"), negative)});
+        }
+    }
+    if (program_.require_aftercare)
+        out.push_back({"aftercare", state_.has_aftercare,
+                       state_.has_aftercare ? "aftercare plan recorded"
+                                            : "no aftercare plan recorded"});
+    else
+        out.push_back({"aftercare", true, "aftercare plan not required"});
+    a_.eligible = std::all_of(out.begin(), out.end(), [](const Criterion& c) { return c.met; });
+}
+
+Assessment Assessor::run() {
+    enrolled_ = original_.header.enrolled;
+    choose_view();
+    a_.status = state_.status;
+    a_.ended = state_.ended;
+    a_.medications = state_.medications;
+    a_.judged_on = judged_on_;
+    build_weeks();
+    collect();
+    curriculum();
+    attendance();
+    weekly_findings();
+    contact_gaps();
+    dated_findings();
+    criteria();
+    // By week (findings about no week last), then in the order of the SPEC's
+    // rule table; ties keep the order they were found in (date order).
+    std::stable_sort(a_.findings.begin(), a_.findings.end(),
+                     [](const Finding& x, const Finding& y) {
+                         int wx = x.week.value_or(INT_MAX);
+                         int wy = y.week.value_or(INT_MAX);
+                         if (wx != wy)
+                             return wx < wy;
+                         return rule_rank(x.rule) < rule_rank(y.rule);
+                     });
+    return std::move(a_);
+}
+
+} // namespace
+
+std::string_view to_string(Severity s) {
+    switch (s) {
+    case Severity::warning:
+        return "warning";
+    case Severity::error:
+        return "error";
+    }
+    return "warning";
+}
+
+std::optional<Severity> parse_severity(std::string_view text) {
+    if (text == "warning")
+        return Severity::warning;
+    if (text == "error")
+        return Severity::error;
+    return std::nullopt;
+}
+
+const std::vector<std::string>& rule_ids() {
+    static const std::vector<std::string> ids = {
+        "group-frequency",  "hours-per-week",    "individual-frequency", "family-frequency",
+        "contact-gap",      "screen-frequency",  "positive-screen",      "curriculum-pace",
+        "plan-review",      "medication-review", "lost-contact",         "overdue",
+        "record-invalid",
+    };
+    return ids;
+}
+
+std::vector<std::string> Assessment::unmet() const {
+    std::vector<std::string> ids;
+    for (const Criterion& c : criteria)
+        if (!c.met)
+            ids.push_back(c.id);
+    return ids;
+}
+
+Assessment assess(const Program& program, const Record& record, Date today) {
+    return Assessor(program, record, today).run();
+}
+
+} // namespace iop

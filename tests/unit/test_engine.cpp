@@ -1,0 +1,1115 @@
+// The plan engine, rule by rule, on records built in memory (SPEC section 5,
+// docs/rules.md). Enrollment is Monday 2026-11-02; day(n) is n days later.
+#include "iop/engine.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace iop;
+
+namespace {
+
+Date ymd(int y, unsigned m, unsigned d) {
+    return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+const Date enrolled = ymd(2026, 11, 2);
+Date day(int n) { return add_days(enrolled, n); }
+
+// What one treatment week holds: groups on days 0, 2, 4, 5, 6 of the week (as
+// many as asked), the individual session(s) on day 1, family on day 3, the
+// screen(s) on day 1.
+struct WeekSpec {
+    int groups = 3;
+    int individual = 1;
+    int family = 1;
+    int screens = 1;
+    double group_hours = 3.0;
+};
+
+struct Builder {
+    Record r;
+    std::vector<std::string> topics{"illness"};
+    std::size_t next_topic = 0;
+
+    explicit Builder(Plan plan = Plan{}) {
+        r.file = "patients/P-0001.toml";
+        r.header.id = "P-0001";
+        r.header.name = "Jane Doe";
+        r.header.diagnosis = "Alcohol use disorder, moderate";
+        r.header.enrolled = enrolled;
+        r.header.plan = plan;
+    }
+
+    Builder& session(int d, SessionKind kind, double hours, SessionStatus status,
+                     std::string topic) {
+        Session s;
+        s.date = day(d);
+        s.kind = kind;
+        s.hours = hours;
+        s.status = status;
+        s.topic = std::move(topic);
+        s.recorded_by = "tester";
+        r.journal.emplace_back(s);
+        return *this;
+    }
+    std::string topic() {
+        std::string t = topics[next_topic % topics.size()];
+        ++next_topic;
+        return t;
+    }
+    Builder& group(int d, double hours = 3.0, SessionStatus st = SessionStatus::attended) {
+        return session(d, SessionKind::group, hours, st, topic());
+    }
+    Builder& group_on(int d, std::string t, SessionStatus st = SessionStatus::attended) {
+        return session(d, SessionKind::group, 3.0, st, std::move(t));
+    }
+    Builder& individual(int d, double hours = 1.0, SessionStatus st = SessionStatus::attended) {
+        return session(d, SessionKind::individual, hours, st, "");
+    }
+    Builder& family(int d, double hours = 1.0, SessionStatus st = SessionStatus::attended) {
+        return session(d, SessionKind::family, hours, st, "");
+    }
+    Builder& screen(int d, ScreenResult result = ScreenResult::negative) {
+        Screen s;
+        s.date = day(d);
+        s.result = result;
+        r.journal.emplace_back(s);
+        return *this;
+    }
+    Builder& med(int d, MedAction action, std::string name,
+                 std::optional<int> review_days = std::nullopt) {
+        Medication m;
+        m.date = day(d);
+        m.action = action;
+        m.name = std::move(name);
+        m.review_days = review_days;
+        r.journal.emplace_back(m);
+        return *this;
+    }
+    Builder& event(int d, EventType type) {
+        Event e;
+        e.date = day(d);
+        e.type = type;
+        if (type == EventType::discharged)
+            e.reason = "lost-contact";
+        r.journal.emplace_back(e);
+        return *this;
+    }
+    Builder& plan_change(int d, PlanChange change) {
+        Event e;
+        e.date = day(d);
+        e.type = EventType::plan_change;
+        e.plan = change;
+        r.journal.emplace_back(e);
+        return *this;
+    }
+    Builder& aftercare(int d, std::string sponsor = "Sam") {
+        Event e;
+        e.date = day(d);
+        e.type = EventType::aftercare;
+        e.sponsor = std::move(sponsor);
+        e.groups = {"AA Tuesday"};
+        r.journal.emplace_back(e);
+        return *this;
+    }
+    // Treatment week k (1-based) as described by spec.
+    Builder& week(int k, WeekSpec spec = {}) {
+        const int base = 7 * (k - 1);
+        const int group_days[] = {0, 2, 4, 5, 6};
+        for (int i = 0; i < spec.groups && i < 5; ++i)
+            group(base + group_days[i], spec.group_hours);
+        for (int i = 0; i < spec.individual; ++i)
+            individual(base + 1);
+        for (int i = 0; i < spec.family; ++i)
+            family(base + 3);
+        for (int i = 0; i < spec.screens; ++i)
+            screen(base + 1);
+        return *this;
+    }
+    Builder& weeks(int from, int to, WeekSpec spec = {}) {
+        for (int k = from; k <= to; ++k)
+            week(k, spec);
+        return *this;
+    }
+};
+
+std::vector<Finding> findings(const Assessment& a, std::string_view rule) {
+    std::vector<Finding> out;
+    for (const auto& f : a.findings)
+        if (f.rule == rule)
+            out.push_back(f);
+    return out;
+}
+
+std::vector<Finding> findings(const Assessment& a, std::string_view rule, Severity s) {
+    std::vector<Finding> out;
+    for (const auto& f : findings(a, rule))
+        if (f.severity == s)
+            out.push_back(f);
+    return out;
+}
+
+const Criterion& criterion(const Assessment& a, std::string_view id) {
+    auto it = std::find_if(a.criteria.begin(), a.criteria.end(),
+                           [&](const Criterion& c) { return c.id == id; });
+    REQUIRE(it != a.criteria.end());
+    return *it;
+}
+
+Assessment run(const Builder& b, int today, const Program& p = default_program()) {
+    return assess(p, b.r, day(today));
+}
+
+// The core topics of the default curriculum, one entry per session needed (13).
+const std::vector<std::string> all_core = {
+    "illness", "illness", "early-recovery", "early-recovery", "shame-guilt",
+    "relationships", "relationships", "stress", "stress", "relapse-prevention",
+    "relapse-prevention", "relapse-prevention", "mutual-help"};
+
+} // namespace
+
+TEST_SUITE_BEGIN("engine");
+
+TEST_CASE("severity names and rule ids") {
+    CHECK(to_string(Severity::warning) == "warning");
+    CHECK(to_string(Severity::error) == "error");
+    CHECK(parse_severity("warning") == Severity::warning);
+    CHECK(parse_severity("error") == Severity::error);
+    CHECK_FALSE(parse_severity("Error").has_value());
+    CHECK_FALSE(parse_severity("").has_value());
+    const auto& ids = rule_ids();
+    REQUIRE(ids.size() == 13);
+    CHECK(ids.front() == "group-frequency");
+    CHECK(ids[4] == "contact-gap");
+    CHECK(ids[11] == "overdue");
+    CHECK(ids.back() == "record-invalid");
+}
+
+TEST_CASE("treatment weeks count from enrollment") {
+    Builder b;
+    SUBCASE("before enrollment: week 0, nothing to judge") {
+        auto a = run(b, -1);
+        CHECK(a.week == 0);
+        CHECK(a.weeks.empty());
+        CHECK(a.complete_weeks == 0);
+        CHECK(a.findings.empty());
+    }
+    SUBCASE("enrollment day is day 1 of week 1, not complete") {
+        auto a = run(b, 0);
+        CHECK(a.week == 1);
+        REQUIRE(a.weeks.size() == 1);
+        CHECK(a.weeks[0].first == enrolled);
+        CHECK(a.weeks[0].last == day(6));
+        CHECK_FALSE(a.weeks[0].complete);
+        CHECK(a.complete_weeks == 0);
+    }
+    SUBCASE("the last day of week 1 is still week 1, and week 1 is not complete yet") {
+        auto a = run(b, 6);
+        CHECK(a.week == 1);
+        CHECK(a.complete_weeks == 0);
+    }
+    SUBCASE("the first day of week 2 completes week 1") {
+        auto a = run(b, 7);
+        CHECK(a.week == 2);
+        REQUIRE(a.weeks.size() == 2);
+        CHECK(a.weeks[0].complete);
+        CHECK_FALSE(a.weeks[1].complete);
+        CHECK(a.weeks[1].first == day(7));
+        CHECK(a.weeks[1].last == day(13));
+        CHECK(a.complete_weeks == 1);
+    }
+    SUBCASE("planned end and plan in force") {
+        auto a = run(b, 10);
+        CHECK(a.judged_on == day(10));
+        CHECK(a.weeks_planned == 12);
+        CHECK(a.planned_end == ymd(2027, 1, 24));
+        CHECK(a.plan.groups_per_week == 3);
+        CHECK(a.status == Status::active);
+        CHECK_FALSE(a.ended.has_value());
+    }
+}
+
+TEST_CASE("sessions are counted in the week of their date") {
+    Builder b;
+    b.group(6).group(7).individual(7).family(13, 1.0, SessionStatus::absent).screen(13);
+    auto a = run(b, 14);
+    REQUIRE(a.weeks.size() == 3);
+    CHECK(a.weeks[0].groups == 1);
+    CHECK(a.weeks[0].hours == doctest::Approx(3.0));
+    CHECK(a.weeks[1].groups == 1);
+    CHECK(a.weeks[1].individual == 1);
+    CHECK(a.weeks[1].family == 0);
+    CHECK(a.weeks[1].absent == 1);
+    CHECK(a.weeks[1].screens == 1);
+    CHECK(a.weeks[1].hours == doctest::Approx(4.0));
+}
+
+TEST_CASE("group-frequency: a complete week below the plan is an error") {
+    SUBCASE("exactly the planned count") {
+        Builder b;
+        b.week(1);
+        CHECK(findings(run(b, 7), "group-frequency").empty());
+    }
+    SUBCASE("one fewer") {
+        Builder b;
+        b.week(1, {.groups = 2});
+        auto f = findings(run(b, 7), "group-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::error);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "week 1 had 2 group sessions, plan is 3");
+    }
+    SUBCASE("singular and zero") {
+        Builder b;
+        b.week(1, {.groups = 1}).week(2, {.groups = 0});
+        auto f = findings(run(b, 14), "group-frequency");
+        REQUIRE(f.size() == 2);
+        CHECK(f[0].message == "week 1 had 1 group session, plan is 3");
+        CHECK(f[1].message == "week 2 had 0 group sessions, plan is 3");
+        CHECK(f[1].week == 2);
+    }
+    SUBCASE("the current week is only at risk") {
+        Builder b;
+        b.week(1);
+        CHECK(findings(run(b, 13), "group-frequency").empty());
+        CHECK(findings(run(b, 14), "group-frequency").size() == 1);
+    }
+    SUBCASE("absent sessions do not count") {
+        Builder b;
+        b.week(1, {.groups = 2}).group(6, 3.0, SessionStatus::absent);
+        auto a = run(b, 7);
+        CHECK(a.weeks[0].groups == 2);
+        CHECK(a.weeks[0].absent == 1);
+        CHECK(findings(a, "group-frequency").size() == 1);
+    }
+}
+
+TEST_CASE("hours-per-week: minimum for complete weeks") {
+    // 3 + 3 + x group hours, 1 individual hour, 1 family hour.
+    auto week_with_last_group = [](double x) {
+        Builder b;
+        b.group(0).group(2).group(4, x).individual(1).family(3).screen(1);
+        return b;
+    };
+    SUBCASE("9.0 hours meets the adult minimum") {
+        auto a = run(week_with_last_group(1.0), 7);
+        CHECK(a.weeks[0].hours == doctest::Approx(9.0));
+        CHECK(findings(a, "hours-per-week").empty());
+    }
+    SUBCASE("8.5 hours is an error") {
+        auto f = findings(run(week_with_last_group(0.5), 7), "hours-per-week");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::error);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "week 1 had 8.5 hours, adult minimum is 9");
+    }
+    SUBCASE("decimal rounding does not make 9 hours fall short") {
+        Builder b;
+        b.group(0, 3.3).group(2, 3.3).group(4, 2.4);
+        CHECK(findings(run(b, 7), "hours-per-week").empty());
+    }
+    SUBCASE("adult at 6 hours: error; adolescent at 6 hours: none") {
+        Builder adult;
+        adult.group(0, 3.0).group(2, 2.0).group(4, 1.0);
+        auto f = findings(run(adult, 7), "hours-per-week");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "week 1 had 6 hours, adult minimum is 9");
+
+        Builder teen = adult;
+        teen.r.header.born = ymd(2010, 1, 1); // 16 on enrollment
+        REQUIRE(is_adolescent(teen.r.header));
+        CHECK(findings(run(teen, 7), "hours-per-week").empty());
+    }
+    SUBCASE("adolescent below 6 hours") {
+        Builder teen;
+        teen.r.header.born = ymd(2010, 1, 1);
+        teen.group(0, 3.0).group(2, 2.0).group(4, 0.5);
+        auto f = findings(run(teen, 7), "hours-per-week");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "week 1 had 5.5 hours, adolescent minimum is 6");
+    }
+    SUBCASE("a session without hours counts the program's default for its kind") {
+        Builder b;
+        b.group(0, 0.0).group(2, 0.0).group(4, 0.0);
+        auto a = run(b, 7);
+        CHECK(a.weeks[0].hours == doctest::Approx(9.0));
+        CHECK(findings(a, "hours-per-week").empty());
+    }
+}
+
+TEST_CASE("hours-per-week: more than the maximum is a warning, current week included") {
+    SUBCASE("19 hours is the maximum itself") {
+        Builder b;
+        b.group(0, 10.0).group(1, 9.0);
+        CHECK(findings(run(b, 7), "hours-per-week").empty());
+    }
+    SUBCASE("20 hours in a complete week") {
+        Builder b;
+        b.group(0, 10.0).group(1, 10.0);
+        auto f = findings(run(b, 7), "hours-per-week");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "week 1 had 20 hours, maximum is 19 (partial hospitalization level)");
+    }
+    SUBCASE("20 hours so far in the current week") {
+        Builder b;
+        b.group(0, 10.0).group(1, 10.0);
+        auto f = findings(run(b, 2), "hours-per-week");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message ==
+              "week 1 has 20 hours so far, maximum is 19 (partial hospitalization level)");
+    }
+}
+
+TEST_CASE("individual-frequency: weekly warning") {
+    SUBCASE("none held") {
+        Builder b;
+        b.week(1, {.individual = 0});
+        auto f = findings(run(b, 7), "individual-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "week 1 had 0 individual sessions, plan is 1");
+    }
+    SUBCASE("one of two planned") {
+        Plan plan;
+        plan.individual_per_week = 2;
+        Builder b(plan);
+        b.week(1, {.individual = 1});
+        auto f = findings(run(b, 7), "individual-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "week 1 had 1 individual session, plan is 2");
+    }
+    SUBCASE("exactly as planned") {
+        Builder b;
+        b.week(1);
+        CHECK(findings(run(b, 7), "individual-frequency").empty());
+    }
+}
+
+TEST_CASE("individual-frequency: the 30-day rule is an error") {
+    SUBCASE("30 days after the last individual session: none; 31: error") {
+        Builder b;
+        b.individual(3);
+        CHECK(findings(run(b, 33), "individual-frequency", Severity::error).empty());
+        auto f = findings(run(b, 34), "individual-frequency", Severity::error);
+        REQUIRE(f.size() == 1);
+        CHECK_FALSE(f[0].week.has_value());
+        CHECK(f[0].message == "no individual session for 31 days (since 2026-11-05), maximum is 30");
+    }
+    SUBCASE("counted from enrollment when none was held") {
+        Builder b;
+        b.individual(2, 1.0, SessionStatus::absent);
+        CHECK(findings(run(b, 30), "individual-frequency", Severity::error).empty());
+        auto f = findings(run(b, 31), "individual-frequency", Severity::error);
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message ==
+              "no individual session for 31 days (since enrollment on 2026-11-02), maximum is 30");
+    }
+    SUBCASE("no individual sessions planned: neither the weekly nor the 30-day rule") {
+        Plan plan;
+        plan.individual_per_week = 0;
+        Builder b(plan);
+        b.weeks(1, 6, {.individual = 0});
+        CHECK(findings(run(b, 42), "individual-frequency").empty());
+    }
+    SUBCASE("a plan change to 0 individual sessions stops the 30-day rule") {
+        Builder b;
+        PlanChange none;
+        none.individual_per_week = 0;
+        b.plan_change(20, none);
+        CHECK(findings(run(b, 40), "individual-frequency", Severity::error).empty());
+    }
+}
+
+TEST_CASE("family-frequency: weekly warning, never when none planned") {
+    SUBCASE("missed") {
+        Builder b;
+        b.week(1, {.family = 0});
+        auto f = findings(run(b, 7), "family-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "week 1 had 0 family sessions, plan is 1");
+    }
+    SUBCASE("held") {
+        Builder b;
+        b.week(1);
+        CHECK(findings(run(b, 7), "family-frequency").empty());
+    }
+    SUBCASE("planned 0") {
+        Plan plan;
+        plan.family_per_week = 0;
+        Builder b(plan);
+        b.weeks(1, 3, {.family = 0});
+        CHECK(findings(run(b, 21), "family-frequency").empty());
+    }
+}
+
+TEST_CASE("contact-gap: more than contact_max_gap_days + 1 days apart") {
+    SUBCASE("enrollment and a first session 4 days later: none") {
+        Builder b;
+        b.group(4);
+        CHECK(findings(run(b, 5), "contact-gap").empty());
+    }
+    SUBCASE("enrollment and a first session 5 days later: warning") {
+        Builder b;
+        b.group(5);
+        auto f = findings(run(b, 5), "contact-gap");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].message == "4 days without service between enrollment on 2026-11-02 and the "
+                              "first session on 2026-11-07, maximum is 3");
+    }
+    SUBCASE("two sessions 4 days apart: none; 5 days apart: warning in the later one's week") {
+        Builder ok;
+        ok.group(0).group(4).individual(8);
+        CHECK(findings(run(ok, 9), "contact-gap").empty());
+
+        Builder gap;
+        gap.group(0).group(4).individual(9);
+        auto f = findings(run(gap, 9), "contact-gap");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].week == 2);
+        CHECK(f[0].message ==
+              "4 days without service between sessions on 2026-11-06 and 2026-11-11, maximum is 3");
+    }
+    SUBCASE("absent and excused sessions are no contact") {
+        Builder b;
+        b.group(0)
+            .group(2, 3.0, SessionStatus::absent)
+            .individual(3, 1.0, SessionStatus::excused)
+            .group(5);
+        auto f = findings(run(b, 6), "contact-gap");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message ==
+              "4 days without service between sessions on 2026-11-02 and 2026-11-07, maximum is 3");
+    }
+    SUBCASE("sessions are taken in date order, not file order") {
+        Builder b;
+        b.group(4).group(0).group(8); // day 0 backdated: gaps 4 and 4, none too long
+        CHECK(findings(run(b, 9), "contact-gap").empty());
+    }
+    SUBCASE("a wider program setting") {
+        Program p = default_program();
+        p.contact_max_gap_days = 5;
+        Builder b;
+        b.group(0).group(6);
+        CHECK(findings(run(b, 7, p), "contact-gap").empty());
+        b.group(13);
+        CHECK(findings(run(b, 14, p), "contact-gap").size() == 1);
+    }
+}
+
+TEST_CASE("screen-frequency: weekly warning") {
+    SUBCASE("no screen in a complete week") {
+        Builder b;
+        b.week(1, {.screens = 0}).week(2);
+        auto f = findings(run(b, 14), "screen-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].week == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message == "week 1 had 0 drug screens, program requires 1");
+    }
+    SUBCASE("a positive screen still counts as a screen") {
+        Builder b;
+        b.week(1, {.screens = 0}).screen(6, ScreenResult::positive);
+        CHECK(findings(run(b, 7), "screen-frequency").empty());
+    }
+    SUBCASE("program asks for none") {
+        Program p = default_program();
+        p.screens_per_week = 0;
+        Builder b;
+        b.weeks(1, 2, {.screens = 0});
+        CHECK(findings(run(b, 14, p), "screen-frequency").empty());
+    }
+}
+
+TEST_CASE("positive-screen: the latest screen decides") {
+    SUBCASE("positive then negative: none") {
+        Builder b;
+        b.screen(1, ScreenResult::positive).screen(8);
+        CHECK(findings(run(b, 9), "positive-screen").empty());
+    }
+    SUBCASE("negative then positive: warning") {
+        Builder b;
+        b.screen(1).screen(8, ScreenResult::positive);
+        auto f = findings(run(b, 9), "positive-screen");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK_FALSE(f[0].week.has_value());
+        CHECK(f[0].message == "latest screen (2026-11-10) was positive: plan review advised");
+    }
+    SUBCASE("latest by date, not by file order") {
+        Builder b;
+        b.screen(8, ScreenResult::positive).screen(1); // negative entered late, backdated
+        CHECK(findings(run(b, 9), "positive-screen").size() == 1);
+    }
+    SUBCASE("same day: the later entry is the latest") {
+        Builder b;
+        b.screen(8).screen(8, ScreenResult::positive);
+        CHECK(findings(run(b, 9), "positive-screen").size() == 1);
+        Builder c;
+        c.screen(8, ScreenResult::positive).screen(8);
+        CHECK(findings(run(c, 9), "positive-screen").empty());
+    }
+    SUBCASE("a positive screen dated after today is not seen yet") {
+        Builder b;
+        b.screen(1).screen(10, ScreenResult::positive);
+        CHECK(findings(run(b, 9), "positive-screen").empty());
+    }
+}
+
+TEST_CASE("curriculum-pace: behind the elapsed share of the plan by more than 25 points") {
+    Program p = default_program();
+    p.curriculum = {Topic{"a", "A", 4, true}, Topic{"b", "B", 2, false}};
+    // 12-week plan, day 42: half of it elapsed, expected 50 %.
+    SUBCASE("exactly 25 points behind: none") {
+        Builder b;
+        b.group_on(0, "a").group_on(1, "b").group_on(2, "b");
+        auto a = run(b, 42, p);
+        CHECK(a.curriculum.percent == 25);
+        CHECK(findings(a, "curriculum-pace").empty());
+    }
+    SUBCASE("more than 25 points behind: warning") {
+        Builder b;
+        b.group_on(1, "b").group_on(2, "b");
+        auto a = run(b, 42, p);
+        CHECK(a.curriculum.percent == 0);
+        auto f = findings(a, "curriculum-pace");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message == "core curriculum 0% done with 50% of the planned 12 weeks elapsed, "
+                              "more than 25 points behind");
+    }
+    SUBCASE("one day less elapsed keeps 0% within bounds") {
+        Builder b;
+        // day 21: 25 % of 84 days elapsed
+        CHECK(findings(run(b, 21, p), "curriculum-pace").empty());
+        CHECK(findings(run(b, 22, p), "curriculum-pace").size() == 1);
+    }
+    SUBCASE("the elapsed share stops at 100%") {
+        Builder b;
+        b.group_on(0, "a").group_on(1, "a").group_on(2, "a");
+        CHECK(findings(run(b, 200, p), "curriculum-pace").empty()); // 100 - 75 = 25
+        Builder c;
+        c.group_on(0, "a").group_on(1, "a");
+        auto f = findings(run(c, 200, p), "curriculum-pace");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "core curriculum 50% done with 100% of the planned 12 weeks "
+                              "elapsed, more than 25 points behind");
+    }
+    SUBCASE("the plan length in force counts") {
+        Builder b;
+        PlanChange shorter;
+        shorter.weeks = 6;
+        b.plan_change(5, shorter);
+        // day 21 of 42 planned days: 50 % elapsed, 0 % done.
+        CHECK(findings(run(b, 21, p), "curriculum-pace").size() == 1);
+    }
+}
+
+TEST_CASE("plan-review: more than plan_review_days since enrollment or the last review") {
+    SUBCASE("from enrollment") {
+        Builder b;
+        CHECK(findings(run(b, 30), "plan-review").empty());
+        auto f = findings(run(b, 31), "plan-review");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message ==
+              "plan not reviewed for 31 days (since enrollment on 2026-11-02), review every 30 days");
+    }
+    SUBCASE("from the last review") {
+        Builder b;
+        b.event(20, EventType::plan_review);
+        CHECK(findings(run(b, 31), "plan-review").empty());
+        CHECK(findings(run(b, 50), "plan-review").empty());
+        auto f = findings(run(b, 51), "plan-review");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message ==
+              "plan not reviewed for 31 days (since 2026-11-22), review every 30 days");
+    }
+    SUBCASE("a plan change is not a review") {
+        Builder b;
+        PlanChange c;
+        c.groups_per_week = 4;
+        b.plan_change(20, c);
+        CHECK(findings(run(b, 31), "plan-review").size() == 1);
+    }
+}
+
+TEST_CASE("medication-review: per active medication") {
+    SUBCASE("its own review_days") {
+        Builder b;
+        b.med(0, MedAction::start, "sertraline", 14);
+        CHECK(findings(run(b, 14), "medication-review").empty());
+        auto f = findings(run(b, 15), "medication-review");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message == "medication started 2026-11-02 not reviewed for 15 days (since "
+                              "2026-11-02), review every 14 days");
+        CHECK(f[0].message.find("sertraline") == std::string::npos);
+    }
+    SUBCASE("a review restarts the count") {
+        Builder b;
+        b.med(0, MedAction::start, "sertraline", 14).med(10, MedAction::review, "sertraline");
+        CHECK(findings(run(b, 24), "medication-review").empty());
+        auto f = findings(run(b, 25), "medication-review");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "medication started 2026-11-02 not reviewed for 15 days (since "
+                              "2026-11-12), review every 14 days");
+    }
+    SUBCASE("the program's default when the start sets none") {
+        Builder b;
+        b.med(0, MedAction::start, "naltrexone");
+        CHECK(findings(run(b, 30), "medication-review").empty());
+        CHECK(findings(run(b, 31), "medication-review").size() == 1);
+    }
+    SUBCASE("a stopped medication needs no review") {
+        Builder b;
+        b.med(0, MedAction::start, "naltrexone").med(5, MedAction::stop, "naltrexone");
+        auto a = run(b, 60);
+        CHECK(findings(a, "medication-review").empty());
+        REQUIRE(a.medications.size() == 1);
+        CHECK_FALSE(a.medications[0].active);
+    }
+    SUBCASE("a stop dated after today has not happened yet") {
+        Builder b;
+        b.med(0, MedAction::start, "naltrexone").med(40, MedAction::stop, "naltrexone");
+        auto a = run(b, 35);
+        REQUIRE(a.medications.size() == 1);
+        CHECK(a.medications[0].active);
+        CHECK(findings(a, "medication-review").size() == 1);
+    }
+    SUBCASE("one finding per medication, in journal order") {
+        Builder b;
+        b.med(0, MedAction::start, "a-drug", 10).med(2, MedAction::start, "b-drug", 10);
+        auto f = findings(run(b, 20), "medication-review");
+        REQUIRE(f.size() == 2);
+        CHECK(f[0].message.find("started 2026-11-02") != std::string::npos);
+        CHECK(f[1].message.find("started 2026-11-04") != std::string::npos);
+    }
+}
+
+TEST_CASE("lost-contact: more than lost_contact_days since the last attended session") {
+    SUBCASE("from the last attended session") {
+        Builder b;
+        b.group(5).group(20, 3.0, SessionStatus::absent);
+        CHECK(findings(run(b, 35), "lost-contact").empty());
+        auto f = findings(run(b, 36), "lost-contact");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::error);
+        CHECK_FALSE(f[0].week.has_value());
+        CHECK(f[0].message == "no attended session for 31 days (since 2026-11-07), maximum is 30");
+    }
+    SUBCASE("from enrollment") {
+        Builder b;
+        CHECK(findings(run(b, 30), "lost-contact").empty());
+        auto f = findings(run(b, 31), "lost-contact");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message ==
+              "no attended session for 31 days (since enrollment on 2026-11-02), maximum is 30");
+    }
+}
+
+TEST_CASE("overdue: after the planned end, error after the program's maximum") {
+    Builder b; // 12 weeks: planned end day 83 (2027-01-24); 13-week maximum: day 90
+    SUBCASE("on the planned end: none") { CHECK(findings(run(b, 83), "overdue").empty()); }
+    SUBCASE("the day after: warning") {
+        auto f = findings(run(b, 84), "overdue");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message ==
+              "1 day past the planned end of 12 weeks (2027-01-24): graduation review due");
+    }
+    SUBCASE("on the last day of the maximum: still a warning") {
+        auto f = findings(run(b, 90), "overdue");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::warning);
+        CHECK(f[0].message ==
+              "7 days past the planned end of 12 weeks (2027-01-24): graduation review due");
+    }
+    SUBCASE("after the maximum: one finding, the error") {
+        auto f = findings(run(b, 91), "overdue");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].severity == Severity::error);
+        CHECK(f[0].message == "1 day past the program maximum of 13 weeks (last day 2027-01-31)");
+    }
+    SUBCASE("a shorter plan ends earlier") {
+        PlanChange c;
+        c.weeks = 8;
+        b.plan_change(10, c);
+        auto a = run(b, 56);
+        CHECK(a.weeks_planned == 8);
+        CHECK(a.planned_end == day(55));
+        REQUIRE(findings(a, "overdue").size() == 1);
+        CHECK(findings(run(b, 55), "overdue").empty());
+    }
+    SUBCASE("not for a patient who left") {
+        b.event(85, EventType::graduated); // after the planned end
+        auto a = run(b, 200);
+        CHECK(a.judged_on == day(85));
+        CHECK(findings(a, "overdue").empty());
+    }
+}
+
+TEST_CASE("plan changes: each week is judged by the plan on its first day") {
+    PlanChange two;
+    two.groups_per_week = 2;
+    SUBCASE("a change in the middle of week 2 applies from week 3") {
+        Builder b;
+        b.week(1).week(2, {.groups = 2}).plan_change(10, two).week(3, {.groups = 2});
+        auto a = run(b, 21);
+        REQUIRE(a.weeks.size() == 4);
+        CHECK(a.weeks[0].plan.groups_per_week == 3);
+        CHECK(a.weeks[1].plan.groups_per_week == 3);
+        CHECK(a.weeks[2].plan.groups_per_week == 2);
+        CHECK(a.plan.groups_per_week == 2);
+        auto f = findings(a, "group-frequency");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].week == 2);
+        CHECK(f[0].message == "week 2 had 2 group sessions, plan is 3");
+    }
+    SUBCASE("a change on the first day of week 2 applies to week 2") {
+        Builder b;
+        b.week(1).plan_change(7, two).week(2, {.groups = 2});
+        auto a = run(b, 14);
+        CHECK(a.weeks[1].plan.groups_per_week == 2);
+        CHECK(findings(a, "group-frequency").empty());
+    }
+    SUBCASE("a change dated after today is not in force yet") {
+        Builder b;
+        b.plan_change(30, two);
+        auto a = run(b, 14);
+        CHECK(a.plan.groups_per_week == 3);
+    }
+}
+
+TEST_CASE("excused sessions count neither for nor against") {
+    Builder b;
+    b.week(1, {.groups = 2, .individual = 0})
+        .group(6, 3.0, SessionStatus::excused)
+        .individual(5, 1.0, SessionStatus::excused);
+    auto a = run(b, 7);
+    const auto& w = a.weeks[0];
+    CHECK(w.groups == 2);
+    CHECK(w.individual == 0);
+    CHECK(w.excused == 2);
+    CHECK(w.absent == 0);
+    CHECK(w.hours == doctest::Approx(7.0)); // 2 x 3 group + 1 family; excused hours do not count
+    // Not attended: the SPEC counts attended sessions only.
+    CHECK(findings(a, "group-frequency").size() == 1);
+    CHECK(findings(a, "individual-frequency").size() == 1);
+}
+
+TEST_CASE("a graduated or discharged patient is judged up to that date") {
+    SUBCASE("graduated on the first day of week 4") {
+        Builder b;
+        b.topics = all_core;
+        b.weeks(1, 3).aftercare(20).event(21, EventType::graduated);
+        b.group(30).group(31); // hand-written after graduation: not part of the treatment
+        auto a = run(b, 200);
+        CHECK(a.status == Status::graduated);
+        CHECK(a.ended == day(21));
+        CHECK(a.judged_on == day(21));
+        CHECK(a.week == 4);
+        REQUIRE(a.weeks.size() == 4);
+        CHECK(a.complete_weeks == 3);
+        CHECK(a.weeks[3].groups == 0);
+        CHECK(findings(a, "overdue").empty());
+        CHECK(findings(a, "lost-contact").empty());
+        CHECK(findings(a, "plan-review").empty());
+        CHECK(findings(a, "group-frequency").empty());
+    }
+    SUBCASE("graduated on the last day of week 3: week 3 is not complete") {
+        Builder b;
+        b.weeks(1, 3).event(20, EventType::graduated);
+        auto a = run(b, 40);
+        CHECK(a.week == 3);
+        CHECK(a.complete_weeks == 2);
+        CHECK_FALSE(a.weeks[2].complete);
+    }
+    SUBCASE("discharged after losing contact: the days-based rules stop at the discharge") {
+        Builder b;
+        b.week(1).event(60, EventType::discharged);
+        auto a = run(b, 300);
+        CHECK(a.status == Status::discharged);
+        CHECK(a.judged_on == day(60));
+        CHECK(a.week == 9);
+        auto f = findings(a, "lost-contact");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "no attended session for 56 days (since 2026-11-06), maximum is 30");
+        CHECK(findings(a, "overdue").empty());
+    }
+    SUBCASE("a graduation dated after today has not happened") {
+        Builder b;
+        b.event(30, EventType::graduated);
+        auto a = run(b, 20);
+        CHECK(a.status == Status::active);
+        CHECK_FALSE(a.ended.has_value());
+        CHECK(a.judged_on == day(20));
+    }
+}
+
+TEST_CASE("entries dated after today are ignored") {
+    Builder b;
+    b.week(1).group(9).individual(9).screen(9, ScreenResult::positive);
+    auto a = run(b, 8);
+    REQUIRE(a.weeks.size() == 2);
+    CHECK(a.weeks[1].groups == 0);
+    CHECK(a.weeks[1].individual == 0);
+    CHECK(a.weeks[1].screens == 0);
+    CHECK(findings(a, "positive-screen").empty());
+}
+
+TEST_CASE("curriculum progress") {
+    SUBCASE("capped counts, core percent, completed and remaining in curriculum order") {
+        Builder b;
+        b.group_on(0, "illness")
+            .group_on(1, "illness")
+            .group_on(2, "illness") // capped at 2
+            .group_on(3, "shame-guilt")
+            .group_on(4, "family")                               // not core
+            .group_on(5, "yoga")                                 // not in the program
+            .group_on(6, "early-recovery", SessionStatus::absent) // not attended
+            .group_on(6, "relapse-prevention", SessionStatus::excused)
+            .session(6, SessionKind::individual, 1.0, SessionStatus::attended, "stress");
+        auto a = run(b, 7);
+        const auto& c = a.curriculum;
+        CHECK(c.percent == 23); // 3 of 13 core sessions
+        CHECK(c.completed == std::vector<std::string>{"illness", "shame-guilt", "family"});
+        CHECK(c.remaining == std::vector<std::string>{"early-recovery", "relationships", "stress",
+                                                      "relapse-prevention", "mutual-help",
+                                                      "emotions", "medication"});
+        REQUIRE(c.topics.size() == 10);
+        CHECK(c.topics[0].id == "illness");
+        CHECK(c.topics[0].attended == 2);
+        CHECK(c.topics[0].needed == 2);
+        CHECK(c.topics[0].core);
+        CHECK(c.topics[1].attended == 0);
+        CHECK(c.topics[7].id == "family");
+        CHECK(c.topics[7].attended == 1);
+        CHECK_FALSE(c.topics[7].core);
+        CHECK(a.weeks[0].groups == 6); // the unknown topic still counts as a group session
+    }
+    SUBCASE("every core session attended: 100%") {
+        Builder b;
+        for (std::size_t i = 0; i < all_core.size(); ++i)
+            b.group_on(static_cast<int>(i), all_core[i]);
+        auto a = run(b, 14);
+        CHECK(a.curriculum.percent == 100);
+        CHECK(a.curriculum.remaining ==
+              std::vector<std::string>{"family", "emotions", "medication"});
+    }
+    SUBCASE("rounded down") {
+        Builder b;
+        b.group_on(0, "illness").group_on(1, "illness"); // 2/13 = 15.38
+        CHECK(run(b, 2).curriculum.percent == 15);
+    }
+    SUBCASE("no core topics: 100%") {
+        Program p = default_program();
+        p.curriculum = {Topic{"x", "X", 2, false}};
+        Builder b;
+        auto a = run(b, 7, p);
+        CHECK(a.curriculum.percent == 100);
+        CHECK(a.curriculum.remaining == std::vector<std::string>{"x"});
+    }
+}
+
+TEST_CASE("attendance rate over complete weeks") {
+    SUBCASE("no complete week: 1.0") {
+        Builder b;
+        CHECK(run(b, 6).attendance_rate == 1.0);
+    }
+    SUBCASE("capped per week, current week left out") {
+        Builder b;
+        b.week(1)                                   // 3 + 1 of 4
+            .week(2, {.groups = 2, .individual = 0}) // 2 + 0 of 4
+            .week(3, {.groups = 5, .individual = 2}) // capped: 3 + 1 of 4
+            .week(4, {.groups = 0, .individual = 0});
+        auto a = run(b, 22);
+        CHECK(a.complete_weeks == 3);
+        CHECK(a.attendance_rate == doctest::Approx(10.0 / 12.0));
+        CHECK(criterion(a, "attendance").detail == "attendance 0.83 < 0.90");
+    }
+    SUBCASE("weeks judged by their own plan") {
+        Builder b;
+        PlanChange c;
+        c.groups_per_week = 2;
+        c.individual_per_week = 0;
+        b.week(1, {.groups = 2, .individual = 0}).plan_change(7, c).week(2, {.groups = 2});
+        auto a = run(b, 14);
+        CHECK(a.attendance_rate == doctest::Approx(4.0 / 6.0)); // 2/4 + 2/2
+    }
+    SUBCASE("nothing required: 1.0") {
+        Plan plan;
+        plan.groups_per_week = 0;
+        plan.individual_per_week = 0;
+        Builder b(plan);
+        CHECK(run(b, 21).attendance_rate == 1.0);
+    }
+}
+
+TEST_CASE("graduation criteria") {
+    // Five full weeks covering the whole core curriculum, negative screens.
+    auto eligible_record = [] {
+        Builder b;
+        b.topics = all_core;
+        b.topics.insert(b.topics.end(), {"family", "emotions"});
+        b.weeks(1, 5).event(28, EventType::plan_review).aftercare(30);
+        return b;
+    };
+    SUBCASE("all met: eligible") {
+        auto a = run(eligible_record(), 35);
+        CHECK(a.eligible);
+        CHECK(a.unmet().empty());
+        REQUIRE(a.criteria.size() == 5);
+        CHECK(a.criteria[0].id == "min-weeks");
+        CHECK(a.criteria[1].id == "curriculum");
+        CHECK(a.criteria[2].id == "attendance");
+        CHECK(a.criteria[3].id == "screens");
+        CHECK(a.criteria[4].id == "aftercare");
+        CHECK(a.criteria[0].detail == "5 complete weeks >= 3");
+        CHECK(a.criteria[1].detail == "core curriculum 100%");
+        CHECK(a.criteria[2].detail == "attendance 1.00 >= 0.90");
+        CHECK(a.criteria[3].detail == "last 2 screens negative");
+        CHECK(a.criteria[4].detail == "aftercare plan recorded");
+        CHECK(a.findings.empty());
+    }
+    SUBCASE("min-weeks: 2 complete weeks < 3, then 3 >= 3") {
+        Builder b;
+        auto two = run(b, 14);
+        CHECK_FALSE(criterion(two, "min-weeks").met);
+        CHECK(criterion(two, "min-weeks").detail == "2 complete weeks < 3");
+        CHECK(criterion(run(b, 7), "min-weeks").detail == "1 complete week < 3");
+        CHECK(criterion(run(b, 21), "min-weeks").met);
+    }
+    SUBCASE("curriculum") {
+        Builder b;
+        b.group_on(0, "illness").group_on(1, "illness").group_on(2, "shame-guilt");
+        const auto& c = criterion(run(b, 3), "curriculum");
+        CHECK_FALSE(c.met);
+        CHECK(c.detail == "core curriculum 23% < 100%");
+    }
+    SUBCASE("attendance at exactly the minimum is met; just below is not") {
+        Builder ten;
+        ten.weeks(1, 9).week(10, {.groups = 0, .individual = 0}); // 36 of 40
+        auto a = run(ten, 70);
+        CHECK(a.attendance_rate == doctest::Approx(0.9));
+        CHECK(criterion(a, "attendance").met);
+        CHECK(criterion(a, "attendance").detail == "attendance 0.90 >= 0.90");
+
+        Builder less;
+        less.weeks(1, 8).week(9, {.groups = 2}).week(10, {.groups = 0, .individual = 0}); // 35/40
+        auto b = run(less, 70);
+        CHECK_FALSE(criterion(b, "attendance").met);
+        CHECK(criterion(b, "attendance").detail == "attendance 0.87 < 0.90");
+    }
+    SUBCASE("screens") {
+        Builder none;
+        CHECK(criterion(run(none, 7), "screens").detail == "last 2 screens: only 0 screens recorded");
+        Builder one;
+        one.screen(1);
+        CHECK_FALSE(criterion(run(one, 7), "screens").met);
+        CHECK(criterion(run(one, 7), "screens").detail == "last 2 screens: only 1 screen recorded");
+        Builder mixed;
+        mixed.screen(1).screen(8, ScreenResult::positive).screen(15);
+        CHECK_FALSE(criterion(run(mixed, 16), "screens").met);
+        CHECK(criterion(run(mixed, 16), "screens").detail == "last 2 screens: 1 negative");
+        mixed.screen(22);
+        CHECK(criterion(run(mixed, 23), "screens").met);
+        CHECK(criterion(run(mixed, 23), "screens").detail == "last 2 screens negative");
+        Program p = default_program();
+        p.negative_screens = 0;
+        CHECK(criterion(run(none, 7, p), "screens").met);
+    }
+    SUBCASE("aftercare") {
+        Builder b;
+        CHECK_FALSE(criterion(run(b, 7), "aftercare").met);
+        CHECK(criterion(run(b, 7), "aftercare").detail == "no aftercare plan recorded");
+        Program p = default_program();
+        p.require_aftercare = false;
+        CHECK(criterion(run(b, 7, p), "aftercare").met);
+        b.aftercare(3);
+        CHECK(criterion(run(b, 7), "aftercare").met);
+        CHECK_FALSE(criterion(run(b, 2), "aftercare").met); // recorded after that day
+    }
+    SUBCASE("unmet lists each failing criterion in order") {
+        Builder b = eligible_record();
+        b.r.journal.pop_back(); // no aftercare
+        b.screen(34, ScreenResult::positive);
+        auto a = run(b, 35);
+        CHECK_FALSE(a.eligible);
+        CHECK(a.unmet() == std::vector<std::string>{"screens", "aftercare"});
+    }
+}
+
+TEST_CASE("findings are ordered by week, then rule table order; week-less ones last") {
+    Builder b;
+    b.week(1, {.groups = 2, .screens = 0})
+        .week(2, {.individual = 0, .family = 0})
+        .group(20) // 4 days without service before it: contact-gap in week 3
+        .screen(20, ScreenResult::positive);
+    auto a = run(b, 60);
+    std::vector<std::pair<int, std::string>> got;
+    for (const auto& f : a.findings)
+        got.emplace_back(f.week.value_or(-1), f.rule);
+    std::vector<std::pair<int, std::string>> want = {
+        {1, "group-frequency"},
+        {1, "hours-per-week"}, // 2 x 3 + 1 + 1 = 8 hours
+        {1, "screen-frequency"},
+        {2, "individual-frequency"},
+        {2, "family-frequency"},
+        {3, "contact-gap"},
+        {3, "group-frequency"}, // from here on weeks hold 1 group or none at all
+        {3, "hours-per-week"},
+        {3, "individual-frequency"},
+        {3, "family-frequency"}, // the screen on day 20 keeps week 3 off screen-frequency
+        {4, "group-frequency"},
+    };
+    REQUIRE(got.size() >= want.size());
+    for (std::size_t i = 0; i < want.size(); ++i)
+        CHECK(got[i] == want[i]);
+    // The tail: rules about no particular week, in table order.
+    std::vector<std::string> tail;
+    for (const auto& f : a.findings)
+        if (!f.week)
+            tail.push_back(f.rule);
+    CHECK(tail == std::vector<std::string>{"individual-frequency", "positive-screen",
+                                           "curriculum-pace", "plan-review", "lost-contact"});
+    CHECK_FALSE(a.findings.back().week.has_value());
+    // And the same result every time.
+    auto again = run(b, 60);
+    REQUIRE(again.findings.size() == a.findings.size());
+    for (std::size_t i = 0; i < a.findings.size(); ++i)
+        CHECK(again.findings[i].message == a.findings[i].message);
+}
+
+TEST_CASE("messages carry no name, diagnosis or drug") {
+    Builder b;
+    b.week(1, {.groups = 1, .individual = 0, .family = 0, .screens = 0})
+        .med(0, MedAction::start, "buprenorphine")
+        .screen(3, ScreenResult::positive)
+        .group(20, 12.0)
+        .group(21, 12.0);
+    auto a = run(b, 100);
+    REQUIRE(a.findings.size() > 10);
+    for (const auto& f : a.findings) {
+        CHECK(f.message.find("Jane") == std::string::npos);
+        CHECK(f.message.find("Alcohol") == std::string::npos);
+        CHECK(f.message.find("buprenorphine") == std::string::npos);
+    }
+    for (const auto& c : a.criteria)
+        CHECK(c.detail.find("Jane") == std::string::npos);
+}
+
+TEST_SUITE_END();
