@@ -62,6 +62,7 @@ CommandSpec attend_command();
 CommandSpec show_command();
 CommandSpec list_command();
 CommandSpec check_command();
+CommandSpec remind_command();
 CommandSpec screen_command();
 CommandSpec med_command();
 CommandSpec plan_command();

@@ -10,7 +10,7 @@ const std::vector<CommandSpec>& command_table() {
         plan_command(), med_command(), aftercare_command(), graduate_command(),
         discharge_command(),
         // Reports
-        show_command(), list_command(), check_command(),
+        show_command(), list_command(), check_command(), remind_command(),
     };
     return table;
 }

@@ -311,8 +311,10 @@ TEST_CASE("hours-per-week: minimum for complete weeks") {
     }
     SUBCASE("decimal rounding does not make 9 hours fall short") {
         Builder b;
-        b.group(0, 3.3).group(2, 3.3).group(4, 2.4);
-        CHECK(findings(run(b, 7), "hours-per-week").empty());
+        b.group(0, 2.8).group(2, 5.6).group(4, 0.6); // sums to 8.999999999999998 in doubles
+        auto a = run(b, 7);
+        CHECK(a.weeks[0].hours < 9.0);
+        CHECK(findings(a, "hours-per-week").empty());
     }
     SUBCASE("adult at 6 hours: error; adolescent at 6 hours: none") {
         Builder adult;
@@ -996,7 +998,8 @@ TEST_CASE("graduation criteria") {
     SUBCASE("curriculum") {
         Builder b;
         b.group_on(0, "illness").group_on(1, "illness").group_on(2, "shame-guilt");
-        const auto& c = criterion(run(b, 3), "curriculum");
+        auto a = run(b, 3);
+        const auto& c = criterion(a, "curriculum");
         CHECK_FALSE(c.met);
         CHECK(c.detail == "core curriculum 23% < 100%");
     }
@@ -1069,11 +1072,11 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
         {1, "screen-frequency"},
         {2, "individual-frequency"},
         {2, "family-frequency"},
-        {3, "contact-gap"},
         {3, "group-frequency"}, // from here on weeks hold 1 group or none at all
         {3, "hours-per-week"},
         {3, "individual-frequency"},
-        {3, "family-frequency"}, // the screen on day 20 keeps week 3 off screen-frequency
+        {3, "family-frequency"},
+        {3, "contact-gap"}, // table order; the screen on day 20 keeps week 3 off screen-frequency
         {4, "group-frequency"},
     };
     REQUIRE(got.size() >= want.size());
