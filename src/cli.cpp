@@ -3,6 +3,7 @@
 #include "commands/command.hpp"
 #include "commands/common.hpp"
 #include "iop/error.hpp"
+#include "iop/parallel.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@ struct GlobalOptions {
     std::string color = "auto";
     bool quiet = false;
     double wait = 5;
+    std::optional<int> jobs;
 };
 
 const char* env(const char* name) {
@@ -67,7 +69,8 @@ std::string now_timestamp() {
 std::vector<std::string> command_names() {
     std::vector<std::string> names;
     for (const auto& c : command_table())
-        names.push_back(c.name);
+        if (!c.group.empty()) // hidden commands (iop __complete) are never suggested
+            names.push_back(c.name);
     return names;
 }
 
@@ -91,6 +94,9 @@ std::string help_hint(const CLI::App* sub) {
 // Extras CLI11 left over become a usage error with a suggestion.
 void reject_extras(const CLI::App& app, const CLI::App* sub) {
     std::vector<std::string> extras = app.remaining(true);
+    // CLI11 leaves the "--" that ends the options among the extras; the words
+    // after it went to the positionals (`iop check -- ID`, `iop __complete -- ...`).
+    extras.erase(std::remove(extras.begin(), extras.end(), "--"), extras.end());
     if (extras.empty())
         return;
     const std::string& first = extras.front();
@@ -118,8 +124,11 @@ const CommandSpec* find_spec(const std::string& name) {
 bool is_tty(int fd) { return ::isatty(fd) == 1; }
 
 void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
-    auto fmt_value = require_choice("--format", g.format, {"text", "json", "csv"});
-    ctx.format = fmt_value == "json" ? Format::json : fmt_value == "csv" ? Format::csv : Format::text;
+    auto fmt_value = require_choice("--format", g.format, {"text", "json", "csv", "fhir"});
+    ctx.format = fmt_value == "json"   ? Format::json
+                 : fmt_value == "csv"  ? Format::csv
+                 : fmt_value == "fhir" ? Format::fhir
+                                       : Format::text;
     if (std::find(spec.formats.begin(), spec.formats.end(), ctx.format) == spec.formats.end()) {
         std::vector<std::string> ok;
         for (Format f : spec.formats)
@@ -141,6 +150,9 @@ void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
     if (!(g.wait >= 0 && g.wait <= 86400))
         throw UsageError(fmt::format("--wait {} is out of range: 0 to 86400 seconds", g.wait));
     ctx.wait_seconds = g.wait;
+    if (g.jobs && (*g.jobs < 1 || *g.jobs > 1024))
+        throw UsageError(fmt::format("--jobs {} is out of range: 1 to 1024 threads", *g.jobs));
+    ctx.jobs = g.jobs ? static_cast<unsigned>(*g.jobs) : available_cores();
     ctx.quiet = g.quiet;
     ctx.dir_option = g.dir;
     ctx.env_dir = env("IOP_DIR");
@@ -171,13 +183,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     app.add_option("-C,--dir", g.dir, "Records directory")->type_name("DIR");
     app.add_option("--today", g.today, "Take this date as today (else $IOP_TODAY, else the clock)")
         ->type_name("YYYY-MM-DD");
-    app.add_option("--format", g.format, "Output format: text, json or csv (where it fits)")
+    app.add_option("--format", g.format,
+                   "Output format: text, json or csv (where it fits); fhir for export")
         ->type_name("FORMAT");
     app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")
         ->type_name("WHEN");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing on success but results");
     app.add_option("--wait", g.wait, "Seconds to wait for the lock of another iop (default 5)")
         ->type_name("SECONDS");
+    app.add_option("--jobs", g.jobs, "Threads that read records (default: one a CPU core)")
+        ->type_name("N");
 
     std::map<std::string, Runner> runners;
     for (const auto& spec : command_table()) {

@@ -52,12 +52,13 @@ std::string rate_text(double r) {
     return fmt::format("{:.2f}", std::floor(r * 100.0 + tolerance) / 100.0);
 }
 
-std::string days_text(int n) { return count_of(n, "day", "days"); }
+std::string days_text(int n) {
+    return count_of(n, "day", "days");
+}
 
 // "2026-10-20" or "enrollment on 2026-10-20", for "since ..." clauses.
 std::string since_text(Date since, bool is_enrollment) {
-    return is_enrollment ? fmt::format("enrollment on {}", format_date(since))
-                         : format_date(since);
+    return is_enrollment ? fmt::format("enrollment on {}", format_date(since)) : format_date(since);
 }
 
 double session_hours(const Session& s, const Program& program) {
@@ -98,11 +99,11 @@ int rule_rank(const std::string& rule) {
 
 // Everything a single pass over the journal collects.
 struct Facts {
-    std::vector<Date> attended;                 // every attended session, any kind
-    std::optional<Date> last_individual;        // latest attended individual session
-    std::optional<Date> last_plan_review;       // latest plan-review event
-    std::vector<const Screen*> screens;         // in date order, file order within a day
-    std::vector<int> topic_attended;            // per program topic, uncapped
+    std::vector<Date> attended;           // every attended session, any kind
+    std::optional<Date> last_individual;  // latest attended individual session
+    std::optional<Date> last_plan_review; // latest plan-review event
+    std::vector<const Screen*> screens;   // in date order, file order within a day
+    std::vector<int> topic_attended;      // per program topic, uncapped
 };
 
 class Assessor {
@@ -130,7 +131,7 @@ class Assessor {
     const Program& program_;
     const Record& original_;
     Date today_;
-    Record trimmed_;             // the record without future entries, when it has any
+    Record trimmed_; // the record without future entries, when it has any
     const Record* view_ = nullptr;
     State state_;
     Date enrolled_{};
@@ -367,9 +368,8 @@ void Assessor::dated_findings() {
         int days = days_between(since, judged_on_);
         if (days > program_.lost_contact_days)
             add(Severity::error, "lost-contact", std::nullopt,
-                fmt::format("no attended session for {} (since {}), maximum is {}",
-                            days_text(days), since_text(since, !any),
-                            program_.lost_contact_days));
+                fmt::format("no attended session for {} (since {}), maximum is {}", days_text(days),
+                            since_text(since, !any), program_.lost_contact_days));
     }
 
     if (a_.status == Status::active) {
@@ -425,10 +425,10 @@ void Assessor::criteria() {
     {
         int need = program_.weeks.min;
         bool met = a_.complete_weeks >= need;
-        out.push_back({"min-weeks", met,
-                       fmt::format("{} {} {}",
-                                   count_of(a_.complete_weeks, "complete week", "complete weeks"),
-                                   met ? ">=" : "<", need)});
+        out.push_back(
+            {"min-weeks", met,
+             fmt::format("{} {} {}", count_of(a_.complete_weeks, "complete week", "complete weeks"),
+                         met ? ">=" : "<", need)});
     }
     {
         bool met = a_.curriculum.percent >= 100;
@@ -448,27 +448,26 @@ void Assessor::criteria() {
         if (need <= 0) {
             out.push_back({"screens", true, "no negative screens required"});
         } else if (static_cast<int>(screens.size()) < need) {
-            out.push_back({"screens", false,
-                           fmt::format("last {}: only {} recorded",
-                                       count_of(need, "screen", "screens"),
-                                       count_of(static_cast<int>(screens.size()), "screen",
-                                                "screens"))});
+            out.push_back(
+                {"screens", false,
+                 fmt::format("last {}: only {} recorded", count_of(need, "screen", "screens"),
+                             count_of(static_cast<int>(screens.size()), "screen", "screens"))});
         } else {
             int negative = static_cast<int>(
-                std::count_if(screens.end() - need, screens.end(), [](const Screen* s) {
-                    return s->result == ScreenResult::negative;
-                }));
+                std::count_if(screens.end() - need, screens.end(),
+                              [](const Screen* s) { return s->result == ScreenResult::negative; }));
             bool met = negative == need;
-            out.push_back({"screens", met,
-                           met ? fmt::format("last {} negative", count_of(need, "screen", "screens"))
-                               : fmt::format("last {}: {} negative",
-                                             count_of(need, "screen", "screens"), negative)});
+            out.push_back(
+                {"screens", met,
+                 met ? fmt::format("last {} negative", count_of(need, "screen", "screens"))
+                     : fmt::format("last {}: {} negative", count_of(need, "screen", "screens"),
+                                   negative)});
         }
     }
     if (program_.require_aftercare)
-        out.push_back({"aftercare", state_.has_aftercare,
-                       state_.has_aftercare ? "aftercare plan recorded"
-                                            : "no aftercare plan recorded"});
+        out.push_back(
+            {"aftercare", state_.has_aftercare,
+             state_.has_aftercare ? "aftercare plan recorded" : "no aftercare plan recorded"});
     else
         out.push_back({"aftercare", true, "aftercare plan not required"});
     a_.eligible = std::all_of(out.begin(), out.end(), [](const Criterion& c) { return c.met; });
@@ -524,9 +523,9 @@ std::optional<Severity> parse_severity(std::string_view text) {
 
 const std::vector<std::string>& rule_ids() {
     static const std::vector<std::string> ids = {
-        "group-frequency",  "hours-per-week",    "individual-frequency", "family-frequency",
-        "contact-gap",      "screen-frequency",  "positive-screen",      "curriculum-pace",
-        "plan-review",      "medication-review", "lost-contact",         "overdue",
+        "group-frequency", "hours-per-week",    "individual-frequency", "family-frequency",
+        "contact-gap",     "screen-frequency",  "positive-screen",      "curriculum-pace",
+        "plan-review",     "medication-review", "lost-contact",         "overdue",
         "record-invalid",
     };
     return ids;

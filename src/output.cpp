@@ -11,6 +11,7 @@ std::string_view to_string(Format f) {
     case Format::text: return "text";
     case Format::json: return "json";
     case Format::csv: return "csv";
+    case Format::fhir: return "fhir";
     }
     return "text";
 }

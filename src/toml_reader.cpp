@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -149,15 +150,60 @@ std::vector<const toml::table*> TableReader::tables(std::string_view key) const 
     return out;
 }
 
+std::string format_date_time(const toml::date_time& dt) {
+    // What toml++'s operator<< prints (print_to_stream.inl), digit by digit:
+    // a stream per value was 8 % of `iop check` in callgrind, fmt::format 7 %.
+    std::string out;
+    out.reserve(32);
+    auto put = [&out](unsigned value, int width) {
+        char digits[10];
+        for (int i = width - 1; i >= 0; --i) {
+            digits[i] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+        out.append(digits, static_cast<std::size_t>(width));
+    };
+    put(dt.date.year, dt.date.year > 9999 ? 5 : 4);
+    out += '-';
+    put(dt.date.month, 2);
+    out += '-';
+    put(dt.date.day, 2);
+    out += 'T';
+    put(dt.time.hour, 2);
+    out += ':';
+    put(dt.time.minute, 2);
+    out += ':';
+    put(dt.time.second, 2);
+    if (std::uint32_t ns = dt.time.nanosecond; ns && ns <= 999999999u) {
+        int digits = 9;
+        while (ns % 10u == 0u) {
+            ns /= 10u;
+            --digits;
+        }
+        out += '.';
+        put(ns, digits);
+    }
+    if (dt.offset) {
+        int mins = dt.offset->minutes;
+        if (mins == 0) {
+            out += 'Z';
+        } else {
+            out += mins < 0 ? '-' : '+';
+            mins = mins < 0 ? -mins : mins;
+            put(static_cast<unsigned>(mins / 60), 2);
+            out += ':';
+            put(static_cast<unsigned>(mins % 60), 2);
+        }
+    }
+    return out;
+}
+
 std::optional<std::string> TableReader::datetime_text(std::string_view key) const {
     const toml::node* n = get(key);
     if (!n)
         return std::nullopt;
-    if (auto v = n->as_date_time()) {
-        std::ostringstream os;
-        os << *v;
-        return os.str();
-    }
+    if (auto v = n->as_date_time())
+        return format_date_time(v->get());
     type_error(key, "a date-time (e.g. 2026-11-03T17:02:11Z)");
 }
 
@@ -189,16 +235,15 @@ std::optional<int> TableReader::bounded(std::string_view key, long long lo, long
 }
 
 void TableReader::reject_unknown(std::initializer_list<std::string_view> known) const {
-    std::vector<std::string> names(known.begin(), known.end());
     for (auto&& [k, v] : table_) {
-        bool ok = false;
-        for (auto kn : known)
-            if (k.str() == kn)
-                ok = true;
-        if (!ok)
-            throw DataError(file_, position_of(k.source()),
-                            fmt::format("unknown key '{}'{}", name(k.str()),
-                                        did_you_mean(k.str(), names)));
+        const std::string_view key = k.str();
+        if (std::find(known.begin(), known.end(), key) != known.end())
+            continue;
+        // The list of names is built only for the message (per table, it cost
+        // more than the check itself).
+        std::vector<std::string> names(known.begin(), known.end());
+        throw DataError(file_, position_of(k.source()),
+                        fmt::format("unknown key '{}'{}", name(key), did_you_mean(key, names)));
     }
 }
 

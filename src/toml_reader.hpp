@@ -18,6 +18,9 @@ namespace iop {
 SourcePos position_of(const toml::node& node);
 SourcePos position_of(const toml::source_region& region);
 
+// A date-time as toml++ prints it (2026-11-03T17:02:11Z), made faster.
+std::string format_date_time(const toml::date_time& dt);
+
 // Parses TOML text; a syntax error becomes DataError at its position.
 toml::table parse_toml(std::string_view text, const std::string& file);
 

@@ -14,7 +14,7 @@
 
 namespace iop {
 
-enum class Format { text, json, csv };
+enum class Format { text, json, csv, fhir }; // fhir: export only
 std::string_view to_string(Format);
 
 // ANSI styles, or plain text when colour is off.

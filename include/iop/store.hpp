@@ -4,14 +4,17 @@
 #pragma once
 
 #include "iop/error.hpp"
+#include "iop/parallel.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace iop {
@@ -52,10 +55,15 @@ class Transaction {
 
     void stage(const std::filesystem::path& target, std::string_view content,
                const std::string& shown);
-    void commit(); // renames each staged file, then fsyncs the directories
+    // Makes every staged file durable (fsync for one file, one syncfs(2) for
+    // several), renames each, then fsyncs the directories.
+    void commit();
 
   private:
+    void sync_staged();
+
     std::vector<StagedWrite> staged_;
+    int last_fd_ = -1; // the last staged file, still open for its fsync
 };
 
 class Store {
@@ -96,7 +104,23 @@ class Store {
         std::optional<Record> record;
         std::optional<DataError> error;
     };
-    std::vector<Loaded> load_many(const std::vector<std::string>& ids) const;
+    // Loads one record for load_many and for_each_record: a DataError or
+    // IoError is kept in the result rather than thrown.
+    Loaded load_one(const std::string& id) const;
+    // Every record at once, in the order of `ids`, read on `jobs` threads.
+    // Holds them all: prefer for_each_record for more than a few.
+    std::vector<Loaded> load_many(const std::vector<std::string>& ids, unsigned jobs = 1) const;
+
+    // Goes over many records holding only a bounded window of them: on `jobs`
+    // worker threads, each record is loaded and passed to work(Loaded&),
+    // whose result is handed to deliver(Result&) on the calling thread, in
+    // the order of `ids`, and then destroyed. work runs concurrently with
+    // itself: it may only read shared state (the Program, loaded first).
+    // Memory stays flat in the number of records; output order is that of
+    // `ids` whatever `jobs` is.
+    template <typename Work, typename Deliver>
+    void for_each_record(const std::vector<std::string>& ids, unsigned jobs, Work&& work,
+                         Deliver&& deliver) const;
 
     // Waits up to wait_seconds for the exclusive lock; LockedError (exit 75) then.
     Lock lock(double wait_seconds) const;
@@ -114,6 +138,27 @@ class Store {
     std::filesystem::path root_;
     std::unique_ptr<Program> program_;
 };
+
+template <typename Work, typename Deliver>
+void Store::for_each_record(const std::vector<std::string>& ids, unsigned jobs, Work&& work,
+                            Deliver&& deliver) const {
+    using Result = std::invoke_result_t<Work&, Loaded&>;
+    // A few records a worker keeps every core busy while the calling thread
+    // writes output; the window, not the number of records, bounds memory.
+    const std::size_t window = 8 * static_cast<std::size_t>(std::max(jobs, 1u)) + 8;
+    std::vector<std::optional<Result>> slots(window);
+    ordered_parallel(
+        ids.size(), jobs, window,
+        [&](std::size_t i) {
+            // The slot's previous result was delivered (the window ensures it);
+            // freeing it here, on a worker, keeps that work off the calling
+            // thread and out of contention with the workers' allocations.
+            slots[i % window].reset();
+            Loaded loaded = load_one(ids[i]);
+            slots[i % window].emplace(work(loaded));
+        },
+        [&](std::size_t i) { deliver(*slots[i % window]); });
+}
 
 // Reads a whole file (regular files only, not links; at most max_file_bytes).
 // `shown` names it in messages.

@@ -1,7 +1,5 @@
 #include "commands/common.hpp"
 
-#include "iop/suggest.hpp"
-
 #include <fmt/format.h>
 
 namespace iop {
@@ -20,54 +18,28 @@ struct AttendOptions {
     bool allow_duplicate = false;
 };
 
-double default_hours(const Program& p, SessionKind kind) {
-    switch (kind) {
-    case SessionKind::group: return p.group_hours;
-    case SessionKind::individual: return p.individual_hours;
-    case SessionKind::family: return p.family_hours;
-    }
-    return p.group_hours;
-}
-
 int attend(const AttendOptions& o, Context& ctx) {
     require_valid_id(o.id);
-    Session s;
-    s.kind = *parse_session_kind(require_choice("--kind", o.kind, {"group", "individual", "family"}));
-    s.status = o.absent ? SessionStatus::absent : o.excused ? SessionStatus::excused
-                                                            : SessionStatus::attended;
-    s.note = require_text("--note", o.note);
-    if (o.hours && !(*o.hours > 0 && *o.hours <= max_session_hours))
-        throw UsageError(fmt::format("--hours {} is out of range: a session lasts more than 0 and "
-                                     "at most {} hours",
-                                     *o.hours, max_session_hours));
-
-    Store& store = ctx.store();
-    const Program& program = store.program();
-    if (o.topic) {
-        if (!program.find_topic(*o.topic))
-            throw UsageError(fmt::format("unknown topic '{}'{}; topics in program.toml: {}",
-                                         *o.topic, did_you_mean(*o.topic, program.topic_ids()),
-                                         join(program.topic_ids())));
-        s.topic = *o.topic;
-    } else if (s.kind == SessionKind::group) {
-        throw UsageError(fmt::format("a group session needs --topic; topics in program.toml: {}",
-                                     join(program.topic_ids())));
-    }
-    s.hours = o.hours.value_or(default_hours(program, s.kind));
+    SessionInput in;
+    in.kind = o.kind;
+    in.topic = o.topic;
+    in.hours = o.hours;
+    in.status = o.absent    ? SessionStatus::absent
+                : o.excused ? SessionStatus::excused
+                            : SessionStatus::attended;
+    in.note = o.note;
+    Session s = session_fields(in, Naming::option);
+    session_program(s, in, ctx.store().program(), Naming::option);
 
     Record rec = load_active(ctx, o.id);
     s.date = entry_date(ctx, rec, o.date);
     if (!o.allow_duplicate) {
-        for (const auto& e : rec.journal) {
-            auto prev = std::get_if<Session>(&e);
-            if (prev && prev->date == s.date && prev->kind == s.kind && prev->topic == s.topic &&
-                prev->status == s.status)
-                throw Refused(fmt::format(
-                    "{} already holds this {} {} session on {} ({}); add --allow-duplicate to "
-                    "record a second one",
-                    format_location(rec.file, prev->pos), to_string(s.status), to_string(s.kind),
-                    format_date(s.date), s.topic.empty() ? "no topic" : "topic " + s.topic));
-        }
+        if (const Session* prev = identical_session(rec, s))
+            throw Refused(fmt::format(
+                "{} already holds this {} {} session on {} ({}); add --allow-duplicate to "
+                "record a second one",
+                format_location(rec.file, prev->pos), to_string(s.status), to_string(s.kind),
+                format_date(s.date), s.topic.empty() ? "no topic" : "topic " + s.topic));
     }
     append_entry(ctx, rec, s);
     confirm(ctx, fmt::format("recorded {} {} session for {} on {}{}, {} h", to_string(s.status),
@@ -75,6 +47,11 @@ int attend(const AttendOptions& o, Context& ctx) {
                              s.topic.empty() ? "" : " (" + s.topic + ")", format_hours(s.hours)));
     return exit_ok;
 }
+
+// CLI11 takes an empty value for a number as "not given"; refuse it instead.
+const CLI::Validator not_empty(
+    [](std::string& v) { return v.empty() ? std::string("the value is empty") : std::string(); },
+    "");
 
 } // namespace
 
@@ -94,6 +71,7 @@ CommandSpec attend_command() {
                     ->type_name("DATE");
                 app.add_option("--hours", o->hours,
                                "Length in hours (default from program.toml for the kind)")
+                    ->check(not_empty)
                     ->type_name("H");
                 auto absent = app.add_flag("--absent", o->absent, "The patient did not attend");
                 auto excused = app.add_flag("--excused", o->excused,

@@ -1,6 +1,7 @@
 #include "commands/common.hpp"
 
 #include "iop/engine.hpp"
+#include "iop/progress.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
@@ -42,23 +43,40 @@ int check(const CheckOptions& o, Context& ctx) {
 
     bool invalid = false, errors = false;
     nlohmann::json patients = nlohmann::json::array();
-    for (auto& loaded : store.load_many(ids)) {
+    // Records are loaded and assessed on worker threads, then reported here
+    // in id order; only a few are held at a time.
+    struct Checked {
+        Store::Loaded loaded;
+        std::optional<Assessment> assessment;
+    };
+    auto work = [&](Store::Loaded& loaded) {
+        Checked c{std::move(loaded), std::nullopt};
+        if (c.loaded.record)
+            c.assessment = assess(program, *c.loaded.record, ctx.today);
+        return c;
+    };
+    Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
+    store.for_each_record(ids, ctx.jobs, work, [&](Checked& checked) {
+        progress.step();
+        Store::Loaded& loaded = checked.loaded;
         if (loaded.error) {
             Finding f{Severity::error, "record-invalid", std::nullopt, loaded.error->detail(),
                       loaded.error->pos()};
             if (!selected(f))
-                continue;
+                return;
             invalid = true;
-            if (ctx.format == Format::json)
+            if (ctx.format == Format::json) {
                 patients.push_back(invalid_record_json(loaded.id, *loaded.error));
-            else
+            } else {
+                progress.clear();
                 *ctx.out << finding_line(loaded.error->file(), f, ctx.style) << '\n';
-            continue;
+            }
+            return;
         }
         const Record& rec = *loaded.record;
-        Assessment a = assess(program, rec, ctx.today);
+        Assessment& a = *checked.assessment;
         if (all_active && a.status != Status::active)
-            continue;
+            return;
         a.findings.erase(std::remove_if(a.findings.begin(), a.findings.end(),
                                         [&](const Finding& f) { return !selected(f); }),
                          a.findings.end());
@@ -67,10 +85,13 @@ int check(const CheckOptions& o, Context& ctx) {
         if (ctx.format == Format::json) {
             patients.push_back(assessment_json(rec, a));
         } else {
+            if (!a.findings.empty())
+                progress.clear();
             for (const auto& f : a.findings)
                 *ctx.out << finding_line(rec.file, f, ctx.style) << '\n';
         }
-    }
+    });
+    progress.clear();
     if (ctx.format == Format::json)
         write_json(*ctx.out, {{"today", format_date(ctx.today)}, {"patients", patients}});
     return invalid ? exit_data : errors ? exit_refused : exit_ok;

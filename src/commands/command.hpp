@@ -29,6 +29,7 @@ struct Context {
     double wait_seconds = 5;
     Style style{false};
     bool stderr_tty = false;
+    unsigned jobs = 1; // --jobs: threads that read records (default: one a core)
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
 
@@ -45,7 +46,7 @@ using Runner = std::function<int(Context&)>;
 
 struct CommandSpec {
     std::string name;
-    std::string group;   // Records, Plan, Reports, Data
+    std::string group;   // Records, Plan, Reports, Data; "" hides the command from help
     std::string summary; // one line for `iop --help`
     Access access = Access::read;
     std::vector<Format> formats{Format::text};
@@ -69,5 +70,8 @@ CommandSpec plan_command();
 CommandSpec aftercare_command();
 CommandSpec graduate_command();
 CommandSpec discharge_command();
+CommandSpec import_command();
+CommandSpec export_command();
+CommandSpec complete_command(); // hidden: `iop __complete`, behind completions/
 
 } // namespace iop

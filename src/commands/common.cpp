@@ -42,7 +42,7 @@ std::string require_text(std::string_view option, const std::string& value) {
     return value;
 }
 
-int plan_bound(const Program& p, std::string_view key, int value) {
+int plan_bound(const Program& p, std::string_view key, int value, Naming naming) {
     int lo = 0, hi = max_sessions_per_week;
     if (key == "weeks") {
         lo = p.weeks.min;
@@ -51,46 +51,21 @@ int plan_bound(const Program& p, std::string_view key, int value) {
         lo = p.groups_per_week.min;
         hi = p.groups_per_week.max;
     }
-    if (value < lo || value > hi) {
-        std::string option = "--" + std::string(key);
-        std::replace(option.begin(), option.end(), '_', '-');
-        throw UsageError(fmt::format("{} {} is outside the program's bounds {}..{}", option, value,
-                                     lo, hi));
-    }
+    if (value < lo || value > hi)
+        throw UsageError(fmt::format("{} {} is outside the program's bounds {}..{}",
+                                     value_name(naming, key), value, lo, hi));
     return value;
 }
 
 Record load_active(Context& ctx, const std::string& id) {
     Store& store = ctx.store();
     Record rec = store.load(id);
-    State state = fold(rec, store.program());
-    if (state.status != Status::active)
-        throw Refused(fmt::format("patient '{}' was {} on {}; no further entries are accepted",
-                                  id, to_string(state.status), format_date(*state.ended)));
+    require_active(rec, store.program());
     return rec;
 }
 
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date) {
-    Date d = date ? parse_date_option("--date", *date) : ctx.today;
-    if (d < record.header.enrolled)
-        throw UsageError(fmt::format("--date {} is before {} was enrolled ({})", format_date(d),
-                                     record.header.id, format_date(record.header.enrolled)));
-    if (d > ctx.today)
-        throw UsageError(fmt::format("--date {} is after today ({}); entries record what "
-                                     "happened, not plans",
-                                     format_date(d), format_date(ctx.today)));
-    return d;
-}
-
-void require_no_later_entries(const Record& record, Date day) {
-    std::optional<Date> latest;
-    for (const auto& entry : record.journal)
-        if (!latest || meta(entry).date > *latest)
-            latest = meta(entry).date;
-    if (latest && *latest > day)
-        throw UsageError(fmt::format("--date {} is before the latest entry recorded for {} ({}); "
-                                     "treatment cannot end before it",
-                                     format_date(day), record.header.id, format_date(*latest)));
+    return entry_date(record, ctx.today, date, Naming::option);
 }
 
 void append_entry(Context& ctx, const Record& record, Entry entry) {

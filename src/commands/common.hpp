@@ -3,6 +3,7 @@
 #pragma once
 
 #include "commands/command.hpp"
+#include "commands/validate.hpp"
 
 #include <optional>
 #include <string>
@@ -21,8 +22,10 @@ std::string require_choice(std::string_view option, const std::string& value,
 std::string require_text(std::string_view option, const std::string& value);
 
 // A plan value within the program's bounds (key: weeks, groups_per_week,
-// individual_per_week or family_per_week); UsageError naming the option.
-int plan_bound(const Program& program, std::string_view key, int value);
+// individual_per_week or family_per_week); UsageError naming the option (or
+// the import column).
+int plan_bound(const Program& program, std::string_view key, int value,
+               Naming naming = Naming::option);
 
 // Loads a record that must be active: Refused (exit 1) when it has ended.
 Record load_active(Context& ctx, const std::string& id);
@@ -31,7 +34,9 @@ Record load_active(Context& ctx, const std::string& id);
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);
 
 // An end of treatment on `day` must not precede entries already recorded.
-void require_no_later_entries(const Record& record, Date day);
+inline void require_no_later_entries(const Record& record, Date day) {
+    require_no_later_entries(record, day, Naming::option);
+}
 
 // Stamps recorded_by/recorded_at, appends the entry to the record's file and
 // checks first that the new file parses back with the entry in it.

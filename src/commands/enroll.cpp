@@ -15,32 +15,22 @@ struct EnrollOptions {
 };
 
 int enroll(const EnrollOptions& o, Context& ctx) {
-    require_valid_id(o.id);
-    Header h;
-    h.id = o.id;
-    h.name = require_text("--name", o.name);
-    if (h.name.empty())
-        throw UsageError("--name is empty");
-    h.enrolled = o.start ? parse_date_option("--start", *o.start) : ctx.today;
-    if (o.born) {
-        h.born = parse_date_option("--born", *o.born);
-        if (*h.born > h.enrolled)
-            throw UsageError(fmt::format("--born {} is after the start of treatment ({})",
-                                         *o.born, format_date(h.enrolled)));
-    }
-    h.clinician = require_text("--clinician", o.clinician);
-    h.diagnosis = require_text("--diagnosis", o.diagnosis);
-    h.insurance = require_text("--insurance", o.insurance);
+    PatientInput in;
+    in.id = o.id;
+    in.name = o.name;
+    in.enrolled = o.start;
+    in.born = o.born;
+    in.clinician = o.clinician;
+    in.diagnosis = o.diagnosis;
+    in.insurance = o.insurance;
+    in.weeks = o.weeks;
+    in.groups_per_week = o.groups_per_week;
+    in.individual_per_week = o.individual_per_week;
+    in.family_per_week = o.family_per_week;
+    Header h = patient_header(in, ctx.today, Naming::option);
 
     Store& store = ctx.store();
-    const Program& p = store.program();
-    h.plan.weeks = plan_bound(p, "weeks", o.weeks.value_or(p.weeks.default_value));
-    h.plan.groups_per_week = plan_bound(p, "groups_per_week",
-                                        o.groups_per_week.value_or(p.groups_per_week.default_value));
-    h.plan.individual_per_week = plan_bound(p, "individual_per_week",
-                                            o.individual_per_week.value_or(p.individual_per_week));
-    h.plan.family_per_week =
-        plan_bound(p, "family_per_week", o.family_per_week.value_or(p.family_per_week));
+    h.plan = patient_plan(in, store.program(), Naming::option);
     h.recorded_by = ctx.user;
     h.recorded_at = ctx.now;
 
@@ -56,6 +46,11 @@ int enroll(const EnrollOptions& o, Context& ctx) {
     return exit_ok;
 }
 
+// CLI11 takes an empty value for a number as "not given"; refuse it instead.
+const CLI::Validator not_empty(
+    [](std::string& v) { return v.empty() ? std::string("the value is empty") : std::string(); },
+    "");
+
 } // namespace
 
 CommandSpec enroll_command() {
@@ -70,14 +65,18 @@ CommandSpec enroll_command() {
                     ->type_name("DATE");
                 app.add_option("--born", o->born, "Date of birth (under 18 = adolescent)")
                     ->type_name("DATE");
-                app.add_option("--weeks", o->weeks, "Planned length in weeks")->type_name("N");
+                app.add_option("--weeks", o->weeks, "Planned length in weeks")->check(not_empty)
+                    ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")
+                    ->check(not_empty)
                     ->type_name("N");
                 app.add_option("--individual-per-week", o->individual_per_week,
                                "Individual sessions a week")
+                    ->check(not_empty)
                     ->type_name("N");
                 app.add_option("--family-per-week", o->family_per_week,
                                "Family sessions a week (0 = none)")
+                    ->check(not_empty)
                     ->type_name("N");
                 app.add_option("--clinician", o->clinician, "Responsible clinician")
                     ->type_name("NAME");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
 namespace iop {
 
 namespace {
@@ -11,7 +13,7 @@ struct ListOptions {
 };
 
 struct Row {
-    const Record* record;
+    Header header; // a copy: the record itself is released once read
     State state;
     int week;
 };
@@ -21,29 +23,35 @@ int list(const ListOptions& o, Context& ctx) {
         require_choice("--status", o.status, {"active", "graduated", "discharged", "all"});
     Store& store = ctx.store();
     const Program& program = store.program();
-    auto loaded = store.load_many(store.ids());
     std::vector<Row> rows;
     int broken = 0;
-    for (const auto& l : loaded) {
-        if (l.error) {
-            *ctx.err << "iop: error: " << l.error->what() << '\n';
-            ++broken;
-            continue;
-        }
+    // Records are read and folded on worker threads; rows come back in id order.
+    auto work = [&](Store::Loaded& l) -> std::variant<std::monostate, Row, DataError> {
+        if (l.error)
+            return *l.error;
         State st = fold(*l.record, program);
         if (wanted != "all" && to_string(st.status) != wanted)
-            continue;
+            return std::monostate{};
         Date judged = st.ended ? std::min(*st.ended, ctx.today) : ctx.today;
-        rows.push_back({&*l.record, st, treatment_week(l.record->header.enrolled, judged)});
-    }
+        int week = treatment_week(l.record->header.enrolled, judged);
+        return Row{std::move(l.record->header), std::move(st), week};
+    };
+    store.for_each_record(store.ids(), ctx.jobs, work, [&](auto& result) {
+        if (auto* error = std::get_if<DataError>(&result)) {
+            *ctx.err << "iop: error: " << error->what() << '\n';
+            ++broken;
+        } else if (auto* row = std::get_if<Row>(&result)) {
+            rows.push_back(std::move(*row));
+        }
+    });
 
     auto planned_end = [](const Row& r) {
-        return format_date(add_days(r.record->header.enrolled, 7 * r.state.plan.weeks - 1));
+        return format_date(add_days(r.header.enrolled, 7 * r.state.plan.weeks - 1));
     };
     if (ctx.format == Format::json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : rows) {
-            const Header& h = r.record->header;
+            const Header& h = r.header;
             out.push_back({{"id", h.id},
                            {"name", h.name},
                            {"status", to_string(r.state.status)},
@@ -60,7 +68,7 @@ int list(const ListOptions& o, Context& ctx) {
         *ctx.out << csv_row({"id", "name", "status", "enrolled", "week", "weeks_planned",
                              "planned_end", "ended", "clinician"});
         for (const auto& r : rows) {
-            const Header& h = r.record->header;
+            const Header& h = r.header;
             *ctx.out << csv_row({h.id, h.name, std::string(to_string(r.state.status)),
                                  format_date(h.enrolled), std::to_string(r.week),
                                  std::to_string(r.state.plan.weeks), planned_end(r),
@@ -69,11 +77,11 @@ int list(const ListOptions& o, Context& ctx) {
     } else {
         std::size_t id_w = 2, status_w = 6;
         for (const auto& r : rows) {
-            id_w = std::max(id_w, display_width(r.record->header.id));
+            id_w = std::max(id_w, display_width(r.header.id));
             status_w = std::max(status_w, to_string(r.state.status).size());
         }
         for (const auto& r : rows) {
-            const Header& h = r.record->header;
+            const Header& h = r.header;
             std::string status(to_string(r.state.status));
             std::string shown_status = r.state.status == Status::active ? ctx.style.green(status)
                                                                         : ctx.style.dim(status);

@@ -1,5 +1,6 @@
 #include "commands/common.hpp"
 
+#include "iop/progress.hpp"
 #include "iop/reminders.hpp"
 
 #include <fmt/format.h>
@@ -27,7 +28,10 @@ int remind(const RemindOptions& o, Context& ctx) {
     Store& store = ctx.store();
     const Program& program = store.program();
     std::vector<PatientReminders> patients;
-    for (auto& loaded : store.load_many(store.ids())) {
+    std::vector<std::string> ids = store.ids();
+    Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
+    // Loaded and assessed on worker threads; only the reminders are kept.
+    auto work = [&](Store::Loaded& loaded) {
         PatientReminders p{loaded.id, loaded.id, {}};
         if (loaded.error) {
             p.items.push_back({loaded.id, "record-invalid", ctx.today,
@@ -40,9 +44,14 @@ int remind(const RemindOptions& o, Context& ctx) {
                                    : fmt::format("{}  starts {}", loaded.id,
                                                  format_date(loaded.record->header.enrolled));
         }
+        return p;
+    };
+    store.for_each_record(ids, ctx.jobs, work, [&](PatientReminders& p) {
+        progress.step();
         if (!p.items.empty())
             patients.push_back(std::move(p));
-    }
+    });
+    progress.clear();
     // Patients with the most urgent item first; items are sorted already.
     std::stable_sort(patients.begin(), patients.end(), [](const auto& a, const auto& b) {
         const Reminder &x = a.items.front(), &y = b.items.front();

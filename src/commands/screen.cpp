@@ -15,13 +15,7 @@ struct ScreenOptions {
 
 int screen(const ScreenOptions& o, Context& ctx) {
     require_valid_id(o.id);
-    Screen s;
-    s.result = *parse_screen_result(require_choice("--result", o.result, {"negative", "positive"}));
-    for (const auto& sub : o.substances) {
-        if (require_text("--substance", sub).empty())
-            throw UsageError("--substance is empty");
-        s.substances.push_back(sub);
-    }
+    Screen s = screen_fields({o.result, o.substances}, Naming::option);
     Record rec = load_active(ctx, o.id);
     s.date = entry_date(ctx, rec, o.date);
     append_entry(ctx, rec, s);

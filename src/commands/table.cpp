@@ -11,6 +11,10 @@ const std::vector<CommandSpec>& command_table() {
         discharge_command(),
         // Reports
         show_command(), list_command(), check_command(), remind_command(),
+        // Data
+        import_command(), export_command(),
+        // Hidden (empty group): the helper of the shell completions
+        complete_command(),
     };
     return table;
 }

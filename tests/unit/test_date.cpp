@@ -13,7 +13,9 @@ using iop::Date;
 
 namespace {
 
-Date ymd(int y, unsigned m, unsigned d) { return Date{year{y}, month{m}, day{d}}; }
+Date ymd(int y, unsigned m, unsigned d) {
+    return Date{year{y}, month{m}, day{d}};
+}
 
 } // namespace
 
@@ -200,12 +202,11 @@ TEST_CASE("parse_timestamp reads what format_timestamp writes") {
     REQUIRE(end.has_value());
     CHECK(iop::format_timestamp(*end + seconds{1}) == "2026-01-01T00:00:00Z");
 
-    for (const char* bad :
-         {"2026-11-03 17:02:11Z", "2026-11-03T17:02:11", "2026-11-03T17:02:11+01:00",
-          "2026-11-03T17:02:11z", "2026-11-03T24:00:00Z", "2026-11-03T17:60:00Z",
-          "2026-11-03T17:02:61Z", "2026-02-30T00:00:00Z", "2026-11-03T7:02:11Z",
-          "2026-11-03T17:02:11.5Z", "2026-11-03", "", "2026-11-03T17:02:1aZ",
-          "0000-01-01T00:00:00Z"}) {
+    for (const char* bad : {"2026-11-03 17:02:11Z", "2026-11-03T17:02:11",
+                            "2026-11-03T17:02:11+01:00", "2026-11-03T17:02:11z",
+                            "2026-11-03T24:00:00Z", "2026-11-03T17:60:00Z", "2026-11-03T17:02:61Z",
+                            "2026-02-30T00:00:00Z", "2026-11-03T7:02:11Z", "2026-11-03T17:02:11.5Z",
+                            "2026-11-03", "", "2026-11-03T17:02:1aZ", "0000-01-01T00:00:00Z"}) {
         CAPTURE(bad);
         CHECK_FALSE(iop::parse_timestamp(bad).has_value());
     }

@@ -19,7 +19,9 @@ Date ymd(int y, unsigned m, unsigned d) {
 }
 
 const Date enrolled = ymd(2026, 11, 2);
-Date day(int n) { return add_days(enrolled, n); }
+Date day(int n) {
+    return add_days(enrolled, n);
+}
 
 // What one treatment week holds: groups on days 0, 2, 4, 5, 6 of the week (as
 // many as asked), the individual session(s) on day 1, family on day 3, the
@@ -167,10 +169,19 @@ Assessment run(const Builder& b, int today, const Program& p = default_program()
 }
 
 // The core topics of the default curriculum, one entry per session needed (13).
-const std::vector<std::string> all_core = {
-    "illness", "illness", "early-recovery", "early-recovery", "shame-guilt",
-    "relationships", "relationships", "stress", "stress", "relapse-prevention",
-    "relapse-prevention", "relapse-prevention", "mutual-help"};
+const std::vector<std::string> all_core = {"illness",
+                                           "illness",
+                                           "early-recovery",
+                                           "early-recovery",
+                                           "shame-guilt",
+                                           "relationships",
+                                           "relationships",
+                                           "stress",
+                                           "stress",
+                                           "relapse-prevention",
+                                           "relapse-prevention",
+                                           "relapse-prevention",
+                                           "mutual-help"};
 
 } // namespace
 
@@ -405,7 +416,8 @@ TEST_CASE("individual-frequency: the 30-day rule is an error") {
         auto f = findings(run(b, 34), "individual-frequency", Severity::error);
         REQUIRE(f.size() == 1);
         CHECK_FALSE(f[0].week.has_value());
-        CHECK(f[0].message == "no individual session for 31 days (since 2026-11-05), maximum is 30");
+        CHECK(f[0].message ==
+              "no individual session for 31 days (since 2026-11-05), maximum is 30");
     }
     SUBCASE("counted from enrollment when none was held") {
         Builder b;
@@ -627,8 +639,9 @@ TEST_CASE("plan-review: more than plan_review_days since enrollment or the last 
         auto f = findings(run(b, 31), "plan-review");
         REQUIRE(f.size() == 1);
         CHECK(f[0].severity == Severity::warning);
-        CHECK(f[0].message ==
-              "plan not reviewed for 31 days (since enrollment on 2026-11-02), review every 30 days");
+        CHECK(
+            f[0].message ==
+            "plan not reviewed for 31 days (since enrollment on 2026-11-02), review every 30 days");
     }
     SUBCASE("from the last review") {
         Builder b;
@@ -725,7 +738,9 @@ TEST_CASE("lost-contact: more than lost_contact_days since the last attended ses
 
 TEST_CASE("overdue: after the planned end, error after the program's maximum") {
     Builder b; // 12 weeks: planned end day 83 (2027-01-24); 13-week maximum: day 90
-    SUBCASE("on the planned end: none") { CHECK(findings(run(b, 83), "overdue").empty()); }
+    SUBCASE("on the planned end: none") {
+        CHECK(findings(run(b, 83), "overdue").empty());
+    }
     SUBCASE("the day after: warning") {
         auto f = findings(run(b, 84), "overdue");
         REQUIRE(f.size() == 1);
@@ -880,8 +895,8 @@ TEST_CASE("curriculum progress") {
             .group_on(1, "illness")
             .group_on(2, "illness") // capped at 2
             .group_on(3, "shame-guilt")
-            .group_on(4, "family")                               // not core
-            .group_on(5, "yoga")                                 // not in the program
+            .group_on(4, "family")                                // not core
+            .group_on(5, "yoga")                                  // not in the program
             .group_on(6, "early-recovery", SessionStatus::absent) // not attended
             .group_on(6, "relapse-prevention", SessionStatus::excused)
             .session(6, SessionKind::individual, 1.0, SessionStatus::attended, "stress");
@@ -934,7 +949,7 @@ TEST_CASE("attendance rate over complete weeks") {
     }
     SUBCASE("capped per week, current week left out") {
         Builder b;
-        b.week(1)                                   // 3 + 1 of 4
+        b.week(1)                                    // 3 + 1 of 4
             .week(2, {.groups = 2, .individual = 0}) // 2 + 0 of 4
             .week(3, {.groups = 5, .individual = 2}) // capped: 3 + 1 of 4
             .week(4, {.groups = 0, .individual = 0});
@@ -1019,7 +1034,8 @@ TEST_CASE("graduation criteria") {
     }
     SUBCASE("screens") {
         Builder none;
-        CHECK(criterion(run(none, 7), "screens").detail == "last 2 screens: only 0 screens recorded");
+        CHECK(criterion(run(none, 7), "screens").detail ==
+              "last 2 screens: only 0 screens recorded");
         Builder one;
         one.screen(1);
         CHECK_FALSE(criterion(run(one, 7), "screens").met);
@@ -1067,15 +1083,10 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
     for (const auto& f : a.findings)
         got.emplace_back(f.week.value_or(-1), f.rule);
     std::vector<std::pair<int, std::string>> want = {
-        {1, "group-frequency"},
-        {1, "hours-per-week"}, // 2 x 3 + 1 + 1 = 8 hours
-        {1, "screen-frequency"},
-        {2, "individual-frequency"},
-        {2, "family-frequency"},
+        {1, "group-frequency"},  {1, "hours-per-week"}, // 2 x 3 + 1 + 1 = 8 hours
+        {1, "screen-frequency"}, {2, "individual-frequency"}, {2, "family-frequency"},
         {3, "group-frequency"}, // from here on weeks hold 1 group or none at all
-        {3, "hours-per-week"},
-        {3, "individual-frequency"},
-        {3, "family-frequency"},
+        {3, "hours-per-week"},   {3, "individual-frequency"}, {3, "family-frequency"},
         {3, "contact-gap"}, // table order; the screen on day 20 keeps week 3 off screen-frequency
         {4, "group-frequency"},
     };

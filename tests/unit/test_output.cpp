@@ -31,7 +31,7 @@ TEST_CASE("csv_cell leaves plain cells alone") {
     CHECK(iop::csv_cell("P-0001") == "P-0001");
     CHECK(iop::csv_cell("2026-11-02") == "2026-11-02");
     CHECK(iop::csv_cell("3.0") == "3.0");
-    CHECK(iop::csv_cell("a=b") == "a=b");       // only a leading character is a formula
+    CHECK(iop::csv_cell("a=b") == "a=b"); // only a leading character is a formula
     CHECK(iop::csv_cell("x-1") == "x-1");
     CHECK(iop::csv_cell("Zoë Ångström") == "Zoë Ångström");
 }
@@ -66,9 +66,10 @@ TEST_CASE("csv_row joins cells and ends with a newline") {
 
 TEST_CASE("to_json of a plan and a header") {
     iop::Plan plan{10, 4, 2, 0};
-    CHECK(iop::to_json(plan) ==
-          json{{"weeks", 10}, {"groups_per_week", 4}, {"individual_per_week", 2},
-               {"family_per_week", 0}});
+    CHECK(iop::to_json(plan) == json{{"weeks", 10},
+                                     {"groups_per_week", 4},
+                                     {"individual_per_week", 2},
+                                     {"family_per_week", 0}});
 
     iop::Header h;
     h.id = "P-0001";
@@ -217,8 +218,10 @@ TEST_CASE("write_json: compact, one line, UTF-8 kept") {
     iop::write_json(out, json{{"name", "Zoë"}, {"n", 1}});
     CHECK(out.str() == "{\"n\":1,\"name\":\"Zoë\"}\n");
     std::ostringstream bad;
-    iop::write_json(bad, json("a\xff" "b"));
-    CHECK(bad.str() == "\"a\xEF\xBF\xBD" "b\"\n");
+    iop::write_json(bad, json("a\xff"
+                              "b"));
+    CHECK(bad.str() == "\"a\xEF\xBF\xBD"
+                       "b\"\n");
 }
 
 TEST_CASE("finding_line and to_json of a finding") {

@@ -24,7 +24,7 @@ std::optional<iop::DataError> load_error(const std::string& text) {
 
 #define REQUIRE_LOAD_ERROR(var, text)                                                              \
     auto var##_opt = load_error(text);                                                             \
-    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));              \
+    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));               \
     const iop::DataError& var = *var##_opt
 
 void check_same(const iop::Program& a, const iop::Program& b) {
@@ -122,10 +122,10 @@ TEST_CASE("default_program matches SPEC section 4") {
         CHECK(p.curriculum[i].sessions == expected[i].sessions);
         CHECK(p.curriculum[i].core == expected[i].core);
     }
-    CHECK(p.topic_ids() ==
-          std::vector<std::string>{"illness", "early-recovery", "shame-guilt", "relationships",
-                                   "stress", "relapse-prevention", "mutual-help", "family",
-                                   "emotions", "medication"});
+    CHECK(p.topic_ids() == std::vector<std::string>{"illness", "early-recovery", "shame-guilt",
+                                                    "relationships", "stress", "relapse-prevention",
+                                                    "mutual-help", "family", "emotions",
+                                                    "medication"});
 }
 
 TEST_CASE("find_topic") {

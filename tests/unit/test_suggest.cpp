@@ -8,10 +8,9 @@
 
 namespace {
 
-const std::vector<std::string> commands = {"init",   "enroll",    "attend",   "screen",
-                                           "med",    "plan",      "aftercare", "graduate",
-                                           "discharge", "show",   "list",     "check",
-                                           "remind", "import",    "export"};
+const std::vector<std::string> commands = {"init", "enroll",    "attend",   "screen",    "med",
+                                           "plan", "aftercare", "graduate", "discharge", "show",
+                                           "list", "check",     "remind",   "import",    "export"};
 
 } // namespace
 

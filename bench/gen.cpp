@@ -1,0 +1,401 @@
+// iop_bench_gen: writes a synthetic clinic for the benchmark (bench/run).
+//
+//   iop_bench_gen [--seed S] [--today YYYY-MM-DD] [--sessions-csv FILE] N DIR
+//
+// DIR gets the default program.toml and N patient files P-00001.toml ... with
+// a realistic mix: about 70 % active, 18 % graduated, 12 % discharged, about
+// 60 journal entries each (group, individual and family sessions with some
+// absences, weekly drug screens with a few positives, medication starts,
+// reviews and stops, plan reviews, plan changes, notes, aftercare), and
+// enough lapses, missed reviews and positive screens that `iop check` has
+// findings to print. Records are rendered by iop's own render_header and
+// render_entry, so they are byte for byte what iop writes.
+//
+// Deterministic: patient i depends only on (seed, i), so the 100-patient
+// clinic is the first 100 patients of the 1,000-patient one.
+//
+// --sessions-csv FILE writes every session to FILE instead (the CSV `iop
+// import` reads: id,date,kind,topic,hours,status) and leaves each patient
+// file with its header only, every patient active: importing FILE then
+// recreates the clinic's sessions.
+#include "iop/date.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace iop;
+
+namespace {
+
+// splitmix64: tiny, fast, and the same on every platform and standard library
+// (std::uniform_int_distribution is not).
+class Rng {
+  public:
+    explicit Rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t next() {
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
+    bool chance(int percent) { return below(100) < percent; }
+    template <typename T, std::size_t N> const T& pick(const std::array<T, N>& items) {
+        return items[static_cast<std::size_t>(below(static_cast<int>(N)))];
+    }
+
+  private:
+    std::uint64_t state_;
+};
+
+const std::array<const char*, 24> first_names = {
+    "Jane",  "Marcus", "Aisha",  "Tom",   "Maria",  "Kevin", "Lena",  "Sam",
+    "Rosa",  "Daniel", "Priya",  "Owen",  "Grace",  "Luis",  "Nadia", "Eli",
+    "Chloe", "Victor", "Hannah", "Jamal", "Ingrid", "Ray",   "Sofia", "Theo"};
+const std::array<const char*, 20> last_names = {"Doe",    "Bell",     "Khan",   "Nguyen",  "Garcia",
+                                                "Okafor", "Schmidt",  "Rossi",  "Patel",   "Murphy",
+                                                "Silva",  "Kowalski", "Haddad", "Larsen",  "Tanaka",
+                                                "Brown",  "Dubois",   "Moreno", "Fischer", "Adams"};
+const std::array<const char*, 5> clinicians = {"Dr. Rivera", "Dr. Chen", "Dr. Patel", "Dr. Okafor",
+                                               "Dr. Lindqvist"};
+const std::array<const char*, 6> diagnoses = {
+    "Alcohol use disorder, moderate", "Alcohol use disorder, severe",
+    "Opioid use disorder, moderate",  "Stimulant use disorder, severe",
+    "Cannabis use disorder, mild",    "Alcohol use disorder, moderate; major depressive disorder"};
+const std::array<const char*, 4> insurers = {"Acme Health", "Lakeside Health Plan", "Medicaid",
+                                             "Blue Valley Mutual"};
+const std::array<const char*, 5> staff = {"jrivera", "tchen", "kpatel", "mokafor", "alind"};
+const std::array<const char*, 5> substances = {"alcohol", "cocaine", "opioids", "cannabis",
+                                               "methamphetamine"};
+struct Med {
+    const char* name;
+    const char* dose;
+};
+const std::array<Med, 4> medications = {{{"naltrexone", "50 mg daily"},
+                                         {"buprenorphine", "8 mg daily"},
+                                         {"acamprosate", "666 mg three times daily"},
+                                         {"sertraline", "50 mg daily"}}};
+const std::array<const char*, 6> discharge_reasons_used = {
+    "step-down", "step-up", "against-advice", "lost-contact", "moved", "transfer"};
+
+[[noreturn]] void die(const std::string& message) {
+    std::fprintf(stderr, "iop_bench_gen: %s\n", message.c_str());
+    std::exit(2);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        die(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            die(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+}
+
+void make_dir(const std::string& path) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+        die(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+}
+
+// Group days within a treatment week for each groups_per_week.
+std::vector<int> group_days(int per_week) {
+    switch (per_week) {
+    case 2:
+        return {0, 3};
+    case 3:
+        return {0, 2, 4};
+    case 4:
+        return {0, 1, 3, 4};
+    default:
+        return {0, 1, 2, 3, 4};
+    }
+}
+
+struct Patient {
+    Header header;
+    std::vector<Entry> journal;
+};
+
+class Generator {
+  public:
+    Generator(std::uint64_t seed, Date today) : seed_(seed), today_(today) {
+        for (const Topic& t : program_.curriculum)
+            for (int k = 0; k < t.sessions; ++k)
+                topic_cycle_.push_back(t.id);
+    }
+
+    Patient patient(int index) {
+        Rng rng(seed_ * 0x100000001b3ull + static_cast<std::uint64_t>(index));
+        Patient p;
+        Header& h = p.header;
+        h.id = fmt::format("P-{:05}", index);
+        h.name = fmt::format("{} {}", rng.pick(first_names), rng.pick(last_names));
+        h.clinician = rng.pick(clinicians);
+        h.diagnosis = rng.pick(diagnoses);
+        if (!rng.chance(10))
+            h.insurance = rng.pick(insurers);
+
+        int roll = rng.below(100);
+        enum {
+            active,
+            graduated,
+            discharged
+        } status = roll < 70   ? active
+                   : roll < 88 ? graduated
+                               : discharged;
+
+        int g = rng.below(100);
+        h.plan.groups_per_week = g < 80 ? 3 : g < 90 ? 4 : g < 95 ? 2 : 5;
+        h.plan.weeks =
+            std::array<int, 6>{8, 10, 12, 12, 12, 13}[static_cast<std::size_t>(rng.below(6))];
+        h.plan.individual_per_week = 1;
+        h.plan.family_per_week = rng.chance(75) ? 1 : 0;
+
+        // Days from enrollment to the last day with entries.
+        int span = 0, ago = 0;
+        if (status == active) {
+            span = 35 + rng.below(56); // 5 to 13 weeks in
+            if (rng.chance(5))
+                span = h.plan.weeks * 7 + rng.below(21); // overdue
+            ago = span + 1;                              // entries up to yesterday
+        } else if (status == graduated) {
+            span = h.plan.weeks * 7 - 1;
+            ago = span + 14 + rng.below(700);
+        } else {
+            span = 14 + rng.below(56);
+            ago = span + 7 + rng.below(500);
+        }
+        h.enrolled = add_days(today_, -ago);
+        int age = rng.chance(5) ? 15 + rng.below(3) : 19 + rng.below(45);
+        h.born = add_days(h.enrolled, -(age * 365 + 30 + rng.below(300)));
+        h.recorded_by = rng.pick(staff);
+        h.recorded_at = stamp(rng, h.enrolled);
+
+        const int lapse_week = rng.chance(12) ? 1 + rng.below(std::max(1, span / 7)) : -1;
+        const bool med = rng.chance(30);
+        const Med& drug = rng.pick(medications);
+        const int med_stop = med && rng.chance(20) ? 28 + rng.below(40) : -1;
+        const bool change = rng.chance(10);
+        const bool reviews_kept = !rng.chance(10);
+        std::size_t next_topic = 0;
+        Plan plan = h.plan;
+
+        for (int day = 0; day <= span; ++day) {
+            Date date = add_days(h.enrolled, day);
+            int week = day / 7 + 1, weekday = day % 7;
+            bool lapsed = week == lapse_week;
+            auto status_of = [&](int attend_percent) {
+                if (lapsed)
+                    return rng.chance(30) ? SessionStatus::excused : SessionStatus::absent;
+                int r = rng.below(100);
+                return r < attend_percent       ? SessionStatus::attended
+                       : r < attend_percent + 5 ? SessionStatus::absent
+                                                : SessionStatus::excused;
+            };
+            for (int gd : group_days(plan.groups_per_week))
+                if (gd == weekday) {
+                    Session s = session(rng, date, SessionKind::group, status_of(96));
+                    s.topic = topic_cycle_[next_topic % topic_cycle_.size()];
+                    if (s.status == SessionStatus::attended)
+                        ++next_topic;
+                    p.journal.emplace_back(std::move(s));
+                }
+            if (weekday == 1 && plan.individual_per_week > 0)
+                p.journal.emplace_back(session(rng, date, SessionKind::individual, status_of(96)));
+            if (weekday == 3 && plan.family_per_week > 0)
+                p.journal.emplace_back(session(rng, date, SessionKind::family, status_of(90)));
+            if (weekday == 2 && !lapsed) {
+                Screen s;
+                meta_for(rng, s, date);
+                if (rng.chance(5)) {
+                    s.result = ScreenResult::positive;
+                    s.substances = {rng.pick(substances)};
+                }
+                p.journal.emplace_back(std::move(s));
+            }
+            const bool taking = med && (med_stop < 0 || day <= med_stop);
+            const bool review_day = day > 1 && day % 28 == 1;
+            if (taking && (day == 1 || review_day || day == med_stop)) {
+                Medication m;
+                meta_for(rng, m, date);
+                m.name = drug.name;
+                m.action = day == 1          ? MedAction::start
+                           : day == med_stop ? MedAction::stop
+                                             : MedAction::review;
+                if (m.action == MedAction::start)
+                    m.dose = drug.dose;
+                p.journal.emplace_back(std::move(m));
+            }
+            if (day > 0 && day % 28 == 0 && reviews_kept) {
+                Event e;
+                e.type = EventType::plan_review;
+                meta_for(rng, e, date);
+                p.journal.emplace_back(std::move(e));
+            }
+            if (change && day == 21) {
+                Event e;
+                e.type = EventType::plan_change;
+                meta_for(rng, e, date);
+                if (plan.groups_per_week == 3) {
+                    e.plan.groups_per_week = 2;
+                    e.text = "step down to two groups a week";
+                } else {
+                    e.plan.weeks = 13;
+                    e.text = "extended to 13 weeks";
+                }
+                e.plan.apply_to(plan);
+                p.journal.emplace_back(std::move(e));
+            }
+            if (weekday == 4 && rng.chance(8)) {
+                Event e;
+                e.type = EventType::note;
+                meta_for(rng, e, date);
+                e.text = "Discussed triggers at work; coping plan updated.";
+                p.journal.emplace_back(std::move(e));
+            }
+        }
+        Date end = add_days(h.enrolled, span);
+        if (status == graduated) {
+            Event a;
+            a.type = EventType::aftercare;
+            meta_for(rng, a, end);
+            a.sponsor = fmt::format("{} {}", rng.pick(first_names), rng.pick(last_names));
+            a.groups = {rng.chance(50) ? "Alcoholics Anonymous" : "Narcotics Anonymous"};
+            p.journal.emplace_back(std::move(a));
+            Event e;
+            e.type = EventType::graduated;
+            meta_for(rng, e, end);
+            p.journal.emplace_back(std::move(e));
+        } else if (status == discharged) {
+            Event e;
+            e.type = EventType::discharged;
+            meta_for(rng, e, end);
+            e.reason = rng.pick(discharge_reasons_used);
+            p.journal.emplace_back(std::move(e));
+        }
+        return p;
+    }
+
+  private:
+    static std::string stamp(Rng& rng, Date d) {
+        return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), 15 + rng.below(4),
+                           rng.below(60), rng.below(60));
+    }
+    template <typename E> static void meta_for(Rng& rng, E& e, Date d) {
+        e.date = d;
+        e.recorded_by = rng.pick(staff);
+        e.recorded_at = stamp(rng, d);
+    }
+    Session session(Rng& rng, Date d, SessionKind kind, SessionStatus status) const {
+        Session s;
+        meta_for(rng, s, d);
+        s.kind = kind;
+        s.status = status;
+        s.hours = kind == SessionKind::group        ? program_.group_hours
+                  : kind == SessionKind::individual ? program_.individual_hours
+                                                    : program_.family_hours;
+        return s;
+    }
+
+    std::uint64_t seed_;
+    Date today_;
+    Program program_ = default_program();
+    std::vector<std::string> topic_cycle_;
+};
+
+void usage() {
+    std::fprintf(stderr, "usage: iop_bench_gen [--seed S] [--today YYYY-MM-DD] "
+                         "[--sessions-csv FILE] N DIR\n");
+    std::exit(2);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::uint64_t seed = 1;
+    Date today = *parse_date("2026-12-01");
+    std::string csv_path;
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage();
+            return argv[++i];
+        };
+        if (a == "--seed")
+            seed = std::stoull(value());
+        else if (a == "--today") {
+            auto d = parse_date(value());
+            if (!d)
+                die("--today needs YYYY-MM-DD");
+            today = *d;
+        } else if (a == "--sessions-csv")
+            csv_path = value();
+        else if (a == "-h" || a == "--help")
+            usage();
+        else
+            args.push_back(a);
+    }
+    if (args.size() != 2)
+        usage();
+    int n = std::stoi(args[0]);
+    if (n < 1 || n > 99999)
+        die("N must be 1 to 99999");
+    const std::string dir = args[1];
+    make_dir(dir);
+    make_dir(dir + "/patients");
+    write_file(dir + "/program.toml", default_program_toml());
+
+    std::string csv;
+    if (!csv_path.empty())
+        csv = "id,date,kind,topic,hours,status\n";
+    Generator gen(seed, today);
+    std::size_t entries = 0, sessions = 0;
+    for (int i = 1; i <= n; ++i) {
+        Patient p = gen.patient(i);
+        std::string text = render_header(p.header);
+        for (const Entry& e : p.journal) {
+            const Session* s = std::get_if<Session>(&e);
+            if (!csv_path.empty()) {
+                // Header-only files: sessions go to the CSV, the rest is left out.
+                if (s)
+                    csv += fmt::format("{},{},{},{},{},{}\n", p.header.id, format_date(s->date),
+                                       to_string(s->kind), s->topic, format_hours(s->hours),
+                                       to_string(s->status));
+            } else {
+                text += render_entry(e);
+            }
+            entries += 1;
+            sessions += s != nullptr;
+        }
+        write_file(fmt::format("{}/patients/{}.toml", dir, p.header.id), text);
+    }
+    if (!csv_path.empty())
+        write_file(csv_path, csv);
+    std::printf("%d patients, %zu journal entries (%.1f a patient), %zu sessions\n", n, entries,
+                static_cast<double>(entries) / n, sessions);
+    return 0;
+}

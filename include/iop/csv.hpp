@@ -1,0 +1,125 @@
+// CSV for bulk import and export (SPEC section 8).
+//
+// Reading: RFC 4180 as spreadsheets write it (quoted commas, doubled quotes,
+// line breaks inside quoted cells, CRLF, a UTF-8 byte-order mark), parsed by
+// libcsv, each row with the physical line it starts on so that errors can say
+// FILE:LINE. Writing: the formula neutralising of output.hpp's csv_cell, made
+// reversible so that an export reads back to the same values. And the one
+// table layout that holds a whole record (the "journal" layout export writes).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iop {
+
+struct CsvRow {
+    int line = 0; // physical line (1-based) where the row starts
+    std::vector<std::string> cells;
+};
+
+// Input that cannot be read as CSV past this point.
+struct CsvError {
+    int line = 0; // 0 when it concerns the whole input
+    std::string message;
+};
+
+// Parses `text` with libcsv in strict mode and calls `on_row` for each row,
+// the header included, in file order; blank lines are skipped and a leading
+// UTF-8 byte-order mark ignored. Cells are kept byte for byte (no trimming).
+// Returns the error that stopped parsing, if any: a NUL byte (binary data),
+// UTF-16 text, malformed quoting, or a quoted cell never closed (reported on
+// the line where it opens). Rows before it have been delivered.
+std::optional<CsvError> parse_csv(std::string_view text,
+                                  const std::function<void(CsvRow&)>& on_row);
+
+// Every row at once (tests, small inputs).
+struct CsvTable {
+    std::vector<CsvRow> rows;
+    std::optional<CsvError> error;
+};
+CsvTable parse_csv(std::string_view text);
+
+// `text` without a leading UTF-8 byte-order mark.
+std::string_view strip_bom(std::string_view text);
+
+// A cell as export writes it: csv_cell (quoting, and a "'" before a leading
+// =, +, -, @, tab or carriage return), with one more rule that makes the
+// escaping reversible: a cell that already is "'"s followed by such a
+// character gets another "'".
+std::string export_cell(std::string_view cell);
+std::string export_row(const std::vector<std::string>& cells);
+// What import reads: one leading "'" removed from "'"s followed by a formula
+// character; every other cell unchanged. unneutralise(v) == v for a value v
+// read back from export_cell(v).
+std::string unneutralise(std::string_view cell);
+
+// A list in one cell (substances, aftercare groups): items joined by ';',
+// with '\' escaping a ';' or '\' inside an item.
+std::string join_list(const std::vector<std::string>& items);
+// The inverse: items split on unescaped ';', trimmed of spaces, empty ones
+// dropped.
+std::vector<std::string> split_list(std::string_view cell);
+
+// ASCII spaces and tabs removed from both ends.
+std::string_view trim(std::string_view text);
+
+// Import inputs may be larger than a record file; above this they are refused.
+inline constexpr std::uintmax_t max_import_bytes = 1024u * 1024 * 1024;
+
+// All of `path`, or of standard input for "-". IoError (exit 4) when it cannot
+// be read, DataError (exit 3) when larger than `limit`. `shown` names it.
+std::string read_input(const std::string& path, const std::string& shown,
+                       std::uintmax_t limit = max_import_bytes);
+
+// ---------------------------------------------------------------- layout
+
+// Every column an import file may have. The journal layout is all of them,
+// in this order, with `record` saying what each row is; the other layouts
+// (patients, sessions, screens) are subsets without `record`.
+enum class Column {
+    record,
+    id,
+    name,
+    born,
+    enrolled,
+    clinician,
+    diagnosis,
+    insurance,
+    weeks,
+    groups_per_week,
+    individual_per_week,
+    family_per_week,
+    date,
+    kind,
+    topic,
+    hours,
+    status,
+    result,
+    substances,
+    action,
+    medication,
+    dose,
+    review_days,
+    type,
+    sponsor,
+    groups,
+    forced,
+    reason,
+    note,
+    recorded_by,
+    recorded_at,
+};
+inline constexpr std::size_t column_count = static_cast<std::size_t>(Column::recorded_at) + 1;
+
+std::string_view column_name(Column c);
+std::optional<Column> parse_column(std::string_view name);
+// Every column name, in journal order.
+const std::vector<std::string>& column_names();
+
+} // namespace iop

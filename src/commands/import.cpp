@@ -1,0 +1,1076 @@
+// iop import FILE|- [--dry-run] (SPEC section 8): CSV in, one all-or-nothing
+// change of the records directory out.
+//
+// Every row is checked first, by the same functions enroll, attend and screen
+// use (commands/validate.hpp), against the records as the rows before it
+// leave them; any bad row means nothing is written and every bad row is
+// reported as FILE:LINE: message. Then each touched patient file is written
+// once: all new contents are staged as temporary files before any is renamed
+// into place (Transaction), under the one directory lock the command holds.
+#include "commands/common.hpp"
+
+#include "iop/csv.hpp"
+#include "iop/parallel.hpp"
+#include "iop/suggest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace iop {
+
+namespace {
+
+struct ImportOptions {
+    std::string file;
+    bool dry_run = false;
+};
+
+// What one row records.
+enum class RowKind { patient, session, screen, medication, event };
+constexpr std::string_view row_kind_names[] = {"patient", "session", "screen", "medication",
+                                               "event"};
+
+// What a file holds, decided by its header.
+enum class Layout { patients, sessions, screens, journal };
+
+std::string_view layout_noun(Layout l) {
+    switch (l) {
+    case Layout::patients:
+        return "a patient file";
+    case Layout::sessions:
+        return "a session file";
+    case Layout::screens:
+        return "a screen file";
+    case Layout::journal:
+        return "a journal file";
+    }
+    return "";
+}
+
+using C = Column;
+
+// The columns a row of each kind may fill, in journal order.
+const std::vector<Column>& kind_columns(RowKind k) {
+    static const std::vector<Column> patient = {C::id,
+                                                C::name,
+                                                C::born,
+                                                C::enrolled,
+                                                C::clinician,
+                                                C::diagnosis,
+                                                C::insurance,
+                                                C::weeks,
+                                                C::groups_per_week,
+                                                C::individual_per_week,
+                                                C::family_per_week,
+                                                C::recorded_by,
+                                                C::recorded_at};
+    static const std::vector<Column> session = {C::id,    C::date,        C::kind,
+                                                C::topic, C::hours,       C::status,
+                                                C::note,  C::recorded_by, C::recorded_at};
+    static const std::vector<Column> screen = {C::id,         C::date,        C::result,
+                                               C::substances, C::recorded_by, C::recorded_at};
+    static const std::vector<Column> medication = {C::id,          C::date,       C::action,
+                                                   C::medication,  C::dose,       C::review_days,
+                                                   C::recorded_by, C::recorded_at};
+    static const std::vector<Column> event = {C::id,
+                                              C::date,
+                                              C::type,
+                                              C::weeks,
+                                              C::groups_per_week,
+                                              C::individual_per_week,
+                                              C::family_per_week,
+                                              C::sponsor,
+                                              C::groups,
+                                              C::forced,
+                                              C::reason,
+                                              C::note,
+                                              C::recorded_by,
+                                              C::recorded_at};
+    switch (k) {
+    case RowKind::patient:
+        return patient;
+    case RowKind::session:
+        return session;
+    case RowKind::screen:
+        return screen;
+    case RowKind::medication:
+        return medication;
+    case RowKind::event:
+        return event;
+    }
+    return patient;
+}
+
+// The event columns each event type uses, beyond id, date, type and the
+// recorded_ pair.
+std::vector<Column> event_columns(EventType t) {
+    switch (t) {
+    case EventType::plan_change:
+        return {C::weeks, C::groups_per_week, C::individual_per_week, C::family_per_week, C::note};
+    case EventType::plan_review:
+        return {C::note};
+    case EventType::aftercare:
+        return {C::sponsor, C::groups, C::note};
+    case EventType::graduated:
+        return {C::forced, C::reason, C::note};
+    case EventType::discharged:
+        return {C::reason, C::note};
+    case EventType::note:
+        return {C::note};
+    }
+    return {};
+}
+
+std::string quoted_names(const std::vector<Column>& cols, std::string_view sep = ", ") {
+    std::vector<std::string> names;
+    for (Column c : cols)
+        names.push_back("'" + std::string(column_name(c)) + "'");
+    return join(names, sep);
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// "a, b and c"
+std::string and_list(const std::vector<std::string>& items) {
+    if (items.size() <= 1)
+        return items.empty() ? "" : items[0];
+    std::vector<std::string> head(items.begin(), items.end() - 1);
+    return join(head) + " and " + items.back();
+}
+
+// ---------------------------------------------------------------- header
+
+struct FileHeader {
+    Layout layout = Layout::sessions;
+    std::array<int, column_count> index{}; // cell index of each column, -1 if absent
+    std::vector<std::size_t> unnamed;      // cells without a column name
+    std::size_t width = 0;
+};
+
+// The header decides the layout; every problem with it is listed.
+std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string>& problems) {
+    FileHeader h;
+    h.index.fill(-1);
+    h.width = row.cells.size();
+    std::vector<std::string> unknown;
+    for (std::size_t i = 0; i < row.cells.size(); ++i) {
+        std::string name(trim(unneutralise(row.cells[i])));
+        if (name.empty()) {
+            h.unnamed.push_back(i);
+            continue;
+        }
+        auto col = parse_column(name);
+        if (!col) {
+            std::string lower = name;
+            std::transform(lower.begin(), lower.end(), lower.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+            std::replace(lower.begin(), lower.end(), ' ', '_');
+            std::replace(lower.begin(), lower.end(), '-', '_');
+            auto near = parse_column(lower);
+            unknown.push_back(
+                fmt::format("'{}'{}", name,
+                            near ? fmt::format(" (did you mean '{}'?)", column_name(*near))
+                                 : did_you_mean(name, column_names())));
+            continue;
+        }
+        auto& slot = h.index[static_cast<std::size_t>(*col)];
+        if (slot >= 0) {
+            problems.push_back(fmt::format("column '{}' appears twice in the header", name));
+            continue;
+        }
+        slot = static_cast<int>(i);
+    }
+    auto has = [&](Column c) { return h.index[static_cast<std::size_t>(c)] >= 0; };
+    auto any_of = [&](std::initializer_list<Column> cols) {
+        return std::any_of(cols.begin(), cols.end(), has);
+    };
+
+    bool patient =
+        any_of({C::name, C::born, C::enrolled, C::clinician, C::diagnosis, C::insurance, C::weeks,
+                C::groups_per_week, C::individual_per_week, C::family_per_week});
+    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::note});
+    bool screen = any_of({C::result, C::substances});
+    if (has(C::record))
+        h.layout = Layout::journal;
+    else if (patient + session + screen > 1) {
+        std::vector<std::string> kinds;
+        if (patient)
+            kinds.push_back("patient columns");
+        if (session)
+            kinds.push_back("session columns");
+        if (screen)
+            kinds.push_back("screen columns");
+        problems.push_back(fmt::format(
+            "the header mixes {}; put each in its own file, or add a 'record' column that names "
+            "what each row is (the journal layout iop export --format csv writes)",
+            and_list(kinds)));
+        return std::nullopt;
+    } else if (patient)
+        h.layout = Layout::patients;
+    else if (session)
+        h.layout = Layout::sessions;
+    else if (screen)
+        h.layout = Layout::screens;
+    else if (unknown.empty()) {
+        problems.push_back("cannot tell what the file holds from its header: patients need "
+                           "id,name,enrolled,...; sessions id,date,kind,...; screens "
+                           "id,date,result,...; see docs/import-export.md");
+        return std::nullopt;
+    }
+
+    std::vector<Column> allowed;
+    std::vector<Column> required;
+    switch (h.layout) {
+    case Layout::patients:
+        allowed = kind_columns(RowKind::patient);
+        required = {C::id, C::name, C::enrolled};
+        break;
+    case Layout::sessions:
+        allowed = kind_columns(RowKind::session);
+        required = {C::id, C::date, C::kind};
+        break;
+    case Layout::screens:
+        allowed = kind_columns(RowKind::screen);
+        required = {C::id, C::date, C::result};
+        break;
+    case Layout::journal:
+        for (std::size_t c = 0; c < column_count; ++c)
+            allowed.push_back(static_cast<Column>(c));
+        required = {C::record, C::id};
+        break;
+    }
+    std::vector<Column> misplaced;
+    for (std::size_t c = 0; c < column_count; ++c)
+        if (h.index[c] >= 0 &&
+            std::find(allowed.begin(), allowed.end(), static_cast<Column>(c)) == allowed.end())
+            misplaced.push_back(static_cast<Column>(c));
+    std::string expected =
+        fmt::format("{} has the columns {}", layout_noun(h.layout), quoted_names(allowed));
+    if (!unknown.empty())
+        problems.push_back(fmt::format("unknown column{} {}; {}", unknown.size() == 1 ? "" : "s",
+                                       join(unknown), expected));
+    if (!misplaced.empty())
+        problems.push_back(fmt::format("column{} {} {} not belong in {}; {}",
+                                       misplaced.size() == 1 ? "" : "s", quoted_names(misplaced),
+                                       misplaced.size() == 1 ? "does" : "do", layout_noun(h.layout),
+                                       expected));
+    std::vector<Column> missing;
+    for (Column c : required)
+        if (!has(c))
+            missing.push_back(c);
+    if (!missing.empty())
+        problems.push_back(fmt::format("missing column{} {}: {} needs {}",
+                                       missing.size() == 1 ? "" : "s", quoted_names(missing),
+                                       layout_noun(h.layout), quoted_names(required)));
+    if (!problems.empty())
+        return std::nullopt;
+    return h;
+}
+
+// ---------------------------------------------------------------- rows
+
+// One data row's cells by column, formula escapes undone.
+class RowReader {
+  public:
+    RowReader(const FileHeader& header, std::vector<std::string> cells)
+        : header_(header), cells_(std::move(cells)) {}
+
+    bool has(Column c) const { return header_.index[static_cast<std::size_t>(c)] >= 0; }
+    // The cell as written: free text keeps its spaces.
+    const std::string& text(Column c) const {
+        static const std::string none;
+        int i = header_.index[static_cast<std::size_t>(c)];
+        return i < 0 ? none : cells_[static_cast<std::size_t>(i)];
+    }
+    // A structured value (id, date, number, name from a list), trimmed.
+    std::string value(Column c) const { return std::string(trim(text(c))); }
+    std::optional<std::string> optional(Column c) const {
+        std::string v = value(c);
+        return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    }
+    std::string required(Column c) const {
+        std::string v = value(c);
+        if (v.empty())
+            throw UsageError(fmt::format("{} is empty", column_name(c)));
+        return v;
+    }
+    std::optional<int> integer(Column c) const {
+        auto v = optional(c);
+        if (!v)
+            return std::nullopt;
+        int n = 0;
+        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (ec != std::errc() || end != v->data() + v->size())
+            throw UsageError(fmt::format("{} '{}' is not a whole number", column_name(c), *v));
+        return n;
+    }
+    std::optional<double> number(Column c) const {
+        auto v = optional(c);
+        if (!v)
+            return std::nullopt;
+        double x = 0;
+        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+        if (ec != std::errc() || end != v->data() + v->size() || !std::isfinite(x))
+            throw UsageError(fmt::format("{} '{}' is not a number", column_name(c), *v));
+        return x;
+    }
+    const std::vector<std::string>& cells() const { return cells_; }
+
+  private:
+    const FileHeader& header_;
+    std::vector<std::string> cells_;
+};
+
+// ---------------------------------------------------------------- progress
+
+// A one-line progress display on stderr, only on a terminal; redrawn at most
+// ten times a second, and erased before anything else is printed.
+// The import's progress line (rows checked, patients touched, rate; then the
+// files written): like iop::Progress, drawn on a terminal only, not before
+// 300 ms, at most ten times a second, and erased with spaces (no escape
+// sequences) before anything else is printed.
+class ImportProgress {
+  public:
+    ImportProgress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
+    ~ImportProgress() { clear(); }
+
+    // `line(seconds)` makes the text, called only when a redraw is due.
+    template <typename Line> void update(Line&& line) {
+        if (!enabled_)
+            return;
+        auto now = std::chrono::steady_clock::now();
+        if (now < next_)
+            return;
+        next_ = now + std::chrono::milliseconds(100);
+        std::string text = line(std::chrono::duration<double>(now - start_).count());
+        std::string out = "\r" + text;
+        if (text.size() < width_)
+            out += std::string(width_ - text.size(), ' ');
+        width_ = std::max(width_, text.size());
+        err_ << out << std::flush;
+    }
+    void clear() {
+        if (width_ == 0)
+            return;
+        err_ << '\r' << std::string(width_, ' ') << '\r' << std::flush;
+        width_ = 0;
+    }
+
+  private:
+    std::ostream& err_;
+    bool enabled_;
+    std::size_t width_ = 0; // characters on screen; 0: nothing drawn
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point next_ = start_ + std::chrono::milliseconds(300);
+};
+
+std::string bar(double fraction, int width = 24) {
+    int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
+    return "[" + std::string(static_cast<std::size_t>(filled), '#') +
+           std::string(static_cast<std::size_t>(width - filled), '.') + "]";
+}
+
+// ---------------------------------------------------------------- the import
+
+// A patient file the import writes: an existing record it appends to, or a
+// new one it creates.
+struct Target {
+    std::string id;
+    Record record; // as the rows so far leave it
+    bool is_new = false;
+    int patient_line = 0;             // the row that enrolls a new patient
+    std::size_t original_entries = 0; // journal size before the import
+    std::vector<bool> matched;        // original entries matched by a journal-layout row
+    std::vector<int> entry_lines;     // CSV line of each new entry
+    std::map<std::string, int> added; // new entries by kind, for the dry-run listing
+};
+
+struct Counts {
+    std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0;
+    std::size_t duplicates = 0;
+    std::set<std::string> patients_with_entries;
+};
+
+// "imported 120 sessions for 14 patients, skipped 3 duplicates" (SPEC section 8);
+// "enrolled 14 patients, skipped 0 duplicates" for a patient file; a journal
+// file names every kind it added.
+std::string summary(const Counts& c, Layout layout) {
+    std::vector<std::string> clauses;
+    if (layout == Layout::patients || c.enrolled > 0)
+        clauses.push_back("enrolled " + plural(c.enrolled, "patient", "patients"));
+    if (layout != Layout::patients) {
+        std::vector<std::string> kinds;
+        if (c.sessions)
+            kinds.push_back(plural(c.sessions, "session", "sessions"));
+        if (c.screens)
+            kinds.push_back(plural(c.screens, "screen", "screens"));
+        if (c.medications)
+            kinds.push_back(plural(c.medications, "medication entry", "medication entries"));
+        if (c.events)
+            kinds.push_back(plural(c.events, "event", "events"));
+        if (kinds.empty() && !(layout == Layout::journal && c.enrolled > 0))
+            kinds.push_back(layout == Layout::screens ? "0 screens" : "0 sessions");
+        if (!kinds.empty())
+            clauses.push_back(
+                fmt::format("imported {} for {}", and_list(kinds),
+                            plural(c.patients_with_entries.size(), "patient", "patients")));
+    }
+    clauses.push_back("skipped " + plural(c.duplicates, "duplicate", "duplicates"));
+    return join(clauses);
+}
+
+class Importer {
+  public:
+    Importer(Context& ctx, const ImportOptions& o)
+        : ctx_(ctx), store_(ctx.store()), program_(store_.program()), opts_(o),
+          shown_(o.file == "-" ? "<stdin>" : o.file) {}
+
+    int run();
+
+  private:
+    void header_row(const CsvRow& row);
+    void data_row(const CsvRow& row);
+    void apply(const RowReader& r, RowKind kind, int line);
+    void patient_row(const RowReader& r, int line);
+    void entry_row(const RowReader& r, RowKind kind, int line);
+    Target* target_for(const std::string& id);
+    void stamp(EntryMeta& m, const RowReader& r) const;
+    std::string recorded_at(const RowReader& r) const;
+    void error(int line, const std::string& message) { errors_.emplace_back(line, message); }
+    std::string location(int line) const {
+        return line > 0 ? fmt::format("{}:{}", shown_, line) : shown_;
+    }
+    void prefetch(std::string_view input);
+    void report_errors();
+    std::vector<std::pair<Target*, std::string>> build_contents();
+    void list_changes(const std::vector<std::pair<Target*, std::string>>& contents) const;
+
+    Context& ctx_;
+    Store& store_;
+    const Program& program_;
+    const ImportOptions& opts_;
+    std::string shown_;
+
+    std::optional<FileHeader> header_;
+    bool header_seen_ = false;
+    int header_line_ = 0;
+    std::vector<std::pair<int, std::string>> errors_;
+    std::unordered_map<std::string, Target> targets_;
+    std::vector<std::string> order_;                    // target ids, first touched first
+    std::unordered_map<std::string, int> patient_rows_; // id -> line of its patient row
+    std::set<std::string> failed_patients_;             // new ids whose patient row is bad
+    std::optional<std::vector<std::string>> store_ids_;
+    std::unordered_map<std::string, Store::Loaded> prefetched_; // existing records named
+    Counts counts_;
+    std::size_t rows_ = 0;
+};
+
+void Importer::header_row(const CsvRow& row) {
+    header_seen_ = true;
+    header_line_ = row.line;
+    std::vector<std::string> problems;
+    header_ = read_header(row, problems);
+    for (const auto& p : problems)
+        error(row.line, p);
+}
+
+void Importer::data_row(const CsvRow& row) {
+    ++rows_;
+    // Spreadsheets leave rows of empty cells below the data.
+    if (std::all_of(row.cells.begin(), row.cells.end(),
+                    [](const std::string& c) { return trim(c).empty(); }))
+        return;
+    if (row.cells.size() != header_->width) {
+        error(row.line, fmt::format("the row has {} while the header has {}",
+                                    plural(row.cells.size(), "field", "fields"), header_->width));
+        return;
+    }
+    std::vector<std::string> cells;
+    cells.reserve(row.cells.size());
+    for (std::size_t i = 0; i < row.cells.size(); ++i) {
+        if (!valid_utf8(row.cells[i])) {
+            std::string col = "column " + std::to_string(i + 1);
+            for (std::size_t c = 0; c < column_count; ++c)
+                if (header_->index[c] == static_cast<int>(i))
+                    col = "column '" + std::string(column_name(static_cast<Column>(c))) + "'";
+            error(row.line,
+                  fmt::format("{} is not valid UTF-8; save the file as \"CSV UTF-8\"", col));
+            return;
+        }
+        cells.push_back(unneutralise(row.cells[i]));
+    }
+    for (std::size_t i : header_->unnamed)
+        if (!trim(cells[i]).empty()) {
+            error(row.line,
+                  fmt::format("a value in column {}, which has no name in the header", i + 1));
+            return;
+        }
+    RowReader r(*header_, std::move(cells));
+    try {
+        RowKind kind = RowKind::session;
+        switch (header_->layout) {
+        case Layout::patients:
+            kind = RowKind::patient;
+            break;
+        case Layout::sessions:
+            kind = RowKind::session;
+            break;
+        case Layout::screens:
+            kind = RowKind::screen;
+            break;
+        case Layout::journal: {
+            std::string name = r.required(C::record);
+            std::vector<std::string> kinds(std::begin(row_kind_names), std::end(row_kind_names));
+            kind = static_cast<RowKind>(
+                std::find(kinds.begin(), kinds.end(), require_choice("record", name, kinds)) -
+                kinds.begin());
+            break;
+        }
+        }
+        apply(r, kind, row.line);
+    } catch (const Error& e) {
+        error(row.line, e.what());
+    }
+}
+
+void Importer::apply(const RowReader& r, RowKind kind, int line) {
+    // A value in a column this kind of row does not use is a misaligned row,
+    // never silently dropped.
+    std::vector<Column> uses = kind_columns(kind);
+    uses.push_back(C::record);
+    if (kind == RowKind::event && r.optional(C::type)) {
+        if (auto t = parse_event_type(r.value(C::type))) {
+            uses = {C::record, C::id, C::date, C::type, C::recorded_by, C::recorded_at};
+            for (Column c : event_columns(*t))
+                uses.push_back(c);
+        }
+    }
+    std::vector<Column> stray;
+    for (std::size_t c = 0; c < column_count; ++c) {
+        Column col = static_cast<Column>(c);
+        if (r.has(col) && !trim(r.text(col)).empty() &&
+            std::find(uses.begin(), uses.end(), col) == uses.end())
+            stray.push_back(col);
+    }
+    if (!stray.empty()) {
+        std::string what = std::string(row_kind_names[static_cast<int>(kind)]);
+        if (kind == RowKind::event)
+            what = r.value(C::type) + " event";
+        throw UsageError(fmt::format(
+            "{} {} for a {} row; leave {} empty", plural(stray.size(), "value", "values"),
+            "in " + quoted_names(stray), what, stray.size() == 1 ? "it" : "them"));
+    }
+    if (kind == RowKind::patient)
+        patient_row(r, line);
+    else
+        entry_row(r, kind, line);
+}
+
+std::string Importer::recorded_at(const RowReader& r) const {
+    auto v = r.optional(C::recorded_at);
+    if (!v)
+        return ctx_.now;
+    if (!parse_timestamp(*v))
+        throw UsageError(fmt::format("recorded_at '{}' is not a UTC timestamp like "
+                                     "2026-11-03T17:02:11Z",
+                                     *v));
+    return *v;
+}
+
+void Importer::stamp(EntryMeta& m, const RowReader& r) const {
+    std::string by = require_text("recorded_by", r.text(C::recorded_by));
+    m.recorded_by = trim(by).empty() ? ctx_.user : by;
+    m.recorded_at = recorded_at(r);
+}
+
+void Importer::patient_row(const RowReader& r, int line) {
+    PatientInput in;
+    in.id = r.value(C::id);
+    if (in.id.empty())
+        throw UsageError("id is empty");
+    if (auto earlier = patient_rows_.find(in.id); earlier != patient_rows_.end())
+        throw UsageError(fmt::format("patient '{}' is already on line {} of this file; each "
+                                     "patient has one row",
+                                     in.id, earlier->second));
+    patient_rows_[in.id] = line;
+    // A bad patient row must not make every later row of that patient an
+    // "unknown patient" too.
+    auto fail_guard = [&](auto&& body) {
+        try {
+            body();
+        } catch (const Error&) {
+            if (valid_id(in.id) && !targets_.count(in.id) && !store_.exists(in.id))
+                failed_patients_.insert(in.id);
+            throw;
+        }
+    };
+    fail_guard([&] {
+        in.name = r.text(C::name);
+        in.enrolled = r.required(C::enrolled);
+        in.born = r.optional(C::born);
+        in.clinician = r.text(C::clinician);
+        in.diagnosis = r.text(C::diagnosis);
+        in.insurance = r.text(C::insurance);
+        in.weeks = r.integer(C::weeks);
+        in.groups_per_week = r.integer(C::groups_per_week);
+        in.individual_per_week = r.integer(C::individual_per_week);
+        in.family_per_week = r.integer(C::family_per_week);
+    });
+    Header h;
+    fail_guard([&] { h = patient_header(in, ctx_.today, Naming::column); });
+
+    if (targets_.count(in.id) || store_.exists(in.id)) {
+        Target* t = target_for(in.id);
+        const Header& old = t->record.header;
+        // Compared before the plan is judged against today's program, whose
+        // bounds may have moved since the patient was enrolled.
+        Header as_given = h;
+        as_given.plan.weeks = in.weeks.value_or(program_.weeks.default_value);
+        as_given.plan.groups_per_week =
+            in.groups_per_week.value_or(program_.groups_per_week.default_value);
+        as_given.plan.individual_per_week =
+            in.individual_per_week.value_or(program_.individual_per_week);
+        as_given.plan.family_per_week = in.family_per_week.value_or(program_.family_per_week);
+        if (same_header(old, as_given)) {
+            ++counts_.duplicates;
+            return;
+        }
+        h.plan = patient_plan(in, program_, Naming::column);
+        std::vector<std::string> differ;
+        auto cmp = [&](bool same, std::string_view col) {
+            if (!same)
+                differ.push_back(std::string(col));
+        };
+        cmp(old.name == h.name, "name");
+        cmp(old.born == h.born, "born");
+        cmp(old.enrolled == h.enrolled, "enrolled");
+        cmp(old.clinician == h.clinician, "clinician");
+        cmp(old.diagnosis == h.diagnosis, "diagnosis");
+        cmp(old.insurance == h.insurance, "insurance");
+        cmp(old.plan.weeks == h.plan.weeks, "weeks");
+        cmp(old.plan.groups_per_week == h.plan.groups_per_week, "groups_per_week");
+        cmp(old.plan.individual_per_week == h.plan.individual_per_week, "individual_per_week");
+        cmp(old.plan.family_per_week == h.plan.family_per_week, "family_per_week");
+        throw Refused(fmt::format("patient '{}' already exists ({}) with a different {}; import "
+                                  "never changes a patient's header (a plan changes with iop "
+                                  "plan)",
+                                  in.id, Store::shown_path(in.id), join(differ)));
+    }
+    fail_guard([&] {
+        h.plan = patient_plan(in, program_, Naming::column);
+        std::string by = require_text("recorded_by", r.text(C::recorded_by));
+        h.recorded_by = trim(by).empty() ? ctx_.user : by;
+        h.recorded_at = recorded_at(r);
+    });
+    Target t;
+    t.id = h.id;
+    t.is_new = true;
+    t.patient_line = line;
+    t.record.file = Store::shown_path(h.id);
+    t.record.header = h;
+    targets_.emplace(h.id, std::move(t));
+    order_.push_back(h.id);
+    ++counts_.enrolled;
+}
+
+Target* Importer::target_for(const std::string& id) {
+    if (auto it = targets_.find(id); it != targets_.end())
+        return &it->second;
+    if (failed_patients_.count(id))
+        throw UsageError(
+            fmt::format("patient '{}' is not imported: its patient row has errors", id));
+    if (!store_.exists(id)) {
+        if (!store_ids_)
+            store_ids_ = store_.ids();
+        std::vector<std::string> known = *store_ids_;
+        for (const auto& [k, _] : targets_)
+            known.push_back(k);
+        throw Refused(fmt::format("unknown patient '{}'{}{}", id, did_you_mean(id, known),
+                                  header_->layout == Layout::journal
+                                      ? "; a patient's row must come before its entries"
+                                      : "; enroll the patient first (iop enroll, or import a "
+                                        "patient file)"));
+    }
+    Target t;
+    t.id = id;
+    if (auto pre = prefetched_.find(id); pre != prefetched_.end()) {
+        Store::Loaded loaded = std::move(pre->second);
+        prefetched_.erase(pre);
+        if (loaded.error)
+            throw *loaded.error; // a broken record is an error for this row
+        t.record = std::move(*loaded.record);
+    } else {
+        t.record = store_.load(id);
+    }
+    t.original_entries = t.record.journal.size();
+    t.matched.assign(t.original_entries, false);
+    auto [it, _] = targets_.emplace(id, std::move(t));
+    order_.push_back(id);
+    return &it->second;
+}
+
+void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
+    std::string id = r.value(C::id);
+    if (id.empty())
+        throw UsageError("id is empty");
+    require_valid_id(id);
+    Entry entry;
+    std::optional<EventType> event_type;
+    // The checks that need no record first, in the order the commands make them.
+    switch (kind) {
+    case RowKind::session: {
+        SessionInput in;
+        in.kind = r.required(C::kind);
+        in.topic = r.optional(C::topic);
+        in.hours = r.number(C::hours);
+        if (auto st = r.optional(C::status))
+            in.status = *parse_session_status(
+                require_choice("status", *st, {"attended", "absent", "excused"}));
+        in.note = r.text(C::note);
+        Session s = session_fields(in, Naming::column);
+        session_program(s, in, program_, Naming::column);
+        entry = s;
+        break;
+    }
+    case RowKind::screen: {
+        ScreenInput in{r.required(C::result), split_list(r.text(C::substances))};
+        entry = screen_fields(in, Naming::column);
+        break;
+    }
+    case RowKind::medication: {
+        Medication m;
+        m.action = *parse_med_action(
+            require_choice("action", r.required(C::action), {"start", "review", "stop"}));
+        m.name = require_text("medication", r.required(C::medication));
+        m.dose = require_text("dose", r.text(C::dose));
+        m.review_days = r.integer(C::review_days);
+        if (m.review_days && (*m.review_days < 1 || *m.review_days > 3650))
+            throw UsageError(fmt::format("review_days {} is out of range 1..3650", *m.review_days));
+        entry = m;
+        break;
+    }
+    case RowKind::event: {
+        std::vector<std::string> types;
+        for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
+                       EventType::graduated, EventType::discharged, EventType::note})
+            types.emplace_back(to_string(t));
+        Event e;
+        e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
+        event_type = e.type;
+        e.text = require_note(Naming::column, "note", r.text(C::note));
+        switch (e.type) {
+        case EventType::plan_change: {
+            auto bound = [&](Column c) -> std::optional<int> {
+                auto v = r.integer(c);
+                if (v)
+                    plan_bound(program_, column_name(c), *v, Naming::column);
+                return v;
+            };
+            e.plan.weeks = bound(C::weeks);
+            e.plan.groups_per_week = bound(C::groups_per_week);
+            e.plan.individual_per_week = bound(C::individual_per_week);
+            e.plan.family_per_week = bound(C::family_per_week);
+            if (e.plan.empty())
+                throw UsageError("a plan-change event needs weeks, groups_per_week, "
+                                 "individual_per_week or family_per_week");
+            break;
+        }
+        case EventType::aftercare:
+            e.sponsor = require_text("sponsor", r.text(C::sponsor));
+            for (const auto& g : split_list(r.text(C::groups)))
+                e.groups.push_back(require_text("groups", g));
+            if (trim(e.sponsor).empty() && e.groups.empty())
+                throw UsageError("an aftercare event needs a sponsor or groups");
+            break;
+        case EventType::graduated: {
+            std::string forced = r.value(C::forced);
+            if (!forced.empty())
+                e.forced = require_choice("forced", forced, {"true", "false"}) == "true";
+            e.reason = require_text("reason", r.text(C::reason));
+            if (e.forced && trim(e.reason).empty())
+                throw UsageError("a forced graduation needs a reason");
+            break;
+        }
+        case EventType::discharged:
+            e.reason = require_choice("reason", r.value(C::reason), discharge_reasons());
+            break;
+        case EventType::note:
+            if (trim(e.text).empty())
+                throw UsageError("a note event needs a note");
+            break;
+        case EventType::plan_review:
+            break;
+        }
+        entry = e;
+        break;
+    }
+    case RowKind::patient:
+        break;
+    }
+
+    // Then against the record as the rows before this one leave it. A row
+    // the record already holds is skipped before the checks that the entry
+    // already there has changed (a re-run after a discharge must not fail on
+    // the discharge row).
+    Target* t = target_for(id);
+    Record& rec = t->record;
+    EntryMeta& m = meta(entry);
+    m.date = parse_date_option("date", r.required(C::date));
+    bool duplicate = false;
+    if (header_->layout == Layout::journal) {
+        // One to one: an export holding two identical entries restores both,
+        // and importing it again matches each to one already there.
+        for (std::size_t i = 0; i < t->original_entries && !duplicate; ++i)
+            if (!t->matched[i] && same_entry(rec.journal[i], entry))
+                duplicate = t->matched[i] = true;
+    } else if (auto s = std::get_if<Session>(&entry)) {
+        // As attend without --allow-duplicate: the record, rows before this
+        // one included, must not hold it already.
+        duplicate = identical_session(rec, *s) != nullptr;
+    } else {
+        duplicate = std::any_of(rec.journal.begin(), rec.journal.end(),
+                                [&](const Entry& e) { return same_entry(e, entry); });
+    }
+    if (duplicate) {
+        ++counts_.duplicates;
+        return;
+    }
+
+    // A note may follow the end of treatment (as in a record file); nothing else may.
+    if (!(event_type == EventType::note))
+        require_active(rec, program_);
+    m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
+    if (event_type == EventType::graduated || event_type == EventType::discharged)
+        require_no_later_entries(rec, m.date, Naming::column);
+    stamp(m, r);
+    rec.journal.push_back(entry);
+    t->entry_lines.push_back(line);
+    counts_.patients_with_entries.insert(id);
+    switch (kind) {
+    case RowKind::session:
+        ++counts_.sessions;
+        ++t->added["session"];
+        break;
+    case RowKind::screen:
+        ++counts_.screens;
+        ++t->added["screen"];
+        break;
+    case RowKind::medication:
+        ++counts_.medications;
+        ++t->added["medication entry"];
+        break;
+    case RowKind::event:
+        ++counts_.events;
+        ++t->added["event"];
+        break;
+    case RowKind::patient:
+        break;
+    }
+}
+
+void Importer::report_errors() {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::set<int> bad_rows;
+    for (const auto& [line, message] : errors_) {
+        *ctx_.err << location(line) << ": " << message << '\n';
+        if (line > header_line_)
+            bad_rows.insert(line);
+    }
+    throw DataError(shown_, {},
+                    bad_rows.empty() ? std::string("nothing was imported")
+                                     : fmt::format("{}; nothing was imported",
+                                                   plural(bad_rows.size(), "bad row", "bad rows")));
+}
+
+std::vector<std::pair<Target*, std::string>> Importer::build_contents() {
+    std::vector<Target*> touched;
+    for (const auto& id : order_) {
+        Target& t = targets_.at(id);
+        if (t.is_new || !t.entry_lines.empty()) // only matched rows: nothing to write
+            touched.push_back(&t);
+    }
+    // Each new file is rendered and read back on ctx.jobs threads: the files
+    // are independent, and reading back costs as much as `check` of them.
+    struct Built {
+        std::string content;
+        std::optional<std::pair<int, std::string>> error;
+    };
+    std::vector<Built> built(touched.size());
+    auto build = [&](std::size_t k) {
+        const Target& t = *touched[k];
+        // Where each new entry starts in the new file, to map a record error
+        // back to the row that caused it.
+        std::vector<int> starts;
+        std::string content =
+            t.is_new ? render_header(t.record.header) : store_.appended_text(t.id, "");
+        int lines = static_cast<int>(std::count(content.begin(), content.end(), '\n'));
+        for (std::size_t i = t.original_entries; i < t.record.journal.size(); ++i) {
+            std::string text = render_entry(t.record.journal[i]);
+            starts.push_back(lines + 2); // after the blank line that opens an entry
+            lines += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+            content += text;
+        }
+        // Never write a file iop could not read back.
+        try {
+            Record after = parse_record(content, t.record.file);
+            if (after.journal.size() != t.record.journal.size())
+                throw DataError(t.record.file, {}, "the new entries did not read back");
+        } catch (const DataError& e) {
+            int line = t.is_new ? t.patient_line : 0;
+            for (std::size_t i = 0; i < starts.size(); ++i)
+                if (e.pos().line >= starts[i])
+                    line = t.entry_lines[i];
+            built[k].error.emplace(line, fmt::format("{}: {}", t.record.file, e.detail()));
+        }
+        built[k].content = std::move(content);
+    };
+    ordered_parallel(touched.size(), ctx_.jobs, std::max<std::size_t>(touched.size(), 1), build,
+                     [](std::size_t) {});
+
+    std::vector<std::pair<Target*, std::string>> out;
+    for (std::size_t k = 0; k < touched.size(); ++k) {
+        if (built[k].error)
+            error(built[k].error->first, built[k].error->second);
+        out.emplace_back(touched[k], std::move(built[k].content));
+    }
+    return out;
+}
+
+void Importer::list_changes(const std::vector<std::pair<Target*, std::string>>& contents) const {
+    for (const auto& [t, _] : contents) {
+        std::vector<std::string> parts;
+        for (std::string_view kind : {"session", "screen", "medication entry", "event"}) {
+            auto it = t->added.find(std::string(kind));
+            if (it != t->added.end())
+                parts.push_back(plural(static_cast<std::size_t>(it->second), kind,
+                                       kind == "medication entry" ? "medication entries"
+                                                                  : std::string(kind) + "s"));
+        }
+        if (t->is_new)
+            *ctx_.out << fmt::format("would create {}: {}, enrolled {}{}{}\n", t->record.file,
+                                     t->record.header.name, format_date(t->record.header.enrolled),
+                                     parts.empty() ? "" : ", ", join(parts));
+        else
+            *ctx_.out << fmt::format("would append to {}: {}\n", t->record.file, join(parts));
+    }
+}
+
+// Reads, on ctx.jobs threads, the existing records the file names, before
+// the rows are checked one by one: a nightly import of a growing sheet touches
+// every record, and reading them dominates. A cheap first pass over the CSV
+// finds the ids; anything wrong with the file is left to the real pass.
+void Importer::prefetch(std::string_view input) {
+    std::optional<std::size_t> id_cell;
+    bool header = true;
+    std::unordered_set<std::string> named;
+    parse_csv(input, [&](CsvRow& row) {
+        if (header) {
+            header = false;
+            for (std::size_t i = 0; i < row.cells.size(); ++i)
+                if (trim(unneutralise(row.cells[i])) == "id")
+                    id_cell = i;
+        } else if (id_cell && *id_cell < row.cells.size()) {
+            named.emplace(trim(unneutralise(row.cells[*id_cell])));
+        }
+    });
+    std::vector<std::string> existing;
+    for (const auto& id : store_.ids())
+        if (named.count(id))
+            existing.push_back(id);
+    if (existing.size() < 2)
+        return; // nothing to gain
+    for (auto& loaded : store_.load_many(existing, ctx_.jobs))
+        prefetched_.emplace(loaded.id, std::move(loaded));
+}
+
+int Importer::run() {
+    std::string input = read_input(opts_.file, shown_);
+    prefetch(input);
+    ImportProgress progress(*ctx_.err, ctx_.stderr_tty && !ctx_.quiet);
+    double total_lines =
+        std::max<double>(1, static_cast<double>(std::count(input.begin(), input.end(), '\n')));
+
+    auto syntax = parse_csv(input, [&](CsvRow& row) {
+        if (!header_seen_)
+            header_row(row);
+        else if (header_)
+            data_row(row);
+        progress.update([&](double seconds) {
+            return fmt::format("iop import: checking {} {}, {}, {:.0f} rows/s",
+                               bar(row.line / total_lines), plural(rows_, "row", "rows"),
+                               plural(targets_.size(), "patient", "patients"),
+                               rows_ / std::max(seconds, 1e-3));
+        });
+    });
+    if (syntax)
+        error(syntax->line, syntax->message);
+    if (!header_seen_ && !syntax)
+        error(0, "the file is empty: no header row");
+    progress.clear();
+    if (!errors_.empty())
+        report_errors();
+
+    auto contents = build_contents();
+    if (!errors_.empty())
+        report_errors();
+
+    if (opts_.dry_run) {
+        list_changes(contents);
+        *ctx_.out << "dry run: would have " << summary(counts_, header_->layout)
+                  << "; nothing was written\n";
+        return exit_ok;
+    }
+
+    Transaction tx;
+    std::size_t done = 0;
+    for (const auto& [t, content] : contents) {
+        tx.stage(store_.record_path(t->id), content, t->record.file);
+        ++done;
+        progress.update([&](double) {
+            return fmt::format("iop import: writing {} {}/{} patient files",
+                               bar(static_cast<double>(done) / contents.size()), done,
+                               contents.size());
+        });
+    }
+    tx.commit();
+    progress.clear();
+    confirm(ctx_, summary(counts_, header_->layout));
+    return exit_ok;
+}
+
+} // namespace
+
+CommandSpec import_command() {
+    return {"import",
+            "Data",
+            "Import patients, sessions, screens or whole records from CSV (all or nothing)",
+            Access::write,
+            {Format::text},
+            "iop import sessions.csv --dry-run",
+            [](CLI::App& app) -> Runner {
+                auto o = std::make_shared<ImportOptions>();
+                app.add_option("file", o->file, "CSV file with a header row, or - for stdin")
+                    ->required()
+                    ->type_name("FILE");
+                app.add_flag("-n,--dry-run", o->dry_run,
+                             "Check every row and print what would change; write nothing");
+                return [o](Context& ctx) {
+                    Importer importer(ctx, *o);
+                    return importer.run();
+                };
+            }};
+}
+
+} // namespace iop

@@ -1,0 +1,94 @@
+// The checks a new patient or journal entry must pass, shared by the commands
+// that record one (enroll, attend, screen) and by `iop import`: one code path,
+// so that a CSV row is judged exactly as the same values given on the command
+// line. Each check throws the error the command reports (UsageError, Refused);
+// import reports its message at the row's line instead.
+#pragma once
+
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iop {
+
+// How a value is named in messages: as the command-line option that gives it
+// ("--hours", "--start") or as the import column that holds it ("hours",
+// "enrolled"). Keys are the record's field names.
+enum class Naming { option, column };
+std::string value_name(Naming naming, std::string_view key);
+
+// A note: require_text's rules, except that an import cell may span lines
+// (spreadsheets allow line breaks in a cell; CRLF becomes LF). A command-line
+// value stays on one line.
+std::string require_note(Naming naming, std::string_view key, const std::string& value);
+
+// ---------------------------------------------------------------- patients
+
+struct PatientInput {
+    std::string id;
+    std::string name;
+    std::optional<std::string> enrolled; // default today
+    std::optional<std::string> born;
+    std::string clinician, diagnosis, insurance;
+    std::optional<int> weeks, groups_per_week, individual_per_week, family_per_week;
+};
+
+// The header of a new patient without its plan: id, name, dates and texts.
+Header patient_header(const PatientInput& in, Date today, Naming naming);
+// Its plan: each value within the program's bounds, the program's default
+// where not given.
+Plan patient_plan(const PatientInput& in, const Program& program, Naming naming);
+
+// The header fields that make two patients the same (recorded_by/_at aside).
+bool same_header(const Header& a, const Header& b);
+
+// ---------------------------------------------------------------- sessions
+
+struct SessionInput {
+    std::string kind;
+    std::optional<std::string> topic;
+    std::optional<double> hours; // default from the program for the kind
+    SessionStatus status = SessionStatus::attended;
+    std::string note;
+};
+
+// The checks that need no program: kind, note, hours in range.
+Session session_fields(const SessionInput& in, Naming naming);
+// Then the topic (required for group sessions, must exist) and default hours.
+void session_program(Session& session, const SessionInput& in, const Program& program,
+                     Naming naming);
+
+// An entry of the record identical to `session` by the SPEC's rule (same
+// date, kind, topic and status), or nullptr.
+const Session* identical_session(const Record& record, const Session& session);
+
+// ---------------------------------------------------------------- screens
+
+struct ScreenInput {
+    std::string result;
+    std::vector<std::string> substances;
+};
+Screen screen_fields(const ScreenInput& in, Naming naming);
+
+// ---------------------------------------------------------------- any entry
+
+// Refused (exit 1) unless the record, as its journal stands, is active.
+void require_active(const Record& record, const Program& program);
+
+// The date of a new entry: `date` or today; not before enrollment, not after
+// today.
+Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,
+                Naming naming);
+
+// An end of treatment on `day` must not precede entries already recorded.
+void require_no_later_entries(const Record& record, Date day, Naming naming);
+
+// Two entries hold the same values (recorded_by, recorded_at and position
+// aside); sessions compare by identical_session's rule.
+bool same_entry(const Entry& a, const Entry& b);
+
+} // namespace iop

@@ -1,0 +1,1033 @@
+// A patient record (include/iop/record.hpp): rendering and parsing back,
+// the fold of the journal, load errors with positions, ids and text helpers.
+#include "iop/error.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string file = "patients/P-0001.toml";
+
+iop::Date ymd(int y, unsigned m, unsigned d) {
+    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+iop::Header sample_header() {
+    iop::Header h;
+    h.id = "P-0001";
+    h.name = "Jane Doe";
+    h.born = ymd(1985, 4, 12);
+    h.enrolled = ymd(2026, 11, 2);
+    h.clinician = "Dr. Rivera";
+    h.diagnosis = "Alcohol use disorder, moderate";
+    h.insurance = "Acme Health";
+    h.recorded_by = "jrivera";
+    h.recorded_at = "2026-11-02T09:15:00Z";
+    h.plan = iop::Plan{12, 3, 1, 1};
+    return h;
+}
+
+template <typename T> T with_meta(T entry, iop::Date date, std::string by = "jrivera") {
+    entry.date = date;
+    entry.recorded_by = std::move(by);
+    entry.recorded_at = "2026-11-03T17:02:11Z";
+    return entry;
+}
+
+iop::Record render_and_parse(const iop::Header& h, const std::vector<iop::Entry>& entries) {
+    std::string text = iop::render_header(h);
+    for (const auto& e : entries)
+        text += iop::render_entry(e);
+    return iop::parse_record(text, file);
+}
+
+// Renders one entry after the sample header and returns it parsed back.
+template <typename T> T round_trip(const T& entry) {
+    iop::Record r = render_and_parse(sample_header(), {iop::Entry{entry}});
+    REQUIRE(r.journal.size() == 1);
+    REQUIRE(std::holds_alternative<T>(r.journal[0]));
+    return std::get<T>(r.journal[0]);
+}
+
+void check_meta(const iop::EntryMeta& got, const iop::EntryMeta& want) {
+    CHECK(got.date == want.date);
+    CHECK(got.recorded_by == want.recorded_by);
+    CHECK(got.recorded_at == want.recorded_at);
+}
+
+// The first ten lines of a hand-written record; entries start on line 11.
+const std::string base = "schema_version = 1\n"
+                         "id = \"P-0001\"\n"
+                         "name = \"Jane Doe\"\n"
+                         "enrolled = 2026-11-02\n"
+                         "\n"
+                         "[plan]\n"
+                         "weeks = 12\n"
+                         "groups_per_week = 3\n"
+                         "individual_per_week = 1\n"
+                         "family_per_week = 1\n";
+
+std::string session_block(const std::string& date, const std::string& kind = "group",
+                          const std::string& topic = "illness", const std::string& hours = "3.0",
+                          const std::string& status = "attended") {
+    std::string out = "\n[[session]]\ndate = " + date + "\nkind = \"" + kind + "\"\n";
+    if (!topic.empty())
+        out += "topic = \"" + topic + "\"\n";
+    out += "hours = " + hours + "\nstatus = \"" + status + "\"\n";
+    return out;
+}
+
+std::optional<iop::DataError> load_error(const std::string& text) {
+    try {
+        iop::parse_record(text, file);
+    } catch (const iop::DataError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+#define REQUIRE_LOAD_ERROR(var, text)                                                              \
+    auto var##_opt = load_error(text);                                                             \
+    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));               \
+    const iop::DataError& var = *var##_opt
+
+// Line (1-based) of the n-th occurrence (0-based) of `needle` in `text`.
+int line_of(const std::string& text, const std::string& needle, int nth = 0) {
+    std::size_t at = text.find(needle);
+    for (int i = 0; i < nth && at != std::string::npos; ++i)
+        at = text.find(needle, at + 1);
+    REQUIRE(at != std::string::npos);
+    return 1 +
+           static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("record");
+
+// ---------------------------------------------------------------- header
+
+TEST_CASE("render_header writes the SPEC layout") {
+    std::string text = iop::render_header(sample_header());
+    CHECK(text == "schema_version = 1\n"
+                  "id = \"P-0001\"\n"
+                  "name = \"Jane Doe\"\n"
+                  "born = 1985-04-12\n"
+                  "enrolled = 2026-11-02\n"
+                  "clinician = \"Dr. Rivera\"\n"
+                  "diagnosis = \"Alcohol use disorder, moderate\"\n"
+                  "insurance = \"Acme Health\"\n"
+                  "recorded_by = \"jrivera\"\n"
+                  "recorded_at = 2026-11-02T09:15:00Z\n"
+                  "\n"
+                  "[plan]\n"
+                  "weeks = 12\n"
+                  "groups_per_week = 3\n"
+                  "individual_per_week = 1\n"
+                  "family_per_week = 1\n");
+}
+
+TEST_CASE("render_header parses back to the same header") {
+    iop::Header h = sample_header();
+    iop::Record r = render_and_parse(h, {});
+    CHECK(r.file == file);
+    CHECK(r.journal.empty());
+    CHECK(r.header.id == "P-0001");
+    CHECK(r.header.name == "Jane Doe");
+    REQUIRE(r.header.born.has_value());
+    CHECK(*r.header.born == ymd(1985, 4, 12));
+    CHECK(r.header.enrolled == ymd(2026, 11, 2));
+    CHECK(r.header.clinician == "Dr. Rivera");
+    CHECK(r.header.diagnosis == "Alcohol use disorder, moderate");
+    CHECK(r.header.insurance == "Acme Health");
+    CHECK(r.header.recorded_by == "jrivera");
+    CHECK(r.header.recorded_at == "2026-11-02T09:15:00Z");
+    CHECK(r.header.plan.weeks == 12);
+    CHECK(r.header.plan.groups_per_week == 3);
+    CHECK(r.header.plan.individual_per_week == 1);
+    CHECK(r.header.plan.family_per_week == 1);
+
+    // Optional fields left out stay out.
+    iop::Header bare;
+    bare.id = "a";
+    bare.name = "A";
+    bare.enrolled = ymd(2026, 1, 1);
+    bare.plan = iop::Plan{3, 2, 0, 0};
+    std::string text = iop::render_header(bare);
+    CHECK(text.find("born") == std::string::npos);
+    CHECK(text.find("clinician") == std::string::npos);
+    CHECK(text.find("recorded_at") == std::string::npos);
+    iop::Record b = iop::parse_record(text, "patients/a.toml");
+    CHECK(b.header.id == "a");
+    CHECK_FALSE(b.header.born.has_value());
+    CHECK(b.header.clinician == "");
+    CHECK(b.header.recorded_by == "");
+    CHECK(b.header.plan.weeks == 3);
+    CHECK(b.header.plan.groups_per_week == 2);
+    CHECK(b.header.plan.individual_per_week == 0);
+    CHECK(b.header.plan.family_per_week == 0);
+}
+
+TEST_CASE("strings with quotes, backslashes, newlines, controls and unicode survive") {
+    const std::string tricky = "Zoë \"Jo\" O'Brien \\ C:\\path\nsecond line\r\n\ttab \x01\x1f\x7f "
+                               "日本語 🙂 '''\"\"\" # not a comment";
+    iop::Header h = sample_header();
+    h.name = tricky;
+    h.clinician = "Dr. \"Quote\"";
+    h.diagnosis = "line1\nline2";
+    h.insurance = "back\\slash";
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3), "user \"x\"\n");
+    s.topic = "illness";
+    s.hours = 3;
+    s.note = tricky;
+    iop::Event n = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    n.type = iop::EventType::note;
+    n.text = tricky;
+    iop::Screen sc = with_meta(iop::Screen{}, ymd(2026, 11, 5));
+    sc.substances = {tricky, "", "a,b"};
+    iop::Record r = render_and_parse(h, {s, n, sc});
+    CHECK(r.header.name == tricky);
+    CHECK(r.header.clinician == "Dr. \"Quote\"");
+    CHECK(r.header.diagnosis == "line1\nline2");
+    CHECK(r.header.insurance == "back\\slash");
+    REQUIRE(r.journal.size() == 3);
+    CHECK(std::get<iop::Session>(r.journal[0]).note == tricky);
+    CHECK(std::get<iop::Session>(r.journal[0]).recorded_by == "user \"x\"\n");
+    CHECK(std::get<iop::Event>(r.journal[1]).text == tricky);
+    CHECK(std::get<iop::Screen>(r.journal[2]).substances ==
+          std::vector<std::string>{tricky, "", "a,b"});
+}
+
+// ---------------------------------------------------------------- entries
+
+TEST_CASE("render_entry: a session starts with a blank line and ends with a newline") {
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3));
+    s.kind = iop::SessionKind::group;
+    s.topic = "illness";
+    s.hours = 3;
+    s.status = iop::SessionStatus::attended;
+    CHECK(iop::render_entry(s) == "\n[[session]]\n"
+                                  "date = 2026-11-03\n"
+                                  "kind = \"group\"\n"
+                                  "topic = \"illness\"\n"
+                                  "hours = 3.0\n"
+                                  "status = \"attended\"\n"
+                                  "recorded_by = \"jrivera\"\n"
+                                  "recorded_at = 2026-11-03T17:02:11Z\n");
+}
+
+TEST_CASE("sessions of every kind and status round-trip, with a note") {
+    const iop::SessionKind kinds[] = {iop::SessionKind::group, iop::SessionKind::individual,
+                                      iop::SessionKind::family};
+    const iop::SessionStatus statuses[] = {iop::SessionStatus::attended, iop::SessionStatus::absent,
+                                           iop::SessionStatus::excused};
+    for (auto kind : kinds) {
+        for (auto status : statuses) {
+            CAPTURE(iop::to_string(kind));
+            CAPTURE(iop::to_string(status));
+            iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3));
+            s.kind = kind;
+            s.topic = kind == iop::SessionKind::group ? "relapse-prevention" : "";
+            s.hours = kind == iop::SessionKind::group ? 2.5 : 1.0;
+            s.status = status;
+            s.note = "note for " + std::string(iop::to_string(status));
+            iop::Session got = round_trip(s);
+            check_meta(got, s);
+            CHECK(got.kind == kind);
+            CHECK(got.topic == s.topic);
+            CHECK(got.hours == s.hours);
+            CHECK(got.status == status);
+            CHECK(got.note == s.note);
+            CHECK(got.pos.line == 18); // 16 header lines, a blank, then [[session]]
+            CHECK(got.pos.column == 1);
+        }
+    }
+}
+
+TEST_CASE("a screen round-trips, with and without substances") {
+    iop::Screen sc = with_meta(iop::Screen{}, ymd(2026, 11, 4));
+    sc.result = iop::ScreenResult::positive;
+    sc.substances = {"opioids", "cannabis"};
+    iop::Screen got = round_trip(sc);
+    check_meta(got, sc);
+    CHECK(got.result == iop::ScreenResult::positive);
+    CHECK(got.substances == std::vector<std::string>{"opioids", "cannabis"});
+    CHECK(iop::render_entry(sc).find("substances = [\"opioids\", \"cannabis\"]\n") !=
+          std::string::npos);
+
+    iop::Screen neg = with_meta(iop::Screen{}, ymd(2026, 11, 11));
+    neg.result = iop::ScreenResult::negative;
+    got = round_trip(neg);
+    CHECK(got.result == iop::ScreenResult::negative);
+    CHECK(got.substances.empty());
+    CHECK(got.date == ymd(2026, 11, 11));
+}
+
+TEST_CASE("medication start, review and stop round-trip") {
+    iop::Medication start = with_meta(iop::Medication{}, ymd(2026, 11, 5));
+    start.action = iop::MedAction::start;
+    start.name = "Naltrexone";
+    start.dose = "50 mg daily";
+    start.review_days = 14;
+    iop::Medication got = round_trip(start);
+    check_meta(got, start);
+    CHECK(got.action == iop::MedAction::start);
+    CHECK(got.name == "Naltrexone");
+    CHECK(got.dose == "50 mg daily");
+    REQUIRE(got.review_days.has_value());
+    CHECK(*got.review_days == 14);
+
+    iop::Medication review = with_meta(iop::Medication{}, ymd(2026, 11, 19));
+    review.action = iop::MedAction::review;
+    review.name = "Naltrexone";
+    review.dose = "100 mg daily";
+    got = round_trip(review);
+    CHECK(got.action == iop::MedAction::review);
+    CHECK(got.dose == "100 mg daily");
+    CHECK_FALSE(got.review_days.has_value());
+
+    iop::Medication stop = with_meta(iop::Medication{}, ymd(2026, 12, 1));
+    stop.action = iop::MedAction::stop;
+    stop.name = "Naltrexone";
+    got = round_trip(stop);
+    CHECK(got.action == iop::MedAction::stop);
+    CHECK(got.name == "Naltrexone");
+    CHECK(got.dose == "");
+    CHECK_FALSE(got.review_days.has_value());
+    CHECK(got.date == ymd(2026, 12, 1));
+}
+
+TEST_CASE("events round-trip: plan-change, plan-review, aftercare, note") {
+    iop::Event pc = with_meta(iop::Event{}, ymd(2026, 11, 16));
+    pc.type = iop::EventType::plan_change;
+    pc.plan.weeks = 10;
+    pc.plan.groups_per_week = 4;
+    pc.text = "stepping up";
+    iop::Event got = round_trip(pc);
+    check_meta(got, pc);
+    CHECK(got.type == iop::EventType::plan_change);
+    CHECK(got.plan.weeks == std::optional<int>(10));
+    CHECK(got.plan.groups_per_week == std::optional<int>(4));
+    CHECK_FALSE(got.plan.individual_per_week.has_value());
+    CHECK_FALSE(got.plan.family_per_week.has_value());
+    CHECK(got.text == "stepping up");
+
+    iop::Event zero = with_meta(iop::Event{}, ymd(2026, 11, 16));
+    zero.type = iop::EventType::plan_change;
+    zero.plan.family_per_week = 0;
+    got = round_trip(zero);
+    CHECK(got.plan.family_per_week == std::optional<int>(0));
+    CHECK_FALSE(got.plan.weeks.has_value());
+
+    iop::Event pr = with_meta(iop::Event{}, ymd(2026, 12, 1));
+    pr.type = iop::EventType::plan_review;
+    pr.text = "on track";
+    got = round_trip(pr);
+    CHECK(got.type == iop::EventType::plan_review);
+    CHECK(got.text == "on track");
+    CHECK(got.date == ymd(2026, 12, 1));
+
+    iop::Event ac = with_meta(iop::Event{}, ymd(2027, 1, 10));
+    ac.type = iop::EventType::aftercare;
+    ac.sponsor = "Sam R.";
+    ac.groups = {"AA Tuesday 7pm", "NA"};
+    got = round_trip(ac);
+    CHECK(got.type == iop::EventType::aftercare);
+    CHECK(got.sponsor == "Sam R.");
+    CHECK(got.groups == std::vector<std::string>{"AA Tuesday 7pm", "NA"});
+
+    iop::Event note = with_meta(iop::Event{}, ymd(2026, 11, 20));
+    note.type = iop::EventType::note;
+    note.text = "called family";
+    got = round_trip(note);
+    CHECK(got.type == iop::EventType::note);
+    CHECK(got.text == "called family");
+}
+
+TEST_CASE("events round-trip: graduated (plain and forced) and discharged") {
+    iop::Event g = with_meta(iop::Event{}, ymd(2027, 1, 24));
+    g.type = iop::EventType::graduated;
+    iop::Event got = round_trip(g);
+    CHECK(got.type == iop::EventType::graduated);
+    CHECK(got.forced == false);
+    CHECK(got.reason == "");
+    CHECK(iop::render_entry(g).find("forced") == std::string::npos);
+
+    iop::Event forced = g;
+    forced.forced = true;
+    forced.reason = "moving out of state; aftercare arranged";
+    forced.text = "approved by Dr. Rivera";
+    got = round_trip(forced);
+    CHECK(got.forced == true);
+    CHECK(got.reason == "moving out of state; aftercare arranged");
+    CHECK(got.text == "approved by Dr. Rivera");
+    CHECK(iop::render_entry(forced).find("forced = true\n") != std::string::npos);
+
+    for (const auto& reason : iop::discharge_reasons()) {
+        CAPTURE(reason);
+        iop::Event d = with_meta(iop::Event{}, ymd(2026, 12, 15));
+        d.type = iop::EventType::discharged;
+        d.reason = reason;
+        d.text = "free text";
+        got = round_trip(d);
+        CHECK(got.type == iop::EventType::discharged);
+        CHECK(got.reason == reason);
+        CHECK(got.text == "free text");
+        CHECK(got.date == ymd(2026, 12, 15));
+    }
+}
+
+TEST_CASE("an entry without recorded_at round-trips without one") {
+    iop::Session s;
+    s.date = ymd(2026, 11, 3);
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1;
+    iop::Session got = round_trip(s);
+    CHECK(got.recorded_at == "");
+    CHECK(got.recorded_by == "");
+    CHECK(got.kind == iop::SessionKind::individual);
+}
+
+TEST_CASE("recorded_at is kept as written: offsets, fractions, local times") {
+    auto recorded_at = [](const std::string& value) {
+        iop::Record r = iop::parse_record(base +
+                                              "\n[[screen]]\ndate = 2026-11-03\n"
+                                              "result = \"negative\"\nrecorded_at = " +
+                                              value + "\n",
+                                          file);
+        return iop::meta(r.journal.at(0)).recorded_at;
+    };
+    CHECK(recorded_at("2026-11-03T17:02:11Z") == "2026-11-03T17:02:11Z");
+    CHECK(recorded_at("2026-11-03T17:02:11+01:30") == "2026-11-03T17:02:11+01:30");
+    CHECK(recorded_at("2026-11-03T17:02:11-05:00") == "2026-11-03T17:02:11-05:00");
+    CHECK(recorded_at("2026-11-03T17:02:11.25Z") == "2026-11-03T17:02:11.25Z");
+    CHECK(recorded_at("2026-11-03T17:02:11.000000005Z") == "2026-11-03T17:02:11.000000005Z");
+    CHECK(recorded_at("2026-11-03T17:02:11") == "2026-11-03T17:02:11");
+    CHECK(recorded_at("0999-01-02T03:04:05Z") == "0999-01-02T03:04:05Z");
+
+    REQUIRE_LOAD_ERROR(e, base + "\n[[screen]]\ndate = 2026-11-03\nresult = \"negative\"\n"
+                                 "recorded_at = \"2026-11-03T17:02:11Z\"\n");
+    CHECK(e.pos().line == 15);
+    CHECK(e.pos().column == 15);
+    CHECK(e.detail() == "'[[screen]].recorded_at' must be a date-time (e.g. 2026-11-03T17:02:11Z)");
+}
+
+TEST_CASE("journal order is file order even when kinds interleave") {
+    std::string text = base +
+                       "# a comment a coordinator added by hand\n"
+                       "\n[[screen]]\ndate = 2026-11-03\nresult = \"negative\"\n" +
+                       session_block("2026-11-04") +
+                       "\n[[event]]\ntype = \"note\"\ndate = 2026-11-02\ntext = \"late note\"\n" +
+                       "\n[[medication]]\ndate = 2026-11-05\naction = \"start\"\nname = \"x\"\n" +
+                       session_block("2026-11-06", "individual", "", "1.0") +
+                       "\n[[screen]]\ndate = 2026-11-03\nresult = \"positive\"\n" +
+                       session_block("2026-11-07", "family", "", "1.5", "absent");
+    iop::Record r = iop::parse_record(text, file);
+    REQUIRE(r.journal.size() == 7);
+    CHECK(std::holds_alternative<iop::Screen>(r.journal[0]));
+    CHECK(std::holds_alternative<iop::Session>(r.journal[1]));
+    CHECK(std::holds_alternative<iop::Event>(r.journal[2]));
+    CHECK(std::holds_alternative<iop::Medication>(r.journal[3]));
+    CHECK(std::holds_alternative<iop::Session>(r.journal[4]));
+    CHECK(std::holds_alternative<iop::Screen>(r.journal[5]));
+    CHECK(std::holds_alternative<iop::Session>(r.journal[6]));
+    CHECK(std::get<iop::Screen>(r.journal[0]).result == iop::ScreenResult::negative);
+    CHECK(std::get<iop::Session>(r.journal[1]).date == ymd(2026, 11, 4));
+    CHECK(std::get<iop::Event>(r.journal[2]).text == "late note");
+    CHECK(std::get<iop::Session>(r.journal[4]).kind == iop::SessionKind::individual);
+    CHECK(std::get<iop::Screen>(r.journal[5]).result == iop::ScreenResult::positive);
+    CHECK(std::get<iop::Session>(r.journal[6]).status == iop::SessionStatus::absent);
+    CHECK(std::get<iop::Session>(r.journal[6]).hours == 1.5);
+    // Each entry knows where its [[...]] header is.
+    CHECK(iop::meta(r.journal[0]).pos.line == line_of(text, "[[screen]]", 0));
+    CHECK(iop::meta(r.journal[1]).pos.line == line_of(text, "[[session]]", 0));
+    CHECK(iop::meta(r.journal[2]).pos.line == line_of(text, "[[event]]", 0));
+    CHECK(iop::meta(r.journal[3]).pos.line == line_of(text, "[[medication]]", 0));
+    CHECK(iop::meta(r.journal[4]).pos.line == line_of(text, "[[session]]", 1));
+    CHECK(iop::meta(r.journal[5]).pos.line == line_of(text, "[[screen]]", 1));
+    CHECK(iop::meta(r.journal[6]).pos.line == line_of(text, "[[session]]", 2));
+    CHECK(iop::meta(r.journal[0]).pos.line == 13);
+
+    // Rendered entries appended in a mixed order keep that order too.
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3));
+    s.topic = "illness";
+    s.hours = 3;
+    iop::Screen sc = with_meta(iop::Screen{}, ymd(2026, 11, 3));
+    iop::Event n = with_meta(iop::Event{}, ymd(2026, 11, 3));
+    n.type = iop::EventType::note;
+    n.text = "n";
+    iop::Medication m = with_meta(iop::Medication{}, ymd(2026, 11, 3));
+    m.name = "m";
+    iop::Record rr = render_and_parse(sample_header(), {n, s, m, sc, n, s});
+    REQUIRE(rr.journal.size() == 6);
+    CHECK(rr.journal[0].index() == 3);
+    CHECK(rr.journal[1].index() == 0);
+    CHECK(rr.journal[2].index() == 2);
+    CHECK(rr.journal[3].index() == 1);
+    CHECK(rr.journal[4].index() == 3);
+    CHECK(rr.journal[5].index() == 0);
+}
+
+TEST_CASE("a plan-change may carry its keys in a [plan] sub-table") {
+    iop::Record r = iop::parse_record(base + "\n[[event]]\ntype = \"plan-change\"\n"
+                                             "date = 2026-11-10\nplan = { groups_per_week = 5 }\n",
+                                      file);
+    REQUIRE(r.journal.size() == 1);
+    const auto& e = std::get<iop::Event>(r.journal[0]);
+    CHECK(e.plan.groups_per_week == std::optional<int>(5));
+    CHECK_FALSE(e.plan.weeks.has_value());
+}
+
+// ---------------------------------------------------------------- fold
+
+TEST_CASE("fold of a bare record") {
+    iop::Record r = render_and_parse(sample_header(), {});
+    iop::State s = iop::fold(r, iop::default_program());
+    CHECK(s.status == iop::Status::active);
+    CHECK_FALSE(s.ended.has_value());
+    CHECK(s.discharge_reason == "");
+    CHECK(s.plan.weeks == 12);
+    CHECK(s.plan.groups_per_week == 3);
+    CHECK(s.medications.empty());
+    CHECK_FALSE(s.last_plan_review.has_value());
+    CHECK(s.has_aftercare == false);
+}
+
+TEST_CASE("fold and plan_on: plan changes apply from their date, in file order") {
+    auto change = [](iop::Date d, std::optional<int> weeks, std::optional<int> groups) {
+        iop::Event e = with_meta(iop::Event{}, d);
+        e.type = iop::EventType::plan_change;
+        e.plan.weeks = weeks;
+        e.plan.groups_per_week = groups;
+        return e;
+    };
+    iop::Header h = sample_header();
+    iop::Record r = render_and_parse(
+        h, {change(ymd(2026, 11, 16), 10, std::nullopt), change(ymd(2026, 11, 23), std::nullopt, 4),
+            // Dated earlier, written later: applies after the earlier-written ones.
+            change(ymd(2026, 11, 20), 8, std::nullopt)});
+    iop::State s = iop::fold(r, iop::default_program());
+    CHECK(s.plan.weeks == 8);
+    CHECK(s.plan.groups_per_week == 4);
+    CHECK(s.plan.individual_per_week == 1);
+    CHECK(s.plan.family_per_week == 1);
+
+    iop::Plan p = iop::plan_on(r, ymd(2026, 11, 15));
+    CHECK(p.weeks == 12);
+    CHECK(p.groups_per_week == 3);
+    p = iop::plan_on(r, ymd(2026, 11, 16));
+    CHECK(p.weeks == 10);
+    CHECK(p.groups_per_week == 3);
+    p = iop::plan_on(r, ymd(2026, 11, 20));
+    CHECK(p.weeks == 8);
+    CHECK(p.groups_per_week == 3);
+    p = iop::plan_on(r, ymd(2026, 11, 22));
+    CHECK(p.weeks == 8);
+    CHECK(p.groups_per_week == 3);
+    p = iop::plan_on(r, ymd(2026, 11, 23));
+    CHECK(p.weeks == 8);
+    CHECK(p.groups_per_week == 4);
+    p = iop::plan_on(r, ymd(2027, 6, 1));
+    CHECK(p.weeks == 8);
+    CHECK(p.groups_per_week == 4);
+
+    // Two changes where the earlier-dated one is written last: on a day after
+    // both, the one written last wins.
+    iop::Record r2 = render_and_parse(h, {change(ymd(2026, 11, 20), 9, std::nullopt),
+                                          change(ymd(2026, 11, 18), 7, std::nullopt)});
+    CHECK(iop::plan_on(r2, ymd(2026, 11, 19)).weeks == 7);
+    CHECK(iop::plan_on(r2, ymd(2026, 11, 21)).weeks == 7);
+    CHECK(iop::fold(r2, iop::default_program()).plan.weeks == 7);
+
+    iop::PlanChange pc;
+    CHECK(pc.empty());
+    pc.family_per_week = 0;
+    CHECK_FALSE(pc.empty());
+    iop::Plan plan{12, 3, 1, 1};
+    pc.apply_to(plan);
+    CHECK(plan.family_per_week == 0);
+    CHECK(plan.weeks == 12);
+}
+
+TEST_CASE("fold: medications start, review, stop and restart") {
+    iop::Program program = iop::default_program();
+    program.medication_review_days = 21;
+    auto med = [](iop::Date d, iop::MedAction a, std::string name, std::string dose,
+                  std::optional<int> review_days) {
+        iop::Medication m = with_meta(iop::Medication{}, d);
+        m.action = a;
+        m.name = std::move(name);
+        m.dose = std::move(dose);
+        m.review_days = review_days;
+        return m;
+    };
+    using A = iop::MedAction;
+    iop::Record r = render_and_parse(
+        sample_header(),
+        {med(ymd(2026, 11, 3), A::start, "Naltrexone", "50 mg", std::nullopt),
+         med(ymd(2026, 11, 5), A::start, "Buprenorphine", "8 mg", 7),
+         med(ymd(2026, 11, 20), A::review, "naltrexone", "100 mg", 14),
+         med(ymd(2026, 11, 10), A::review, "NALTREXONE", "",
+             std::nullopt), // earlier: no effect on date
+         med(ymd(2026, 11, 21), A::review, "Disulfiram", "", std::nullopt), // unknown: ignored
+         med(ymd(2026, 12, 1), A::stop, "BUPRENORPHINE", "", std::nullopt)});
+    iop::State s = iop::fold(r, program);
+    REQUIRE(s.medications.size() == 2);
+    const auto& nal = s.medications[0];
+    CHECK(nal.name == "Naltrexone");
+    CHECK(nal.dose == "100 mg");
+    CHECK(nal.started == ymd(2026, 11, 3));
+    CHECK(nal.last_review == ymd(2026, 11, 20));
+    CHECK(nal.review_days == 14);
+    CHECK(nal.active == true);
+    CHECK_FALSE(nal.stopped.has_value());
+    const auto& bup = s.medications[1];
+    CHECK(bup.name == "Buprenorphine");
+    CHECK(bup.dose == "8 mg");
+    CHECK(bup.review_days == 7);
+    CHECK(bup.active == false);
+    REQUIRE(bup.stopped.has_value());
+    CHECK(*bup.stopped == ymd(2026, 12, 1));
+
+    // Review days default to the program's; a restart after a stop is a new course.
+    iop::Record r2 = render_and_parse(
+        sample_header(), {med(ymd(2026, 11, 3), A::start, "Naltrexone", "", std::nullopt),
+                          med(ymd(2026, 11, 10), A::stop, "Naltrexone", "", std::nullopt),
+                          med(ymd(2026, 11, 17), A::start, "naltrexone", "25 mg", std::nullopt)});
+    iop::State s2 = iop::fold(r2, program);
+    REQUIRE(s2.medications.size() == 2);
+    CHECK(s2.medications[0].review_days == 21);
+    CHECK(s2.medications[0].active == false);
+    CHECK(s2.medications[1].active == true);
+    CHECK(s2.medications[1].started == ymd(2026, 11, 17));
+    CHECK(s2.medications[1].last_review == ymd(2026, 11, 17));
+    CHECK(s2.medications[1].dose == "25 mg");
+
+    CHECK(iop::same_medication("Naltrexone", "nALTREXONE"));
+    CHECK_FALSE(iop::same_medication("Naltrexone", "Naltrexon"));
+}
+
+TEST_CASE("fold: plan reviews, aftercare, graduation and discharge") {
+    auto ev = [](iop::Date d, iop::EventType t) {
+        iop::Event e = with_meta(iop::Event{}, d);
+        e.type = t;
+        return e;
+    };
+    using T = iop::EventType;
+    iop::Event empty_aftercare = ev(ymd(2026, 12, 1), T::aftercare);
+    empty_aftercare.text = "to be arranged";
+    iop::Event review1 = ev(ymd(2026, 12, 2), T::plan_review);
+    iop::Event review0 = ev(ymd(2026, 11, 30), T::plan_review);
+    iop::Record r = render_and_parse(sample_header(), {empty_aftercare, review1, review0});
+    iop::State s = iop::fold(r, iop::default_program());
+    CHECK(s.has_aftercare == false);
+    REQUIRE(s.last_plan_review.has_value());
+    CHECK(*s.last_plan_review == ymd(2026, 12, 2));
+    CHECK(s.status == iop::Status::active);
+
+    iop::Event sponsor = ev(ymd(2027, 1, 10), T::aftercare);
+    sponsor.sponsor = "Sam";
+    iop::Event groups_only = ev(ymd(2027, 1, 10), T::aftercare);
+    groups_only.groups = {"NA"};
+    CHECK(iop::fold(render_and_parse(sample_header(), {sponsor}), iop::default_program())
+              .has_aftercare);
+    CHECK(iop::fold(render_and_parse(sample_header(), {groups_only}), iop::default_program())
+              .has_aftercare);
+
+    iop::Event grad = ev(ymd(2027, 1, 24), T::graduated);
+    iop::State g =
+        iop::fold(render_and_parse(sample_header(), {sponsor, grad}), iop::default_program());
+    CHECK(g.status == iop::Status::graduated);
+    REQUIRE(g.ended.has_value());
+    CHECK(*g.ended == ymd(2027, 1, 24));
+    CHECK(g.discharge_reason == "");
+
+    iop::Event dis = ev(ymd(2026, 12, 15), T::discharged);
+    dis.reason = "against-advice";
+    iop::Event late_note = ev(ymd(2027, 2, 1), T::note);
+    late_note.text = "follow-up call";
+    iop::State d =
+        iop::fold(render_and_parse(sample_header(), {dis, late_note}), iop::default_program());
+    CHECK(d.status == iop::Status::discharged);
+    REQUIRE(d.ended.has_value());
+    CHECK(*d.ended == ymd(2026, 12, 15));
+    CHECK(d.discharge_reason == "against-advice");
+}
+
+TEST_CASE("is_adolescent: under 18 on the day of enrollment") {
+    iop::Header h = sample_header();
+    h.enrolled = ymd(2026, 11, 2);
+    h.born = ymd(2008, 11, 3);
+    CHECK(iop::is_adolescent(h));
+    h.born = ymd(2008, 11, 2);
+    CHECK_FALSE(iop::is_adolescent(h));
+    h.born.reset();
+    CHECK_FALSE(iop::is_adolescent(h));
+}
+
+// ---------------------------------------------------------------- load errors
+
+TEST_CASE("load error: missing [plan]") {
+    REQUIRE_LOAD_ERROR(e, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                          "enrolled = 2026-11-02\n");
+    CHECK(e.code() == iop::exit_data);
+    CHECK(e.file() == file);
+    CHECK(e.detail() == "missing the [plan] table");
+    CHECK(e.pos().line == 1);
+
+    REQUIRE_LOAD_ERROR(k, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                          "enrolled = 2026-11-02\n\n[plan]\nweeks = 12\ngroups_per_week = 3\n"
+                          "individual_per_week = 1\n");
+    CHECK(k.pos().line == 6);
+    CHECK(k.detail() == "missing '[plan].family_per_week'");
+
+    REQUIRE_LOAD_ERROR(w, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                          "enrolled = 2026-11-02\n\n[plan]\nweeks = 0\ngroups_per_week = 3\n"
+                          "individual_per_week = 1\nfamily_per_week = 1\n");
+    CHECK(w.pos().line == 7);
+    CHECK(w.pos().column == 9);
+    CHECK(w.detail() == "'[plan].weeks' is 0, must be between 1 and 520");
+}
+
+TEST_CASE("load error: header fields") {
+    REQUIRE_LOAD_ERROR(id,
+                       "schema_version = 1\nid = \"../x\"\nname = \"J\"\nenrolled = 2026-11-02\n");
+    CHECK(id.pos().line == 2);
+    CHECK(id.pos().column == 6);
+    CHECK(id.detail() == "'id' \"../x\" is not a valid patient id");
+
+    REQUIRE_LOAD_ERROR(name, "schema_version = 1\nid = \"P-0001\"\nenrolled = 2026-11-02\n");
+    CHECK(name.detail() == "missing 'name'");
+
+    REQUIRE_LOAD_ERROR(quoted, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                               "enrolled = \"2026-11-02\"\n");
+    CHECK(quoted.pos().line == 4);
+    CHECK(quoted.pos().column == 12);
+    CHECK(quoted.detail() == "'enrolled' must be a date (YYYY-MM-DD, unquoted)");
+
+    REQUIRE_LOAD_ERROR(born, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                             "born = 2027-01-01\nenrolled = 2026-11-02\n");
+    CHECK(born.pos().line == 4);
+    CHECK(born.detail() == "'born' is after 'enrolled'");
+}
+
+TEST_CASE("load error: a bad session kind, with did-you-mean") {
+    std::string text = base + session_block("2026-11-03", "grop");
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == 14);
+    CHECK(e.pos().column == 8);
+    CHECK(e.detail() == "'[[session]].kind' is \"grop\", must be one of: group, individual, "
+                        "family (did you mean 'group'?)");
+    CHECK(std::string(e.what()) ==
+          "patients/P-0001.toml:14:8: '[[session]].kind' is \"grop\", must be one of: group, "
+          "individual, family (did you mean 'group'?)");
+
+    REQUIRE_LOAD_ERROR(st,
+                       base + session_block("2026-11-03", "group", "illness", "3.0", "atended"));
+    CHECK(st.pos().line == 17);
+    CHECK(st.detail() == "'[[session]].status' is \"atended\", must be one of: attended, absent, "
+                         "excused (did you mean 'attended'?)");
+
+    REQUIRE_LOAD_ERROR(ev, base + "\n[[event]]\ntype = \"graduate\"\ndate = 2026-11-03\n");
+    CHECK(ev.pos().line == 13);
+    CHECK(ev.pos().column == 8);
+    CHECK(ev.detail().find("(did you mean 'graduated'?)") != std::string::npos);
+
+    REQUIRE_LOAD_ERROR(dr, base + "\n[[event]]\ntype = \"discharged\"\ndate = 2026-11-03\n"
+                                  "reason = \"stepdown\"\n");
+    CHECK(dr.pos().line == 15);
+    CHECK(dr.detail().find("discharge reason \"stepdown\" is not one of: step-down,") == 0);
+    CHECK(dr.detail().find("(did you mean 'step-down'?)") != std::string::npos);
+}
+
+TEST_CASE("load error: a group session without a topic") {
+    REQUIRE_LOAD_ERROR(e, base + session_block("2026-11-03", "group", ""));
+    CHECK(e.pos().line == 12);
+    CHECK(e.pos().column == 1);
+    CHECK(e.detail() == "a group session needs a 'topic'");
+    // Individual and family sessions need none.
+    iop::Record r =
+        iop::parse_record(base + session_block("2026-11-03", "individual", "", "1.0"), file);
+    CHECK(std::get<iop::Session>(r.journal.at(0)).topic == "");
+}
+
+TEST_CASE("load error: hours must be greater than 0 and at most 12") {
+    REQUIRE_LOAD_ERROR(zero, base + session_block("2026-11-03", "group", "illness", "0"));
+    CHECK(zero.pos().line == 16);
+    CHECK(zero.pos().column == 9);
+    CHECK(zero.detail() == "'hours' is 0, must be greater than 0 and at most 12");
+
+    REQUIRE_LOAD_ERROR(big, base + session_block("2026-11-03", "group", "illness", "12.5"));
+    CHECK(big.pos().line == 16);
+    CHECK(big.pos().column == 9);
+    CHECK(big.detail() == "'hours' is 12.5, must be greater than 0 and at most 12");
+
+    REQUIRE_LOAD_ERROR(neg, base + session_block("2026-11-03", "group", "illness", "-1.0"));
+    CHECK(neg.pos().line == 16);
+
+    REQUIRE_LOAD_ERROR(nan, base + session_block("2026-11-03", "group", "illness", "nan"));
+    CHECK(nan.pos().line == 16);
+
+    REQUIRE_LOAD_ERROR(txt, base + session_block("2026-11-03", "group", "illness", "\"3\""));
+    CHECK(txt.detail() == "'[[session]].hours' must be a number");
+
+    // The bounds: 12 is allowed, an integer is a number.
+    iop::Record r =
+        iop::parse_record(base + session_block("2026-11-03", "group", "illness", "12"), file);
+    CHECK(std::get<iop::Session>(r.journal.at(0)).hours == 12.0);
+    r = iop::parse_record(base + session_block("2026-11-03", "group", "illness", "0.25"), file);
+    CHECK(std::get<iop::Session>(r.journal.at(0)).hours == 0.25);
+}
+
+TEST_CASE("load error: unknown keys, with did-you-mean") {
+    std::string text = base + "\n[[session]]\ndate = 2026-11-03\nkind = \"individual\"\n"
+                              "huors = 1.0\nstatus = \"attended\"\n";
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == 15);
+    CHECK(e.pos().column == 1);
+    CHECK(e.detail() == "unknown key '[[session]].huors' (did you mean 'hours'?)");
+
+    REQUIRE_LOAD_ERROR(root, "schema_version = 1\nid = \"P-0001\"\nname = \"J\"\n"
+                             "clinican = \"Dr. R\"\nenrolled = 2026-11-02\n");
+    CHECK(root.pos().line == 4);
+    CHECK(root.pos().column == 1);
+    CHECK(root.detail() == "unknown key 'clinican' (did you mean 'clinician'?)");
+
+    REQUIRE_LOAD_ERROR(plan, base + "wekks = 3\n");
+    CHECK(plan.pos().line == 11);
+    CHECK(plan.detail() == "unknown key '[plan].wekks' (did you mean 'weeks'?)");
+
+    REQUIRE_LOAD_ERROR(ev, base + "\n[[event]]\ntype = \"note\"\ndate = 2026-11-03\ntext = \"x\"\n"
+                                  "sponsor = \"y\"\n");
+    CHECK(ev.pos().line == 16);
+    CHECK(ev.detail() == "unknown key '[[event]].sponsor'");
+
+    REQUIRE_LOAD_ERROR(tbl, base + "\n[sessions]\ndate = 2026-11-03\n");
+    CHECK(tbl.pos().line == 12);
+    CHECK(tbl.detail() == "unknown key 'sessions' (did you mean 'session'?)");
+}
+
+TEST_CASE("load error: schema_version") {
+    std::string text = base;
+    text.replace(0, std::string("schema_version = 1").size(), "schema_version = 2");
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == 1);
+    CHECK(e.pos().column == 18);
+    CHECK(e.detail() ==
+          "schema_version 2 is newer than this iop supports (1); upgrade iop to read this file");
+
+    REQUIRE_LOAD_ERROR(m, base.substr(std::string("schema_version = 1\n").size()));
+    CHECK(m.detail() == "missing 'schema_version' (this iop writes schema_version = 1)");
+}
+
+TEST_CASE("load error: a second end of treatment") {
+    std::string text =
+        base + "\n[[event]]\ntype = \"graduated\"\ndate = 2027-01-20\n" +
+        "\n[[event]]\ntype = \"note\"\ndate = 2027-01-25\ntext = \"ok after end\"\n" +
+        "\n[[event]]\ntype = \"graduated\"\ndate = 2027-01-21\n";
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == 21);
+    CHECK(e.pos().column == 1);
+    CHECK(e.detail() == "second end of treatment: already graduated on 2027-01-20");
+
+    REQUIRE_LOAD_ERROR(d, base + "\n[[event]]\ntype = \"discharged\"\ndate = 2026-12-01\n"
+                                 "reason = \"moved\"\n"
+                                 "\n[[event]]\ntype = \"graduated\"\ndate = 2026-12-01\n");
+    CHECK(d.pos().line == 17);
+    CHECK(d.detail() == "second end of treatment: already discharged on 2026-12-01");
+}
+
+TEST_CASE("load error: a session dated after discharge") {
+    std::string head = base + "\n[[event]]\ntype = \"discharged\"\ndate = 2026-12-01\n"
+                              "reason = \"transfer\"\n";
+    REQUIRE_LOAD_ERROR(e, head + session_block("2026-12-02"));
+    CHECK(e.pos().line == 17);
+    CHECK(e.pos().column == 1);
+    CHECK(e.detail() == "entry dated 2026-12-02 is after the patient was discharged on 2026-12-01");
+
+    // The same day is still part of treatment, and notes may come later.
+    iop::Record r = iop::parse_record(
+        head + session_block("2026-12-01") +
+            "\n[[event]]\ntype = \"note\"\ndate = 2026-12-20\ntext = \"called\"\n",
+        file);
+    CHECK(r.journal.size() == 3);
+}
+
+// Known bug (src/record.cpp, check_journal): the end-of-treatment checks run in
+// file order, so an entry dated after the discharge but written before it is
+// accepted. Remove may_fail once check_journal compares every entry's date
+// with the end date whatever its place in the file.
+TEST_CASE("load error: a session dated after discharge, written before it" * doctest::may_fail()) {
+    auto e = load_error(base + session_block("2026-12-05") +
+                        "\n[[event]]\ntype = \"discharged\"\ndate = 2026-12-01\n"
+                        "reason = \"transfer\"\n");
+    REQUIRE(e.has_value());
+    CHECK(e->file() == file);
+    CHECK((e->pos().line == 12 || e->pos().line == 19));
+}
+
+// Known bug (src/record.cpp, read_event, plan-change): read_plan() assigns all
+// four keys, so a [plan] sub-table resets to "absent" every key given at the
+// top level of the event: weeks = 10 is silently dropped below. Either keep
+// both or refuse the mix; never drop a value.
+TEST_CASE("a plan-change with keys both flat and in plan = {...} loses none" *
+          doctest::may_fail()) {
+    std::string text = base + "\n[[event]]\ntype = \"plan-change\"\ndate = 2026-11-10\n"
+                              "weeks = 10\nplan = { groups_per_week = 4 }\n";
+    auto err = load_error(text);
+    if (!err) {
+        iop::Record r = iop::parse_record(text, file);
+        const auto& e = std::get<iop::Event>(r.journal.at(0));
+        CHECK(e.plan.weeks == std::optional<int>(10));
+        CHECK(e.plan.groups_per_week == std::optional<int>(4));
+    }
+}
+
+TEST_CASE("load error: an entry before enrollment") {
+    REQUIRE_LOAD_ERROR(e, base + session_block("2026-11-01"));
+    CHECK(e.pos().line == 12);
+    CHECK(e.pos().column == 1);
+    CHECK(e.detail() == "entry dated 2026-11-01 is before enrollment (2026-11-02)");
+
+    REQUIRE_LOAD_ERROR(s, base + "\n[[screen]]\ndate = 2025-11-02\nresult = \"negative\"\n");
+    CHECK(s.pos().line == 12);
+
+    REQUIRE_LOAD_ERROR(bad, base + session_block("2026-02-30"));
+    CHECK(bad.pos().line == 13);
+}
+
+TEST_CASE("load error: a plan-change that changes nothing, an empty medication name") {
+    REQUIRE_LOAD_ERROR(e, base + "\n[[event]]\ntype = \"plan-change\"\ndate = 2026-11-10\n");
+    CHECK(e.pos().line == 12);
+    CHECK(e.detail().find("a plan-change event changes nothing") == 0);
+
+    REQUIRE_LOAD_ERROR(m, base + "\n[[medication]]\ndate = 2026-11-10\naction = \"start\"\n"
+                                 "name = \"\"\n");
+    CHECK(m.pos().line == 15);
+    CHECK(m.detail() == "medication 'name' is empty");
+}
+
+TEST_CASE("load error: a syntax error names its line") {
+    REQUIRE_LOAD_ERROR(e, base + "\n[[session]]\ndate = 2026-11-03\nkind = \"group\n");
+    CHECK(e.file() == file);
+    CHECK(e.pos().line == 14);
+    CHECK(e.pos().column > 0);
+}
+
+// ---------------------------------------------------------------- ids, text
+
+TEST_CASE("valid_id accepts and refuses") {
+    CHECK(iop::valid_id("P-0001"));
+    CHECK(iop::valid_id("a"));
+    CHECK(iop::valid_id("0"));
+    CHECK(iop::valid_id("a.b_c-d"));
+    CHECK(iop::valid_id("P..1"));
+    CHECK(iop::valid_id(std::string(64, 'x')));
+    CHECK_FALSE(iop::valid_id(std::string(65, 'x')));
+    CHECK_FALSE(iop::valid_id(""));
+    CHECK_FALSE(iop::valid_id("../x"));
+    CHECK_FALSE(iop::valid_id(".."));
+    CHECK_FALSE(iop::valid_id("/etc/passwd"));
+    CHECK_FALSE(iop::valid_id("a/b"));
+    CHECK_FALSE(iop::valid_id(".hidden"));
+    CHECK_FALSE(iop::valid_id("-rf"));
+    CHECK_FALSE(iop::valid_id("_x"));
+    CHECK_FALSE(iop::valid_id("a b"));
+    CHECK_FALSE(iop::valid_id("a\n"));
+    CHECK_FALSE(iop::valid_id("a\\b"));
+    CHECK_FALSE(iop::valid_id("Zoë"));
+    CHECK_FALSE(iop::valid_id(std::string_view("a\0b", 3)));
+}
+
+TEST_CASE("require_valid_id throws a usage error that shows control characters") {
+    CHECK_NOTHROW(iop::require_valid_id("P-0001"));
+    try {
+        iop::require_valid_id("a\n");
+        FAIL("expected UsageError");
+    } catch (const iop::UsageError& e) {
+        CHECK(e.code() == 2);
+        CHECK(std::string(e.what()).find("invalid patient id 'a\\x0a'") == 0);
+    }
+    CHECK_THROWS_AS(iop::require_valid_id("../x"), iop::UsageError);
+    CHECK_THROWS_AS(iop::require_valid_id(""), iop::UsageError);
+}
+
+TEST_CASE("toml_quote") {
+    CHECK(iop::toml_quote("") == "\"\"");
+    CHECK(iop::toml_quote("abc") == "\"abc\"");
+    CHECK(iop::toml_quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
+    CHECK(iop::toml_quote("C:\\x") == "\"C:\\\\x\"");
+    CHECK(iop::toml_quote("a\nb") == "\"a\\nb\"");
+    CHECK(iop::toml_quote("a\tb\rc") == "\"a\\tb\\rc\"");
+    CHECK(iop::toml_quote("\b\f") == "\"\\b\\f\"");
+    CHECK(iop::toml_quote("\x01") == "\"\\u0001\"");
+    CHECK(iop::toml_quote("\x1f") == "\"\\u001F\"");
+    CHECK(iop::toml_quote("\x7f") == "\"\\u007F\"");
+    CHECK(iop::toml_quote(std::string_view("\0", 1)) == "\"\\u0000\"");
+    CHECK(iop::toml_quote("Zoë 🙂") == "\"Zoë 🙂\"");
+    CHECK(iop::toml_quote("'single'") == "\"'single'\"");
+}
+
+TEST_CASE("format_hours always writes a float") {
+    CHECK(iop::format_hours(3) == "3.0");
+    CHECK(iop::format_hours(2.5) == "2.5");
+    CHECK(iop::format_hours(1) == "1.0");
+    CHECK(iop::format_hours(12) == "12.0");
+    CHECK(iop::format_hours(0.25) == "0.25");
+    CHECK(iop::format_hours(1.75) == "1.75");
+}
+
+TEST_CASE("valid_utf8") {
+    CHECK(iop::valid_utf8(""));
+    CHECK(iop::valid_utf8("plain ASCII"));
+    CHECK(iop::valid_utf8("Zoë"));
+    CHECK(iop::valid_utf8("日本語"));
+    CHECK(iop::valid_utf8("🙂"));
+    CHECK(iop::valid_utf8("\xF4\x8F\xBF\xBF")); // U+10FFFF
+    CHECK(iop::valid_utf8("\xEF\xBF\xBD"));     // U+FFFD
+    CHECK_FALSE(iop::valid_utf8("\xFF"));
+    CHECK_FALSE(iop::valid_utf8("\x80"));         // a lone continuation byte
+    CHECK_FALSE(iop::valid_utf8("\xC3"));         // truncated
+    CHECK_FALSE(iop::valid_utf8("ab\xC3"));       // truncated at the end
+    CHECK_FALSE(iop::valid_utf8("\xF0\x9F\x99")); // truncated four-byte
+    CHECK_FALSE(iop::valid_utf8("\xC3(x"));       // bad continuation
+    CHECK_FALSE(iop::valid_utf8("\xC0\xAF"));     // overlong '/'
+    CHECK_FALSE(iop::valid_utf8("\xE0\x80\xAF")); // overlong '/'
+    CHECK_FALSE(iop::valid_utf8("\xF0\x80\x80\xAF"));
+    CHECK_FALSE(iop::valid_utf8("\xED\xA0\x80"));     // surrogate U+D800
+    CHECK_FALSE(iop::valid_utf8("\xED\xBF\xBF"));     // surrogate U+DFFF
+    CHECK_FALSE(iop::valid_utf8("\xF4\x90\x80\x80")); // above U+10FFFF
+    CHECK_FALSE(iop::valid_utf8("\xF8\x88\x80\x80\x80"));
+}
+
+TEST_CASE("enum names round-trip") {
+    CHECK(iop::to_string(iop::SessionKind::individual) == "individual");
+    CHECK(iop::parse_session_kind("family") == std::optional(iop::SessionKind::family));
+    CHECK_FALSE(iop::parse_session_kind("Group").has_value());
+    CHECK(iop::to_string(iop::SessionStatus::excused) == "excused");
+    CHECK(iop::parse_session_status("absent") == std::optional(iop::SessionStatus::absent));
+    CHECK(iop::to_string(iop::ScreenResult::positive) == "positive");
+    CHECK(iop::parse_screen_result("negative") == std::optional(iop::ScreenResult::negative));
+    CHECK(iop::to_string(iop::MedAction::review) == "review");
+    CHECK(iop::parse_med_action("stop") == std::optional(iop::MedAction::stop));
+    CHECK(iop::to_string(iop::EventType::plan_change) == "plan-change");
+    CHECK(iop::to_string(iop::EventType::plan_review) == "plan-review");
+    CHECK(iop::parse_event_type("discharged") == std::optional(iop::EventType::discharged));
+    CHECK_FALSE(iop::parse_event_type("plan_change").has_value());
+    CHECK(iop::to_string(iop::Status::graduated) == "graduated");
+    CHECK(iop::parse_status("active") == std::optional(iop::Status::active));
+    CHECK_FALSE(iop::parse_status("all").has_value());
+    CHECK(iop::discharge_reasons() == std::vector<std::string>{"step-down", "step-up", "transfer",
+                                                               "against-advice", "administrative",
+                                                               "lost-contact", "incarcerated",
+                                                               "moved", "death", "other"});
+}
+
+TEST_SUITE_END();
