@@ -157,7 +157,9 @@ zpty -w iopz "LISTMAX=100000; unsetopt beep; fpath=(${(q)compdir} \$fpath)"
 zpty -w iopz "autoload -Uz compinit; compinit -u -d ${(q)work}/zcompdump"
 # Record every match the completion system adds, then add it for real.
 zpty -w iopz "compadd() { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd \"\$@\"; return; fi; local -a hits; builtin compadd -A hits \"\$@\"; (( \$#hits )) && print -rl -- \$hits >> ${(q)capture}; builtin compadd \"\$@\"; }"
-zpty -w iopz "dump-buffer() { print -r -- \"\$BUFFER\" > ${(q)buffer}; }; zle -N dump-buffer; bindkey '^Xb' dump-buffer"
+# TAB completes, then records the edited line: the record appearing is the
+# sign that completion has finished, so nothing more is typed ahead of it.
+zpty -w iopz "tab-and-dump() { zle expand-or-complete; print -r -- \"\$BUFFER\" > ${(q)buffer}; }; zle -N tab-and-dump; bindkey '^I' tab-and-dump"
 zpty -w iopz "print -r -- '<<RE''ADY>>'"
 zpty -r -m iopz out '*<<READY>>*' || exit 5
 
@@ -165,8 +167,12 @@ n=0
 for line in "$@"; do
   (( n++ ))
   : > $capture; : > $buffer
-  # the line, TAB, record the buffer, kill the line, then a marker command
-  zpty -w -n iopz "$line"$'\t'$'\x18b'$'\x15'
+  # the line and TAB; once completion has recorded the buffer, kill the line
+  # and run a marker command
+  zpty -w -n iopz "$line"$'\t'
+  for (( i = 0; i < 1200; i++ )); do [[ -s $buffer ]] && break; sleep 0.05; done
+  [[ -s $buffer ]] || exit 7
+  zpty -w -n iopz $'\x15'
   zpty -w iopz "print -r -- '<<DO''NE $n>>'"
   zpty -r -m iopz out "*<<DONE $n>>*" || exit 6
   print -r -- "@@iop-completion-test@@"
