@@ -211,24 +211,25 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
             return app.exit(e, out, err);
         } catch (const CLI::ParseError& e) {
             auto subs = app.get_subcommands();
-            throw UsageError(fmt::format("{}; {}", e.what(),
-                                         help_hint(subs.empty() ? nullptr : subs.front())));
+            const CLI::App* failed = subs.empty() ? nullptr : subs.front();
+            // A mistyped option is the likelier cause of, say, a missing
+            // required one (`--knd group`): name it first, with a suggestion.
+            reject_extras(app, failed);
+            throw UsageError(fmt::format("{}; {}", e.what(), help_hint(failed)));
         }
         auto subs = app.get_subcommands();
         sub = subs.empty() ? nullptr : subs.front();
         reject_extras(app, sub);
-        if (!sub) {
-            err << app.help();
-            throw UsageError("no command given; run 'iop --help' for the list");
-        }
+        if (!sub)
+            throw UsageError(fmt::format("no command given; the commands are: {}; run 'iop "
+                                         "--help' for what each does",
+                                         join(command_names())));
         const CommandSpec* spec = find_spec(sub->get_name());
         Context ctx;
         ctx.out = &out;
         ctx.err = &err;
         resolve(ctx, g, *spec);
-        std::optional<Lock> lock;
-        if (spec->access == Access::write)
-            lock.emplace(ctx.store().lock(ctx.wait_seconds));
+        ctx.lock_on_open = spec->access == Access::write;
         int code = runners.at(spec->name)(ctx);
         out.flush();
         return code;

@@ -359,11 +359,23 @@ Event read_event(const TableReader& r) {
     case EventType::plan_change: {
         r.reject_unknown({"type", "date", "weeks", "groups_per_week", "individual_per_week",
                           "family_per_week", "plan", "note", "recorded_by", "recorded_at"});
+        // The keys may stand flat in the event or in a `plan` sub-table;
+        // the same key in both is refused rather than one silently winning.
         auto read_plan = [&](const TableReader& pr) {
-            e.plan.weeks = plan_value(pr, "weeks");
-            e.plan.groups_per_week = plan_value(pr, "groups_per_week");
-            e.plan.individual_per_week = plan_value(pr, "individual_per_week");
-            e.plan.family_per_week = plan_value(pr, "family_per_week");
+            auto take = [&](std::optional<int>& field, std::string_view key) {
+                auto v = plan_value(pr, key);
+                if (!v)
+                    return;
+                if (field)
+                    pr.fail(key, fmt::format("'{}' is given twice: both in the event and in "
+                                             "its plan table",
+                                             key));
+                field = v;
+            };
+            take(e.plan.weeks, "weeks");
+            take(e.plan.groups_per_week, "groups_per_week");
+            take(e.plan.individual_per_week, "individual_per_week");
+            take(e.plan.family_per_week, "family_per_week");
         };
         read_plan(r);
         if (const toml::table* p = r.table("plan")) {
@@ -417,10 +429,38 @@ Event read_event(const TableReader& r) {
 
 // A journal that contradicts itself is invalid, never guessed at.
 void check_journal(const Record& rec) {
+    // The end of treatment bounds every entry, wherever it stands in the file.
+    std::optional<Date> end_date;
+    std::string end_name;
+    for (const auto& entry : rec.journal) {
+        const Event* ev = std::get_if<Event>(&entry);
+        if (ev && (ev->type == EventType::graduated || ev->type == EventType::discharged)) {
+            end_date = ev->date;
+            end_name = std::string(to_string(ev->type));
+            break;
+        }
+    }
     std::optional<Date> ended;
     std::string end_what;
-    std::vector<std::string> started;
+    std::vector<std::string_view> taking; // medications started and not stopped, in file order
     for (const auto& entry : rec.journal) {
+        if (const Medication* med = std::get_if<Medication>(&entry)) {
+            auto it = std::find_if(taking.begin(), taking.end(), [&](std::string_view name) {
+                return same_medication(name, med->name);
+            });
+            if (med->action == MedAction::start) {
+                if (it == taking.end())
+                    taking.push_back(med->name);
+            } else if (it == taking.end()) {
+                // The medication's name stays out of the message (health data).
+                throw DataError(rec.file, med->pos,
+                                fmt::format("medication {} without a start of that medication "
+                                            "above it (or after it was stopped)",
+                                            to_string(med->action)));
+            } else if (med->action == MedAction::stop) {
+                taking.erase(it);
+            }
+        }
         const EntryMeta& m = meta(entry);
         if (m.date < rec.header.enrolled)
             throw DataError(rec.file, m.pos,
@@ -428,16 +468,15 @@ void check_journal(const Record& rec) {
                                         format_date(m.date), format_date(rec.header.enrolled)));
         const Event* ev = std::get_if<Event>(&entry);
         bool is_note = ev && ev->type == EventType::note;
-        if (ended && !is_note) {
-            if (ev && (ev->type == EventType::graduated || ev->type == EventType::discharged))
-                throw DataError(rec.file, m.pos,
-                                fmt::format("second end of treatment: already {} on {}",
-                                            end_what, format_date(*ended)));
-            if (m.date > *ended)
-                throw DataError(rec.file, m.pos,
-                                fmt::format("entry dated {} is after the patient was {} on {}",
-                                            format_date(m.date), end_what, format_date(*ended)));
-        }
+        if (ended && !is_note && ev &&
+            (ev->type == EventType::graduated || ev->type == EventType::discharged))
+            throw DataError(rec.file, m.pos,
+                            fmt::format("second end of treatment: already {} on {}", end_what,
+                                        format_date(*ended)));
+        if (end_date && !is_note && m.date > *end_date)
+            throw DataError(rec.file, m.pos,
+                            fmt::format("entry dated {} is after the patient was {} on {}",
+                                        format_date(m.date), end_name, format_date(*end_date)));
         if (ev && (ev->type == EventType::graduated || ev->type == EventType::discharged)) {
             ended = ev->date;
             end_what = std::string(to_string(ev->type));

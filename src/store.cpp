@@ -64,7 +64,9 @@ bool is_file(const fs::path& p) {
 } // namespace
 
 std::string read_file(const fs::path& path, const std::string& shown) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO or device in patients/ must not block the open; it
+    // is refused below as not a regular file. Regular files ignore the flag.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ELOOP)
             throw IoError(fmt::format("{} is a symbolic link; iop does not follow links for "

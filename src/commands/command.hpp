@@ -33,11 +33,17 @@ struct Context {
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
 
-    // The records directory, discovered on first use.
+    // Write commands take the directory lock when they first open the store,
+    // so a command refused for its arguments never touches the directory.
+    bool lock_on_open = false;
+
+    // The records directory, discovered on first use (and locked then, for
+    // a write command).
     Store& store();
 
   private:
     std::optional<Store> store_;
+    std::optional<Lock> lock_;
 };
 
 enum class Access { none, read, write };

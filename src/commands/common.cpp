@@ -9,8 +9,11 @@
 namespace iop {
 
 Store& Context::store() {
-    if (!store_)
+    if (!store_) {
         store_.emplace(Store::discover(dir_option, env_dir, cwd));
+        if (lock_on_open)
+            lock_.emplace(store_->lock(wait_seconds));
+    }
     return *store_;
 }
 

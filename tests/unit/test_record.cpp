@@ -288,7 +288,13 @@ TEST_CASE("medication start, review and stop round-trip") {
     review.action = iop::MedAction::review;
     review.name = "Naltrexone";
     review.dose = "100 mg daily";
-    got = round_trip(review);
+    // A review or stop needs the start above it.
+    auto after_start = [&](const iop::Medication& m) {
+        iop::Record r = render_and_parse(sample_header(), {iop::Entry{start}, iop::Entry{m}});
+        REQUIRE(r.journal.size() == 2);
+        return std::get<iop::Medication>(r.journal[1]);
+    };
+    got = after_start(review);
     CHECK(got.action == iop::MedAction::review);
     CHECK(got.dose == "100 mg daily");
     CHECK_FALSE(got.review_days.has_value());
@@ -296,7 +302,7 @@ TEST_CASE("medication start, review and stop round-trip") {
     iop::Medication stop = with_meta(iop::Medication{}, ymd(2026, 12, 1));
     stop.action = iop::MedAction::stop;
     stop.name = "Naltrexone";
-    got = round_trip(stop);
+    got = after_start(stop);
     CHECK(got.action == iop::MedAction::stop);
     CHECK(got.name == "Naltrexone");
     CHECK(got.dose == "");
@@ -556,6 +562,25 @@ TEST_CASE("fold and plan_on: plan changes apply from their date, in file order")
     CHECK(plan.weeks == 12);
 }
 
+TEST_CASE("load error: a medication review or stop with no start above it") {
+    const std::string start = "\n[[medication]]\ndate = 2026-11-03\naction = \"start\"\n"
+                              "name = \"Naltrexone\"\n";
+    const std::string review = "\n[[medication]]\ndate = 2026-11-20\naction = \"review\"\n"
+                               "name = \"Disulfiram\"\n";
+    REQUIRE_LOAD_ERROR(e, base + start + review);
+    CHECK(e.pos().line == 17);
+    CHECK(e.detail() == "medication review without a start of that medication above it (or "
+                        "after it was stopped)");
+    CHECK(e.detail().find("Disulfiram") == std::string::npos); // no health data in messages
+
+    const std::string stop = "\n[[medication]]\ndate = 2026-11-10\naction = \"stop\"\n"
+                             "name = \"naltrexone\"\n";
+    CHECK_FALSE(load_error(base + start + stop).has_value());
+    REQUIRE_LOAD_ERROR(twice, base + start + stop + stop);
+    CHECK(twice.pos().line == 22);
+    CHECK(twice.detail().rfind("medication stop without", 0) == 0);
+}
+
 TEST_CASE("fold: medications start, review, stop and restart") {
     iop::Program program = iop::default_program();
     program.medication_review_days = 21;
@@ -576,7 +601,6 @@ TEST_CASE("fold: medications start, review, stop and restart") {
          med(ymd(2026, 11, 20), A::review, "naltrexone", "100 mg", 14),
          med(ymd(2026, 11, 10), A::review, "NALTREXONE", "",
              std::nullopt), // earlier: no effect on date
-         med(ymd(2026, 11, 21), A::review, "Disulfiram", "", std::nullopt), // unknown: ignored
          med(ymd(2026, 12, 1), A::stop, "BUPRENORPHINE", "", std::nullopt)});
     iop::State s = iop::fold(r, program);
     REQUIRE(s.medications.size() == 2);
@@ -860,34 +884,31 @@ TEST_CASE("load error: a session dated after discharge") {
     CHECK(r.journal.size() == 3);
 }
 
-// Known bug (src/record.cpp, check_journal): the end-of-treatment checks run in
-// file order, so an entry dated after the discharge but written before it is
-// accepted. Remove may_fail once check_journal compares every entry's date
-// with the end date whatever its place in the file.
-TEST_CASE("load error: a session dated after discharge, written before it" * doctest::may_fail()) {
-    auto e = load_error(base + session_block("2026-12-05") +
-                        "\n[[event]]\ntype = \"discharged\"\ndate = 2026-12-01\n"
-                        "reason = \"transfer\"\n");
-    REQUIRE(e.has_value());
-    CHECK(e->file() == file);
-    CHECK((e->pos().line == 12 || e->pos().line == 19));
+// The end of treatment bounds every entry, wherever it stands in the file.
+TEST_CASE("load error: a session dated after discharge, written before it") {
+    REQUIRE_LOAD_ERROR(e, base + session_block("2026-12-05") +
+                              "\n[[event]]\ntype = \"discharged\"\ndate = 2026-12-01\n"
+                              "reason = \"transfer\"\n");
+    CHECK(e.file() == file);
+    CHECK(e.pos().line == 12);
+    CHECK(e.detail() == "entry dated 2026-12-05 is after the patient was discharged on 2026-12-01");
 }
 
-// Known bug (src/record.cpp, read_event, plan-change): read_plan() assigns all
-// four keys, so a [plan] sub-table resets to "absent" every key given at the
-// top level of the event: weeks = 10 is silently dropped below. Either keep
-// both or refuse the mix; never drop a value.
-TEST_CASE("a plan-change with keys both flat and in plan = {...} loses none" *
-          doctest::may_fail()) {
+TEST_CASE("a plan-change with keys both flat and in plan = {...} loses none") {
     std::string text = base + "\n[[event]]\ntype = \"plan-change\"\ndate = 2026-11-10\n"
                               "weeks = 10\nplan = { groups_per_week = 4 }\n";
-    auto err = load_error(text);
-    if (!err) {
-        iop::Record r = iop::parse_record(text, file);
-        const auto& e = std::get<iop::Event>(r.journal.at(0));
-        CHECK(e.plan.weeks == std::optional<int>(10));
-        CHECK(e.plan.groups_per_week == std::optional<int>(4));
-    }
+    iop::Record r = iop::parse_record(text, file);
+    const auto& e = std::get<iop::Event>(r.journal.at(0));
+    CHECK(e.plan.weeks == std::optional<int>(10));
+    CHECK(e.plan.groups_per_week == std::optional<int>(4));
+    CHECK_FALSE(e.plan.individual_per_week.has_value());
+}
+
+TEST_CASE("load error: a plan-change giving one key both flat and in plan = {...}") {
+    REQUIRE_LOAD_ERROR(e, base + "\n[[event]]\ntype = \"plan-change\"\ndate = 2026-11-10\n"
+                                 "weeks = 10\nplan = { weeks = 8 }\n");
+    CHECK(e.pos().line == 16);
+    CHECK(e.detail().find("'weeks' is given twice") != std::string::npos);
 }
 
 TEST_CASE("load error: an entry before enrollment") {

@@ -479,10 +479,9 @@ TEST_CASE("read_file refuses directories and oversized files") {
     CHECK_THROWS_AS(iop::read_file(tmp.path / "missing", "missing"), iop::IoError);
 }
 
-// Known bug (src/store.cpp, read_file): open(O_RDONLY) on a FIFO blocks until
-// a writer appears, so a FIFO in patients/ hangs every command that loads it.
-// Remove may_fail once read_file opens with O_NONBLOCK (or checks lstat first).
-TEST_CASE("read_file does not hang on a FIFO" * doctest::may_fail()) {
+// open(O_RDONLY) on a FIFO would block until a writer appears, hanging every
+// command that loads patients/; read_file must refuse it at once.
+TEST_CASE("read_file does not hang on a FIFO") {
     TempDir tmp;
     fs::path fifo = tmp.path / "P-0001.toml";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
