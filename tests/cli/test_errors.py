@@ -61,6 +61,8 @@ def invalid_ids_in_a_fresh_directory(tmp):
         fails_cleanly(tmp, ["-C", d, "enroll", pid, "--name", "X"], 2, "invalid patient id")
     eq(os.listdir(d / "patients"), [], "patients/ stays empty")
     check(not (d / "x.toml").exists() and not (tmp / "x.toml").exists(), "nothing outside")
+    # arguments are checked before the directory is locked: not even a lock file
+    check(not (d / ".iop.lock").exists(), "a refused command created .iop.lock")
 
 
 # ---------------------------------------------------------------- usage
@@ -82,8 +84,10 @@ def no_command(tmp):
     before = snapshot(tmp)
     r = run("-C", d)
     eq(r.code, 2, f"exit code without a command:\n{r!r}")
-    last = r.err.splitlines()[-1] if r.err else ""
-    check(last.startswith("iop: error: "), f"the last line of stderr is an error:\n{r!r}")
+    check(r.err.startswith("iop: error: no command given"), f"stderr is the error:\n{r!r}")
+    eq(len(r.err.splitlines()), 1, "one line on stderr")
+    contains(r.err, "attend", "the message lists the commands")
+    contains(r.err, "iop --help", "the message points to the help")
     eq(snapshot(tmp), before, "files after iop without a command")
 
 
@@ -103,6 +107,9 @@ def unknown_options(tmp):
     for args, bad, right in cases:
         fails_cleanly(tmp, ["-C", d, *args], 2, bad, f"did you mean '{right}'")
     fails_cleanly(tmp, ["-C", d, "show", "P-0001", "extra"], 2, "extra")
+    # a typo of a required option names the typo, not only the missing option
+    fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--knd", "group"], 2,
+                  "unknown option '--knd'", "did you mean '--kind'")
 
 
 @case
