@@ -114,6 +114,40 @@ void reject_extras(const CLI::App& app, const CLI::App* sub) {
                                  sub->get_name(), help_hint(sub)));
 }
 
+// `--weeks ''` would otherwise pass as if the option were left out: no
+// option takes an empty value (positional words, such as the words the
+// completion helper gets, may be empty).
+void refuse_empty_values(CLI::App& app) {
+    static const CLI::Validator nonempty(
+        [](std::string& value) {
+            return value.empty()
+                       ? std::string("an empty value; give a value or leave the option out")
+                       : std::string();
+        },
+        "", "nonempty");
+    for (CLI::Option* opt : app.get_options())
+        if (opt->nonpositional() && opt->get_type_size_max() > 0)
+            opt->check(nonempty);
+}
+
+// CLI11's wording for a value of the wrong type, in iop's words.
+std::string usage_message(const std::string& what) {
+    static const std::string convert = "Could not convert: ";
+    if (what.rfind(convert, 0) == 0) {
+        auto eq = what.find(" = ", convert.size());
+        if (eq != std::string::npos)
+            return fmt::format("{} '{}' is not a number",
+                               what.substr(convert.size(), eq - convert.size()),
+                               what.substr(eq + 3));
+    }
+    if (auto at = what.find(": 1 required "); at != std::string::npos && what.size() > 8 &&
+                                              what.compare(what.size() - 8, 8, " missing") == 0)
+        return what.substr(0, at) + " needs a value";
+    if (auto at = what.find(": At Most 1 required but received"); at != std::string::npos)
+        return what.substr(0, at) + " is given more than once; give it once";
+    return what;
+}
+
 const CommandSpec* find_spec(const std::string& name) {
     for (const auto& c : command_table())
         if (c.name == name)
@@ -121,7 +155,9 @@ const CommandSpec* find_spec(const std::string& name) {
     return nullptr;
 }
 
-bool is_tty(int fd) { return ::isatty(fd) == 1; }
+bool is_tty(int fd) {
+    return ::isatty(fd) == 1;
+}
 
 void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
     auto fmt_value = require_choice("--format", g.format, {"text", "json", "csv", "fhir"});
@@ -137,9 +173,9 @@ void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
                                      spec.name, fmt_value, join(ok)));
     }
     auto color = require_choice("--color", g.color, {"auto", "always", "never"});
-    bool use_color = color == "always" ||
-                     (color == "auto" && is_tty(STDOUT_FILENO) && !env("NO_COLOR") &&
-                      !(env("TERM") && std::string_view(env("TERM")) == "dumb"));
+    bool use_color =
+        color == "always" || (color == "auto" && is_tty(STDOUT_FILENO) && !env("NO_COLOR") &&
+                              !(env("TERM") && std::string_view(env("TERM")) == "dumb"));
     ctx.style = Style(use_color);
     if (g.today)
         ctx.today = parse_date_option("--today", *g.today);
@@ -175,23 +211,32 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                          "Print the version and exit");
     app.allow_extras(); // reported by reject_extras, with suggestions
     app.fallthrough();  // global options work after the command too
+    // A global option given twice: the last wins, so an alias or $IOP_* wrapper
+    // can be overridden on the command line.
     app.footer("Records directory: --dir, else $IOP_DIR, else the nearest directory upwards "
                "holding program.toml.\nExit status: 0 ok, 1 refused or findings, 2 usage, 3 bad "
                "data, 4 I/O, 75 locked.\nSee iop(1) and docs/ for more.");
 
     GlobalOptions g;
-    app.add_option("-C,--dir", g.dir, "Records directory")->type_name("DIR");
+    app.add_option("-C,--dir", g.dir, "Records directory")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+        ->type_name("DIR");
     app.add_option("--today", g.today, "Take this date as today (else $IOP_TODAY, else the clock)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("YYYY-MM-DD");
     app.add_option("--format", g.format,
                    "Output format: text, json or csv (where it fits); fhir for export")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("FORMAT");
     app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("WHEN");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing on success but results");
     app.add_option("--wait", g.wait, "Seconds to wait for the lock of another iop (default 5)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("SECONDS");
     app.add_option("--jobs", g.jobs, "Threads that read records (default: one a CPU core)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("N");
 
     std::map<std::string, Runner> runners;
@@ -201,7 +246,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         if (!spec.example.empty())
             sub->footer("Example:\n  " + spec.example);
         runners[spec.name] = spec.setup(*sub);
+        refuse_empty_values(*sub);
     }
+    refuse_empty_values(app);
 
     const CLI::App* sub = nullptr;
     try {
@@ -215,7 +262,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
             // A mistyped option is the likelier cause of, say, a missing
             // required one (`--knd group`): name it first, with a suggestion.
             reject_extras(app, failed);
-            throw UsageError(fmt::format("{}; {}", e.what(), help_hint(failed)));
+            throw UsageError(fmt::format("{}; {}", usage_message(e.what()), help_hint(failed)));
         }
         auto subs = app.get_subcommands();
         sub = subs.empty() ? nullptr : subs.front();

@@ -450,8 +450,12 @@ void Assessor::criteria() {
         } else if (static_cast<int>(screens.size()) < need) {
             out.push_back(
                 {"screens", false,
-                 fmt::format("last {}: only {} recorded", count_of(need, "screen", "screens"),
-                             count_of(static_cast<int>(screens.size()), "screen", "screens"))});
+                 screens.empty()
+                     ? fmt::format("last {}: none recorded", count_of(need, "screen", "screens"))
+                     : fmt::format("last {}: only {} recorded",
+                                   count_of(need, "screen", "screens"),
+                                   count_of(static_cast<int>(screens.size()), "screen",
+                                            "screens"))});
         } else {
             int negative = static_cast<int>(
                 std::count_if(screens.end() - need, screens.end(),

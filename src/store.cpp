@@ -335,7 +335,16 @@ Store::Loaded Store::load_one(const std::string& id) const {
     } catch (const DataError& e) {
         out.error = e;
     } catch (const IoError& e) {
-        out.error = DataError(shown_path(id), {}, e.what());
+        // The error is reported under the file's name: say it once.
+        const std::string shown = shown_path(id);
+        std::string_view detail = e.what();
+        std::string prefix = shown + " ";
+        if (detail.substr(0, prefix.size()) == prefix) {
+            detail.remove_prefix(prefix.size());
+            out.error = DataError(shown, {}, "file " + std::string(detail));
+        } else {
+            out.error = DataError(shown, {}, std::string(detail));
+        }
     }
     return out;
 }

@@ -31,7 +31,7 @@ int discharge(const DischargeOptions& o, Context& ctx) {
 
 CommandSpec discharge_command() {
     return {"discharge", "Plan", "Discharge a patient with a reason", Access::write,
-            {Format::text}, "iop discharge P-0001 --reason step-down --date 2026-12-18",
+            {Format::text}, "iop discharge P-0001 --reason step-down",
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<DischargeOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");

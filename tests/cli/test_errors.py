@@ -113,6 +113,13 @@ def unknown_options(tmp):
 
 
 @case
+def global_option_given_twice_last_wins(tmp):
+    d = clinic(tmp)
+    r = ok("-C", d, "list", "--format", "json", "--format", "csv")
+    check(r.out.startswith("id,"), f"the last --format wins:\n{r!r}")
+
+
+@case
 def bad_global_values(tmp):
     d = clinic(tmp)
     fails_cleanly(tmp, ["-C", d, "list", "--today", "2026-02-29"], 2, "--today")
@@ -128,6 +135,14 @@ def bad_global_values(tmp):
 @case
 def missing_option_values(tmp):
     d = clinic(tmp)
+    for args in (["plan", "P-0001", "--weeks", ""], ["attend", "P-0001", "--kind", ""],
+                 ["med", "P-0001", "start", "X", "--review-days", ""], ["list", "--today", ""]):
+        fails_cleanly(tmp, ["-C", d, *args], 2, f"{args[-2]}: an empty value")
+    fails_cleanly(tmp, ["-C", d, "list", "--format="], 2, "--format needs a value")
+    fails_cleanly(tmp, ["-C", d, "plan", "P-0001", "--weeks", "ten"], 2,
+                  "--weeks 'ten' is not a number")
+    fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "group", "--kind", "family"], 2,
+                  "--kind is given more than once")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind"], 2, "--kind")
     fails_cleanly(tmp, ["-C", d, "enroll", "P-0002", "--name"], 2, "--name")
     fails_cleanly(tmp, ["-C"], 2)
@@ -206,6 +221,14 @@ def record_that_is_a_symlink_or_directory(tmp):
     r = run("-C", d, "attend", "P-0002", "--kind", "individual")
     check(r.code != 0, f"a symlinked record is not written through:\n{r!r}")
     eq(target.read_bytes().count(b"[[session]]"), 1, "the link's target is unchanged")
+    # reported once, under its name, by every reader
+    r = run("-C", d, "list")
+    eq(r.code, 3, f"list exit code:\n{r!r}")
+    contains(r.err, "patients/P-0002.toml: file is a symbolic link", "list")
+    eq(r.err.count("P-0002.toml"), 1, f"the path is named once:\n{r!r}")
+    r = run("-C", d, "check", "--rule", "record-invalid")
+    contains(r.out, "patients/P-0002.toml: error: file is a symbolic link", "check")
+    eq(r.out.count("P-0002.toml"), 1, f"the path is named once:\n{r!r}")
 
 
 # ---------------------------------------------------------------- bad programs
