@@ -281,6 +281,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         out.flush();
         return code;
     } catch (const Error& e) {
+        // The one place a write becomes a git commit (docs/git.md): after the
+        // files are durably written, while the directory lock is still held.
+        if (Store* store = ctx.opened_store())
+            store->commit_history(ctx.now);
         out.flush();
         err << "iop: error: " << e.what() << '\n';
         return e.code();

@@ -102,6 +102,14 @@ negative_screens = 2
 # An aftercare plan (a sponsor, or outside groups such as AA or NA) is required.
 require_aftercare = true
 
+# Storage. When this directory is in a git work tree (see `iop init --git`),
+# every iop command that writes commits exactly the files it changed, with a
+# message such as "attend P-0001: group, illness, 2026-11-03": git is then the
+# audit trail and the way several sites share records (docs/git.md). false
+# turns that off (as does the environment variable IOP_NO_GIT=1).
+[storage]
+git = true
+
 # The curriculum (Matrix Model; TIP 47). `sessions` is the number of group
 # sessions on the topic that complete it; core topics are required for
 # graduation. Topic ids are what `iop attend --topic` takes.
@@ -172,7 +180,7 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
                          "plan_review_days", "medication_review_days", "lost_contact_days",
                          "weeks", "groups_per_week", "hours_per_week", "graduation",
-                         "curriculum"});
+                         "storage", "curriculum"});
     root.string("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -219,6 +227,13 @@ Program load_program(const toml::table& table, const std::string& file) {
         load_int(r, "negative_screens", p.negative_screens, 0, 100);
         if (auto v = r.boolean("require_aftercare"))
             p.require_aftercare = *v;
+    }
+
+    if (const toml::table* t = root.table("storage")) {
+        TableReader r(*t, file, "[storage]");
+        r.reject_unknown({"git"});
+        if (auto v = r.boolean("git"))
+            p.storage_git = *v;
     }
 
     if (table.get("curriculum")) {

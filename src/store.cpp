@@ -1,5 +1,6 @@
 #include "iop/store.hpp"
 
+#include "iop/git.hpp"
 #include "iop/suggest.hpp"
 #include "toml_reader.hpp"
 
@@ -203,11 +204,12 @@ void Transaction::commit() {
         const auto& s = staged_[i];
         if (::rename(s.temp.c_str(), s.target.c_str()) != 0) {
             int err = errno;
+            const std::string shown = s.shown; // s dies with staged_.clear()
             // Earlier renames already took effect; never leave the rest behind as temp files.
             for (std::size_t j = i; j < staged_.size(); ++j)
                 ::unlink(staged_[j].temp.c_str());
             staged_.clear();
-            io_fail("cannot replace", s.shown, err);
+            io_fail("cannot replace", shown, err);
         }
         auto dir = s.target.parent_path();
         if (std::none_of(dirs.begin(), dirs.end(), [&](const auto& d) { return d.first == dir; }))
@@ -269,8 +271,20 @@ void Store::init(const fs::path& dir) {
 Store::Store(fs::path root) : root_(std::move(root)) {}
 
 const Program& Store::program() {
+    std::vector<std::string> written = {"program.toml"};
     if (!program_) {
+    if (git_files) {
+        for (const auto& [name, text] : {std::pair{".gitattributes", git::gitattributes_text()},
+                                         std::pair{".gitignore", git::gitignore_text()}}) {
+            // An existing one (a records directory inside a larger repository) is kept.
+            if (fs::exists(fs::symlink_status(dir / name)))
+                continue;
+            tx.stage(dir / name, text, (dir / name).string());
+            written.push_back(name);
+        }
+    }
         std::string text = read_file(root_ / "program.toml", "program.toml");
+    return written;
         program_ = std::make_unique<Program>(parse_program(text, "program.toml"));
     }
     return *program_;
@@ -404,6 +418,7 @@ std::string Store::appended_text(std::string_view id, std::string_view text) con
     if (!content.empty() && content.back() != '\n')
         content += '\n';
     content += text;
+    note_written({shown_path(id)});
     return content;
 }
 
@@ -415,3 +430,55 @@ void Store::append_record(std::string_view id, std::string_view text) const {
 }
 
 } // namespace iop
+    note_written({shown_path(id)});
+}
+
+void Store::commit(Transaction& tx) {
+    std::vector<std::string> files;
+    for (const auto& target : tx.targets())
+        files.push_back(target.lexically_relative(root_).string());
+    tx.commit();
+    note_written(files);
+}
+
+void Store::note_written(const std::vector<std::string>& relative_paths) const {
+    for (const auto& p : relative_paths)
+        if (std::find(changed_.begin(), changed_.end(), p) == changed_.end())
+            changed_.push_back(p);
+}
+
+std::vector<git::LogEntry> Store::history(const std::optional<std::string>& id) {
+    if (id)
+        require_exists(*id);
+    if (auto off = git::disabled_by_environment())
+        throw UsageError(fmt::format("there is no history to show: {} turns iop's use of git off",
+                                     *off));
+    if (!program().storage_git)
+        throw UsageError("there is no history to show: [storage] git = false in program.toml "
+                         "turns iop's use of git off");
+    if (!git::find_work_tree(root_))
+        throw UsageError(fmt::format("there is no history to show: the records directory {} is "
+                                     "not in a git repository; make it one with 'git init' (see "
+                                     "docs/git.md)",
+                                     root_.string()));
+    git::RunResult r =
+        git::run(git::log_invocation(root_, id ? std::optional(shown_path(*id)) : std::nullopt));
+    if (r.status != 0) {
+        // A repository without commits has no history yet: nothing to show.
+        if (r.err.find("does not have any commits yet") != std::string::npos)
+            return {};
+        std::string why = r.err.substr(0, r.err.find('\n'));
+        throw IoError(fmt::format("git log failed in {}: {}", root_.string(),
+                                  why.empty() ? fmt::format("exit status {}", r.status) : why));
+    }
+    return git::parse_log(r.out);
+}
+
+void Store::commit_history(const std::optional<std::string>& date) {
+    if (changed_.empty())
+        return;
+    std::vector<std::string> files = std::move(changed_);
+    changed_.clear();
+    if (git::disabled_by_environment() || !program().storage_git || !git::find_work_tree(root_))
+        return;
+    git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date);

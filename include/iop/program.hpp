@@ -49,6 +49,9 @@ struct Program {
     double min_attendance = 0.90;
     int negative_screens = 2;
     bool require_aftercare = true;
+    // [storage] git: commit every write when the directory is in a git work
+    // tree (docs/git.md); false turns that off.
+    bool storage_git = true;
     std::vector<Topic> curriculum;
 
     const Topic* find_topic(std::string_view id) const;

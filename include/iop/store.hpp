@@ -4,6 +4,7 @@
 #pragma once
 
 #include "iop/error.hpp"
+#include "iop/git.hpp"
 #include "iop/parallel.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
@@ -58,6 +59,8 @@ class Transaction {
     // Makes every staged file durable (fsync for one file, one syncfs(2) for
     // several), renames each, then fsyncs the directories.
     void commit();
+    // The files staged so far, in order.
+    std::vector<std::filesystem::path> targets() const;
 
   private:
     void sync_staged();
@@ -75,8 +78,10 @@ class Store {
                                           const std::filesystem::path& cwd);
 
     // Creates a records directory with the default program; refuses (exit 1)
-    // a directory that already holds program.toml.
-    static void init(const std::filesystem::path& dir);
+    // a directory that already holds program.toml. With git_files, also
+    // .gitattributes and .gitignore (docs/git.md). Returns the files written,
+    // relative to dir.
+    static std::vector<std::string> init(const std::filesystem::path& dir, bool git_files = false);
 
     explicit Store(std::filesystem::path root);
 
@@ -133,10 +138,32 @@ class Store {
     // The full new content append_record would write.
     std::string appended_text(std::string_view id, std::string_view text) const;
     std::filesystem::path record_path(std::string_view id) const;
+    // Commits a multi-file change (see Transaction) and remembers its files.
+    void commit(Transaction& tx);
+
+    // The history of a command's writes (docs/git.md). Every file written
+    // through the Store is remembered; describe_change names the change (the
+    // commit message); commit_history then commits exactly those files, once,
+    // when the directory is in a git work tree and git is not turned off
+    // (IOP_NO_GIT, [storage] git = false). Called once, after the command,
+    // while the directory lock is held. IoError (exit 4) when git fails: the
+    // files stay written.
+    void describe_change(std::string message) { change_message_ = std::move(message); }
+    void note_written(const std::vector<std::string>& relative_paths) const;
+    const std::vector<std::string>& changed_files() const { return changed_; }
+    // `date`: the author date (the entries' recorded_at), if any.
+    void commit_history(const std::optional<std::string>& date);
+    // The commits that changed patients/ID.toml (or anything in the records
+    // directory), newest first. UsageError (exit 2) when git is turned off or
+    // the directory is in no git repository; IoError (exit 4) when git fails.
+    std::vector<git::LogEntry> history(const std::optional<std::string>& id);
 
   private:
     std::filesystem::path root_;
     std::unique_ptr<Program> program_;
+    // Bookkeeping of the writes (const ones included), relative to root_.
+    mutable std::vector<std::string> changed_;
+    std::string change_message_;
 };
 
 template <typename Work, typename Deliver>

@@ -1,5 +1,6 @@
 #include "commands/common.hpp"
 
+#include "iop/audit.hpp"
 #include "iop/engine.hpp"
 #include "iop/progress.hpp"
 #include "iop/suggest.hpp"
@@ -16,13 +17,16 @@ struct CheckOptions {
     std::vector<std::string> ids;
     std::vector<std::string> rules;
     std::string severity = "warning";
+    bool clean = false;
 };
 
 int check(const CheckOptions& o, Context& ctx) {
     for (const auto& id : o.ids)
         require_valid_id(id);
+    std::vector<std::string> all_rules = rule_ids();
+    all_rules.insert(all_rules.end(), file_rule_ids().begin(), file_rule_ids().end());
     for (const auto& r : o.rules)
-        require_choice("--rule", r, rule_ids());
+        require_choice("--rule", r, all_rules);
     Severity min_severity =
         *parse_severity(require_choice("--severity", o.severity, {"warning", "error"}));
     auto selected = [&](const Finding& f) {
@@ -40,6 +44,44 @@ int check(const CheckOptions& o, Context& ctx) {
         ids = store.ids();
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+    // The directory itself: modes that let others read health records, and
+    // temporary files a killed write left behind (docs/rules.md).
+    std::vector<FileFinding> file_findings = permission_findings(store, ids);
+    std::vector<std::string> removed;
+    {
+        std::optional<Lock> lock;
+        if (o.clean) // no writer may be half-way through its temporary file
+            lock.emplace(store.lock(ctx.wait_seconds));
+        if (lock || !writer_active(store)) {
+            for (const TempFile& t : temp_files(store)) {
+                if (!all_active && (!t.patient || !std::binary_search(ids.begin(), ids.end(),
+                                                                      *t.patient)))
+                    continue;
+                if (o.clean) {
+                    remove_temp_file(t);
+                    removed.push_back(t.shown);
+                } else {
+                    file_findings.push_back(stale_temp_finding(t));
+                }
+            }
+        }
+    }
+    nlohmann::json files = nlohmann::json::array();
+    for (const FileFinding& ff : file_findings) {
+        if (!selected(ff.finding))
+            continue;
+        if (ctx.format == Format::json)
+            files.push_back({{"file", ff.file},
+                             {"severity", std::string(to_string(ff.finding.severity))},
+                             {"rule", ff.finding.rule},
+                             {"message", ff.finding.message}});
+        else
+            *ctx.out << finding_line(ff.file, ff.finding, ctx.style) << '\n';
+    }
+    if (ctx.format == Format::text && !ctx.quiet)
+        for (const auto& r : removed)
+            *ctx.out << "removed " << r << '\n';
 
     bool invalid = false, errors = false;
     nlohmann::json patients = nlohmann::json::array();
@@ -92,8 +134,16 @@ int check(const CheckOptions& o, Context& ctx) {
         }
     });
     progress.clear();
-    if (ctx.format == Format::json)
-        write_json(*ctx.out, {{"today", format_date(ctx.today)}, {"patients", patients}});
+    if (ctx.format == Format::json) {
+        nlohmann::json doc = {{"today", format_date(ctx.today)}, {"patients", patients}};
+        // Present only when there is something to say, so the shape stays
+        // that of `iop show --format json` otherwise.
+        if (!files.empty())
+            doc["files"] = files;
+        if (!removed.empty())
+            doc["removed"] = removed;
+        write_json(*ctx.out, doc);
+    }
     return invalid ? exit_data : errors ? exit_refused : exit_ok;
 }
 
@@ -112,6 +162,8 @@ CommandSpec check_command() {
                 app.add_option("--severity", o->severity,
                                "Minimum severity to report: warning (default) or error")
                     ->type_name("LEVEL");
+                app.add_flag("--clean", o->clean,
+                             "Remove temporary files left by interrupted writes (takes the lock)");
                 return [o](Context& ctx) { return check(*o, ctx); };
             }};
 }

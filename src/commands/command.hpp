@@ -40,6 +40,9 @@ struct Context {
     // The records directory, discovered on first use (and locked then, for
     // a write command).
     Store& store();
+    // The store if the command opened it, else nullptr (for the git commit
+    // made after a write command: Store::commit_history).
+    Store* opened_store() { return store_ ? &*store_ : nullptr; }
 
   private:
     std::optional<Store> store_;
@@ -78,6 +81,8 @@ CommandSpec graduate_command();
 CommandSpec discharge_command();
 CommandSpec import_command();
 CommandSpec export_command();
+CommandSpec log_command();
+CommandSpec merge_journal_command(); // hidden: `iop __merge-journal`, git's merge driver
 CommandSpec complete_command(); // hidden: `iop __complete`, behind completions/
 
 } // namespace iop

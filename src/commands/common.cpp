@@ -1,5 +1,6 @@
 #include "commands/common.hpp"
 
+#include "iop/git.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
@@ -85,6 +86,7 @@ void append_entry(Context& ctx, const Record& record, Entry entry) {
                                   "was written",
                                   Store::shown_path(id)));
     store.append_record(id, text);
+    store.describe_change(git::entry_subject(id, entry));
 }
 
 void confirm(Context& ctx, const std::string& line) {

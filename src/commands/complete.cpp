@@ -20,6 +20,7 @@
 // prints an error for a line it cannot make sense of, and exits 0.
 #include "commands/command.hpp"
 
+#include "iop/audit.hpp"
 #include "iop/engine.hpp"
 #include "iop/record.hpp"
 
@@ -327,8 +328,10 @@ class Completer {
             for (auto s : {Status::active, Status::graduated, Status::discharged})
                 words.emplace_back(to_string(s));
             words.emplace_back("all");
-        } else if (kind == "RULE")
+        } else if (kind == "RULE") {
             words = rule_ids();
+            words.insert(words.end(), file_rule_ids().begin(), file_rule_ids().end());
+        }
         else if (kind == "LEVEL")
             for (auto s : {Severity::warning, Severity::error})
                 words.emplace_back(to_string(s));

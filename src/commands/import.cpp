@@ -10,6 +10,7 @@
 #include "commands/common.hpp"
 
 #include "iop/csv.hpp"
+#include "iop/git.hpp"
 #include "iop/parallel.hpp"
 #include "iop/suggest.hpp"
 
@@ -1044,7 +1045,8 @@ int Importer::run() {
                                contents.size());
         });
     }
-    tx.commit();
+    store_.commit(tx);
+    store_.describe_change(git::import_subject(opts_.file, summary(counts_, header_->layout)));
     progress.clear();
     confirm(ctx_, summary(counts_, header_->layout));
     return exit_ok;

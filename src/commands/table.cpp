@@ -10,11 +10,11 @@ const std::vector<CommandSpec>& command_table() {
         plan_command(), med_command(), aftercare_command(), graduate_command(),
         discharge_command(),
         // Reports
-        show_command(), list_command(), check_command(), remind_command(),
+        show_command(), list_command(), check_command(), remind_command(), log_command(),
         // Data
         import_command(), export_command(),
         // Hidden (empty group): the helper of the shell completions
-        complete_command(),
+        complete_command(), merge_journal_command(),
     };
     return table;
 }

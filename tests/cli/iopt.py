@@ -32,7 +32,8 @@ ERROR_PREFIX = "iop: error: "
 LOCK_NAME = ".iop.lock"
 
 # Variables that change what iop does; removed unless a test sets them.
-_IOP_VARS = ("IOP_DIR", "IOP_TODAY", "IOP_NOW", "IOP_USER", "NO_COLOR", "LOGNAME", "USER")
+_IOP_VARS = ("IOP_DIR", "IOP_TODAY", "IOP_NOW", "IOP_USER", "IOP_NO_GIT", "NO_COLOR", "LOGNAME",
+             "USER")
 
 
 # ---------------------------------------------------------------- running iop

@@ -1,0 +1,55 @@
+// Checks of the records directory itself, rather than of the plans in it, for
+// `iop check`: permissions that let other accounts read health records, and
+// temporary files left behind by a write that was killed. Part of the store
+// layer (it reads directory listings and modes); the engine stays pure.
+#pragma once
+
+#include "iop/engine.hpp"
+#include "iop/store.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iop {
+
+// The rule ids of these findings, reported by `iop check` after the plan
+// rules (rule_ids()): "permissions", "stale-temp".
+const std::vector<std::string>& file_rule_ids();
+
+// A finding about a file or directory; `file` as messages show it.
+struct FileFinding {
+    std::string file;
+    Finding finding;
+};
+
+// One finding (severity warning, rule "permissions") for each of the records
+// directory, patients/ and the given patients' files whose mode gives the
+// group or others any access.
+std::vector<FileFinding> permission_findings(const Store& store,
+                                             const std::vector<std::string>& ids);
+
+// A temporary file of an interrupted write: ".NAME.tmp-XXXXXX" (mkstemp's six
+// characters) beside its target, in the records directory or patients/.
+struct TempFile {
+    std::filesystem::path path;
+    std::string shown;                  // relative to the records directory
+    std::optional<std::string> patient; // the id whose record it was meant to replace
+};
+
+// Every such file, sorted by name. Only regular files are listed.
+std::vector<TempFile> temp_files(const Store& store);
+
+// Whether a writer holds the directory lock right now (a temporary file may
+// then be its write in progress, not a leftover). Probes without creating
+// .iop.lock and without waiting.
+bool writer_active(const Store& store);
+
+// The "stale-temp" finding for a leftover temporary file.
+FileFinding stale_temp_finding(const TempFile& temp);
+
+// Deletes a leftover temporary file; IoError naming it on failure.
+void remove_temp_file(const TempFile& temp);
+
+} // namespace iop

@@ -1,0 +1,129 @@
+// Git as the audit trail and the way several sites share records
+// (docs/git.md). iop runs the `git` program (no shell, arguments as a
+// vector); it never links libgit2, and it never pushes or pulls.
+//
+// The pure pieces (commit messages, argument vectors, the environment git
+// runs with, parsing `git log`, the journal merge) are separate from the few
+// functions that run git, so they can be tested without a repository.
+#pragma once
+
+#include "iop/record.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace iop::git {
+
+// ---------------------------------------------------------------- pure
+
+// Commit subjects, one per writing command, e.g.
+// "attend P-0001: group, illness, 2026-11-03". They name ids, dates and kinds,
+// never a patient's name or free text (a log is shown more widely than a file).
+std::string entry_subject(std::string_view id, const Entry& entry);
+std::string enroll_subject(const Header& header);
+// "import sessions.csv: imported 2 sessions for 2 patients, skipped 0 duplicates";
+// `file` is shown by its last component, "-" as "stdin".
+std::string import_subject(std::string_view file, std::string_view summary);
+std::string init_subject();
+
+// One run of git: its arguments (argv[0] is "git") and the environment
+// variables set for it on top of the scrubbed environment.
+struct Invocation {
+    std::vector<std::string> argv;
+    std::vector<std::pair<std::string, std::string>> env;
+};
+
+// Variables that point git at another repository or index (those git itself
+// clears when it moves to another repository, `git rev-parse
+// --local-env-vars`): removed from the environment git runs with, so an iop
+// run from a hook or an alias works on the records directory and nothing else.
+const std::vector<std::string>& scrubbed_variables();
+
+// The environment a git child gets: `environ` minus scrubbed_variables() and
+// the names `inv_env` sets, then `inv_env` appended.
+std::vector<std::string>
+child_environment(const std::vector<std::string>& environ_entries,
+                  const std::vector<std::pair<std::string, std::string>>& inv_env);
+
+// `files` are relative to `dir`, which git is told with -C.
+Invocation add_invocation(const std::filesystem::path& dir, const std::vector<std::string>& files);
+// Commits exactly `files` (git commit --only): whatever else is staged stays
+// staged. `author`: $IOP_USER (author name, empty email), else git's own
+// configuration decides. `date`: the entries' recorded_at, as the author date.
+Invocation commit_invocation(const std::filesystem::path& dir,
+                             const std::vector<std::string>& files, const std::string& message,
+                             const std::optional<std::string>& author,
+                             const std::optional<std::string>& date);
+Invocation init_invocation(const std::filesystem::path& dir);
+// git's own three-way merge of one file, written into `ours` (with conflict
+// markers where both sides changed the same lines).
+Invocation merge_file_invocation(const std::string& ours, const std::string& base,
+                                 const std::string& theirs);
+// History of `path` (relative to dir), or of the whole records directory.
+Invocation log_invocation(const std::filesystem::path& dir, const std::optional<std::string>& path);
+// Registers iop's merge driver for patient files in the repository's config.
+std::vector<Invocation> merge_driver_invocations(const std::filesystem::path& dir,
+                                                 const std::string& iop_program);
+
+struct LogEntry {
+    std::string commit; // full hash
+    std::string date;   // author date, strict ISO 8601 (2026-11-03T17:02:11+00:00)
+    std::string author;
+    std::string email;
+    std::string subject;
+};
+// Parses what log_invocation prints.
+std::vector<LogEntry> parse_log(std::string_view out);
+
+// The merge of a patient file changed on two sides when both only appended
+// to the common base (every iop write): ours, then what theirs appended.
+// nullopt when either side changed what was already there (a hand edit of
+// the header): that needs a real three-way merge.
+std::optional<std::string> merge_appends(std::string_view base, std::string_view ours,
+                                         std::string_view theirs);
+
+// What .gitattributes and .gitignore of `iop init --git` hold.
+std::string gitattributes_text();
+std::string gitignore_text();
+inline constexpr std::string_view merge_driver_name = "iop-journal";
+
+// A single-quoted word for the shell git runs a merge driver with.
+std::string shell_quote(std::string_view word);
+
+// ---------------------------------------------------------------- running git
+
+struct RunResult {
+    int status = 0; // exit status; 127 when git could not be run
+    std::string out;
+    std::string err;
+};
+
+// Runs git (found on PATH) with stdin from /dev/null; throws IoError when it
+// cannot be started at all (not installed: says so).
+RunResult run(const Invocation& inv);
+
+// The directory holding `.git` at or above `dir`, if any (no git needed).
+std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path& dir);
+
+// Why git is off for this run, if it is: "IOP_NO_GIT=1" when the variable is
+// set to anything but "" or "0".
+std::optional<std::string> disabled_by_environment();
+
+// The author from $IOP_USER, if set.
+std::optional<std::string> author_from_environment();
+
+// For `iop init --git`: runs git init unless `dir` is already in a work tree,
+// and registers the merge driver (run as `iop_program`) in the repository's
+// config. IoError (exit 4) when git fails.
+void prepare_repository(const std::filesystem::path& dir, const std::string& iop_program);
+
+// Adds and commits `files`; throws IoError (exit 4) naming the files as
+// written and quoting git's complaint when git fails.
+void commit(const std::filesystem::path& dir, const std::vector<std::string>& files,
+            const std::string& message, const std::optional<std::string>& date);
+
+} // namespace iop::git

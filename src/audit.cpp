@@ -1,0 +1,170 @@
+#include "iop/audit.hpp"
+
+#include "iop/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace iop {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A path as a shell reads it: unquoted when safe, else in single quotes.
+std::string shell_word(const std::string& s) {
+    bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("._/-+@%:,=", c) != nullptr;
+    });
+    if (safe)
+        return s;
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+// "group can read; others can read and write" for the 077 bits of a mode.
+std::string who_can(mode_t mode, bool dir) {
+    auto what = [&](unsigned bits) {
+        std::vector<std::string> words;
+        if (bits & 4)
+            words.emplace_back(dir ? "list" : "read");
+        if (bits & 2)
+            words.emplace_back(dir ? "change" : "write");
+        if (bits & 1)
+            words.emplace_back(dir ? "enter" : "run");
+        std::string out;
+        for (std::size_t i = 0; i < words.size(); ++i)
+            out += (i == 0 ? "" : i + 1 == words.size() ? " and " : ", ") + words[i];
+        return out;
+    };
+    unsigned group = (mode >> 3) & 7, others = mode & 7;
+    if (group == others)
+        return fmt::format("group and others can {} it", what(group));
+    std::vector<std::string> parts;
+    if (group)
+        parts.push_back(fmt::format("group can {} it", what(group)));
+    if (others)
+        parts.push_back(fmt::format("others can {} it", what(others)));
+    return parts.size() == 2 ? parts[0] + "; " + parts[1] : parts[0];
+}
+
+void check_mode(const fs::path& path, const std::string& shown, bool dir, const std::string& what,
+                std::vector<FileFinding>& out) {
+    struct stat st {};
+    // The records directory may be reached through a link; records never are.
+    int rc = dir ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
+    if (rc != 0 || (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+        return; // missing or not a regular file: reported elsewhere, or not ours
+    mode_t mode = st.st_mode & 07777;
+    if ((mode & 077) == 0)
+        return;
+    Finding f;
+    f.severity = Severity::warning;
+    f.rule = "permissions";
+    f.message = fmt::format("{} has mode {:04o}: {}; these are health records, run 'chmod {} {}'",
+                            what, static_cast<unsigned>(mode), who_can(mode, dir),
+                            dir ? "700" : "600", shell_word(path.string()));
+    out.push_back({shown, std::move(f)});
+}
+
+bool temp_name(const std::string& name, std::string& target) {
+    // ".TARGET.tmp-XXXXXX", as Transaction::stage names them (mkstemp).
+    constexpr std::string_view mark = ".tmp-";
+    if (name.size() < 1 + 1 + mark.size() + 6 || name[0] != '.')
+        return false;
+    std::size_t at = name.size() - 6 - mark.size();
+    if (name.compare(at, mark.size(), mark) != 0)
+        return false;
+    if (!std::all_of(name.end() - 6, name.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0; }))
+        return false;
+    target = name.substr(1, at - 1);
+    return !target.empty();
+}
+
+} // namespace
+
+const std::vector<std::string>& file_rule_ids() {
+    static const std::vector<std::string> ids = {"permissions", "stale-temp"};
+    return ids;
+}
+
+std::vector<FileFinding> permission_findings(const Store& store,
+                                             const std::vector<std::string>& ids) {
+    std::vector<FileFinding> out;
+    check_mode(store.root(), store.root().string(), true, "the records directory", out);
+    check_mode(store.patients_dir(), "patients/", true, "the patients directory", out);
+    for (const auto& id : ids)
+        check_mode(store.record_path(id), Store::shown_path(id), false, "the record", out);
+    return out;
+}
+
+std::vector<TempFile> temp_files(const Store& store) {
+    std::vector<TempFile> out;
+    for (const auto& [dir, prefix] :
+         {std::pair{store.root(), std::string()}, std::pair{store.patients_dir(), std::string("patients/")}}) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        if (ec)
+            continue; // a missing patients/ is reported by the listing of records
+        for (const auto& entry : it) {
+            std::string name = entry.path().filename().string(), target;
+            if (!temp_name(name, target))
+                continue;
+            std::error_code sec;
+            if (!entry.is_regular_file(sec) || entry.is_symlink(sec))
+                continue;
+            TempFile t{entry.path(), prefix + name, std::nullopt};
+            if (!prefix.empty() && target.size() > 5 &&
+                target.compare(target.size() - 5, 5, ".toml") == 0 &&
+                valid_id(target.substr(0, target.size() - 5)))
+                t.patient = target.substr(0, target.size() - 5);
+            out.push_back(std::move(t));
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const TempFile& a, const TempFile& b) { return a.shown < b.shown; });
+    return out;
+}
+
+bool writer_active(const Store& store) {
+    fs::path path = store.root() / ".iop.lock";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false; // no lock file: no writer has started here
+    // A shared lock, held only for this probe, cannot be granted while a
+    // writer holds the exclusive one.
+    bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return busy;
+}
+
+FileFinding stale_temp_finding(const TempFile& temp) {
+    Finding f;
+    f.severity = Severity::warning;
+    f.rule = "stale-temp";
+    f.message = "leftover temporary file of an interrupted write, ignored by iop; remove it "
+                "with 'iop check --clean'";
+    return {temp.shown, std::move(f)};
+}
+
+void remove_temp_file(const TempFile& temp) {
+    if (::unlink(temp.path.c_str()) != 0 && errno != ENOENT)
+        throw IoError(fmt::format("cannot remove {}: {}", temp.shown, std::strerror(errno)));
+}
+
+} // namespace iop
