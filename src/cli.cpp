@@ -279,12 +279,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ctx.lock_on_open = spec->access == Access::write;
         int code = runners.at(spec->name)(ctx);
         out.flush();
-        return code;
-    } catch (const Error& e) {
         // The one place a write becomes a git commit (docs/git.md): after the
         // files are durably written, while the directory lock is still held.
         if (Store* store = ctx.opened_store())
             store->commit_history(ctx.now);
+        return code;
+    } catch (const Error& e) {
         out.flush();
         err << "iop: error: " << e.what() << '\n';
         return e.code();

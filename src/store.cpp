@@ -220,6 +220,13 @@ void Transaction::commit() {
         fsync_dir(dir, fmt::format("holding {}", shown));
 }
 
+std::vector<fs::path> Transaction::targets() const {
+    std::vector<fs::path> out;
+    for (const auto& s : staged_)
+        out.push_back(s.target);
+    return out;
+}
+
 // ---------------------------------------------------------------- Store
 
 fs::path Store::discover(const std::optional<std::string>& dir, const char* env_dir,
@@ -251,7 +258,7 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
                                  cwd.string()));
 }
 
-void Store::init(const fs::path& dir) {
+std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {
     if (is_file(dir / "program.toml") || fs::is_symlink(dir / "program.toml"))
         throw Refused(fmt::format("{} already holds a program.toml; iop init never overwrites it",
                                   dir.string()));
@@ -264,15 +271,8 @@ void Store::init(const fs::path& dir) {
     make_private_dir(dir, dir.string());
     make_private_dir(dir / "patients", (dir / "patients").string());
     Transaction tx;
-    tx.stage(dir / "program.toml", default_program_toml(), (dir / "program.toml").string());
-    tx.commit();
-}
-
-Store::Store(fs::path root) : root_(std::move(root)) {}
-
-const Program& Store::program() {
     std::vector<std::string> written = {"program.toml"};
-    if (!program_) {
+    tx.stage(dir / "program.toml", default_program_toml(), (dir / "program.toml").string());
     if (git_files) {
         for (const auto& [name, text] : {std::pair{".gitattributes", git::gitattributes_text()},
                                          std::pair{".gitignore", git::gitignore_text()}}) {
@@ -283,8 +283,15 @@ const Program& Store::program() {
             written.push_back(name);
         }
     }
-        std::string text = read_file(root_ / "program.toml", "program.toml");
+    tx.commit();
     return written;
+}
+
+Store::Store(fs::path root) : root_(std::move(root)) {}
+
+const Program& Store::program() {
+    if (!program_) {
+        std::string text = read_file(root_ / "program.toml", "program.toml");
         program_ = std::make_unique<Program>(parse_program(text, "program.toml"));
     }
     return *program_;
@@ -411,6 +418,7 @@ void Store::create_record(std::string_view id, std::string_view text) const {
     Transaction tx;
     tx.stage(record_path(id), text, shown_path(id));
     tx.commit();
+    note_written({shown_path(id)});
 }
 
 std::string Store::appended_text(std::string_view id, std::string_view text) const {
@@ -418,7 +426,6 @@ std::string Store::appended_text(std::string_view id, std::string_view text) con
     if (!content.empty() && content.back() != '\n')
         content += '\n';
     content += text;
-    note_written({shown_path(id)});
     return content;
 }
 
@@ -427,9 +434,6 @@ void Store::append_record(std::string_view id, std::string_view text) const {
     Transaction tx;
     tx.stage(record_path(id), content, shown_path(id));
     tx.commit();
-}
-
-} // namespace iop
     note_written({shown_path(id)});
 }
 
@@ -482,3 +486,6 @@ void Store::commit_history(const std::optional<std::string>& date) {
     if (git::disabled_by_environment() || !program().storage_git || !git::find_work_tree(root_))
         return;
     git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date);
+}
+
+} // namespace iop
