@@ -141,6 +141,11 @@ std::vector<TempFile> temp_files(const Store& store) {
     return out;
 }
 
+bool temp_file_exists(const TempFile& temp) {
+    struct stat st {};
+    return ::lstat(temp.path.c_str(), &st) == 0;
+}
+
 bool writer_active(const Store& store) {
     fs::path path = store.root() / ".iop.lock";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);

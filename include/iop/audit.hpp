@@ -41,6 +41,9 @@ struct TempFile {
 // Every such file, sorted by name. Only regular files are listed.
 std::vector<TempFile> temp_files(const Store& store);
 
+// Whether it is still there (a write in progress renames its file away).
+bool temp_file_exists(const TempFile& temp);
+
 // Whether a writer holds the directory lock right now (a temporary file may
 // then be its write in progress, not a leftover). Probes without creating
 // .iop.lock and without waiting.

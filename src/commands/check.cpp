@@ -53,10 +53,16 @@ int check(const CheckOptions& o, Context& ctx) {
         std::optional<Lock> lock;
         if (o.clean) // no writer may be half-way through its temporary file
             lock.emplace(store.lock(ctx.wait_seconds));
+        // Listed before the lock is probed: a file that was a write in
+        // progress then is gone once the lock is seen free, so what is still
+        // there after that was left by a writer that died.
+        std::vector<TempFile> temps = temp_files(store);
         if (lock || !writer_active(store)) {
-            for (const TempFile& t : temp_files(store)) {
+            for (const TempFile& t : temps) {
                 if (!all_active && (!t.patient || !std::binary_search(ids.begin(), ids.end(),
                                                                       *t.patient)))
+                    continue;
+                if (!lock && !temp_file_exists(t))
                     continue;
                 if (o.clean) {
                     remove_temp_file(t);

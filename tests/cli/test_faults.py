@@ -1,0 +1,207 @@
+"""Full disk and failed writes: every command that writes runs under fiu-run
+(Debian's fiu-utils), which makes one write(2), fsync(2) or rename(2) fail
+with ENOSPC or EIO. iop must exit 4 naming the file, and leave every file
+byte-identical (no half-written record, no temporary file left); run again
+without the fault, the same command succeeds. Short writes (write(2) writing
+less than asked) must not change what is written.
+
+fiu's failure points are named after the call: posix/io/rw/write,
+posix/io/sync/fsync, posix/io/dir/rename (`enable name=...,failinfo=ERRNO,
+onetime`: the first such call fails with that errno). fiu does not wrap
+syncfs(2), which iop uses to flush the files of a multi-file import: there
+the first fsync is the directory's, after the renames (see the last case).
+
+Where fiu-run is missing the test says it skipped, and passes."""
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from iopt import (IOP, Failure, Result, assert_unchanged, case, check, contains, enroll,
+                  env_for, eq, expect_error, load_toml, main, make_clinic, ok, record_path, run,
+                  snapshot)
+
+FIU_RUN = shutil.which("fiu-run")
+
+FAULTS = [  # (failure point, errno)
+    ("posix/io/rw/write", errno.ENOSPC),
+    ("posix/io/rw/write", errno.EIO),
+    ("posix/io/sync/fsync", errno.EIO),
+    ("posix/io/sync/fsync", errno.ENOSPC),
+    ("posix/io/dir/rename", errno.ENOSPC),
+    ("posix/io/dir/rename", errno.EIO),
+]
+
+
+def under_fiu(point, err, *args, extra="onetime"):
+    """Runs iop under fiu-run with the failure point enabled."""
+    args = [str(a) for a in args]
+    command = f"enable name={point},failinfo={err}" + (f",{extra}" if extra else "")
+    # An AddressSanitizer build must not insist on coming first in the preload list.
+    env = env_for({"ASAN_OPTIONS": "verify_asan_link_order=0:" +
+                   os.environ.get("ASAN_OPTIONS", "")})
+    p = subprocess.run([FIU_RUN, "-x", "-f", "", "-c", command, IOP, *args], env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    return Result(args, p.returncode, p.stdout.decode("utf-8", "replace"),
+                  p.stderr.decode("utf-8", "replace"), 0, None)
+
+
+def skip_without_fiu():
+    if FIU_RUN is None:
+        print("  SKIPPED: fiu-run not found (install the Debian package fiu-utils)")
+        return True
+    r = under_fiu("posix/io/rw/pread", errno.EIO, "--version", extra="")
+    if r.code != 0:
+        print(f"  SKIPPED: iop does not run under fiu-run here:\n{r!r}")
+        return True
+    return False
+
+
+def clinic(tmp):
+    d = make_clinic(tmp)
+    enroll(d, "P-0001", "Jane Doe", "2026-11-02")
+    enroll(d, "P-0002", "John Roe", "2026-11-02")
+    ok("-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+       "2026-11-03")
+    ok("-C", d, "med", "P-0002", "start", "naltrexone", "--dose", "50 mg", "--date",
+       "2026-11-03")
+    return d
+
+
+def write_csv(tmp, name, text):
+    p = tmp / name
+    p.write_text(text)
+    return p
+
+
+def writers(tmp, d):
+    """(args, file the error must name) of every kind of write."""
+    one = write_csv(tmp, "one.csv", "id,date,kind,topic\nP-0001,2026-11-05,individual,\n")
+    new = write_csv(tmp, "new.csv", "id,name,enrolled\nP-0009,Ann Poe,2026-11-04\n")
+    return [
+        (["enroll", "P-0003", "--name", "Ann Poe", "--start", "2026-11-02"],
+         "patients/P-0003.toml"),
+        (["attend", "P-0001", "--kind", "individual", "--date", "2026-11-04"],
+         "patients/P-0001.toml"),
+        (["attend", "P-0001", "--kind", "group", "--topic", "stress", "--absent"],
+         "patients/P-0001.toml"),
+        (["screen", "P-0001", "--result", "negative"], "patients/P-0001.toml"),
+        (["med", "P-0002", "review", "naltrexone"], "patients/P-0002.toml"),
+        (["plan", "P-0001", "--weeks", "10"], "patients/P-0001.toml"),
+        (["plan", "P-0001", "--review"], "patients/P-0001.toml"),
+        (["aftercare", "P-0001", "--sponsor", "Ray D."], "patients/P-0001.toml"),
+        (["import", one], "patients/P-0001.toml"),
+        (["import", new], "patients/P-0009.toml"),
+        (["graduate", "P-0001", "--force", "--reason", "moved away"], "patients/P-0001.toml"),
+        (["discharge", "P-0002", "--reason", "transfer"], "patients/P-0002.toml"),
+    ]
+
+
+@case
+def every_writer_fails_cleanly_on_each_fault(tmp):
+    if skip_without_fiu():
+        return
+    d = clinic(tmp)
+    runs = 0
+    for args, shown in writers(tmp, d):
+        for point, err in FAULTS:
+            before = snapshot(d)
+            r = under_fiu(point, err, "-C", d, *args)
+            what = f"{point} failing with {errno.errorcode[err]} in iop {' '.join(map(str, args))}"
+            try:
+                expect_error(r, 4, shown, os.strerror(err))
+            except Failure as e:
+                raise Failure(f"{what}: {e}")
+            assert_unchanged(before, snapshot(d), f"after {what}")
+            runs += 1
+        # Without the fault the same command works: nothing was left half-done.
+        before = snapshot(d)
+        r = run("-C", d, *args)
+        eq(r.code, 0, f"iop {' '.join(map(str, args))} without a fault\n{r!r}")
+        check(snapshot(d) != before, f"iop {' '.join(map(str, args))} wrote something")
+    print(f"  {runs} failed writes, each exit 4 with every file unchanged")
+    r = ok("-C", d, "check", "--rule", "stale-temp", "--rule", "record-invalid")
+    eq(r.out, "", "no temporary file left, every record valid")
+
+
+@case
+def init_fails_cleanly(tmp):
+    if skip_without_fiu():
+        return
+    for point, err in FAULTS:
+        d = tmp / f"clinic-{point.split('/')[-1]}-{err}"
+        r = under_fiu(point, err, "init", d)
+        expect_error(r, 4, "program.toml", os.strerror(err))
+        check(not (d / "program.toml").exists(), f"{point}: no program.toml")
+        eq(sorted(os.listdir(d)), ["patients"], f"{point}: no temporary file left")
+        # the half-made directory is no obstacle: init works once the disk does
+        ok("init", d)
+        load_toml(d / "program.toml")
+
+
+@case
+def read_failures_name_the_file(tmp):
+    if skip_without_fiu():
+        return
+    d = clinic(tmp)
+    before = snapshot(d)
+    for args in (["show", "P-0001"], ["attend", "P-0001", "--kind", "individual"], ["list"]):
+        r = under_fiu("posix/io/rw/read", errno.EIO, "-C", d, *args)
+        expect_error(r, 4, "program.toml", os.strerror(errno.EIO))
+    assert_unchanged(before, snapshot(d), "after failed reads")
+
+
+@case
+def short_writes_still_write_everything(tmp):
+    if skip_without_fiu():
+        return
+    d = clinic(tmp)
+    twin = tmp / "twin"
+    shutil.copytree(d, twin)
+    args = ["attend", "P-0001", "--kind", "individual", "--date", "2026-11-04", "--note",
+            "x" * 3000]
+    # posix/io/rw/write/reduce: every write(2) writes a random part of its buffer
+    r = under_fiu("posix/io/rw/write/reduce", 0, "-C", d, *args, extra="")
+    eq(r.code, 0, f"under short writes\n{r!r}")
+    ok("-C", twin, *args)
+    eq(record_path(d).read_bytes(), record_path(twin).read_bytes(),
+       "the record written with short writes")
+
+
+@case
+def multi_file_import(tmp):
+    if skip_without_fiu():
+        return
+    d = clinic(tmp)
+    text = ("id,date,kind,topic\nP-0001,2026-11-04,individual,\n"
+            "P-0002,2026-11-04,individual,\n")
+    csv = write_csv(tmp, "two.csv", text)
+    # Writes and renames fail before any file is replaced: nothing changes.
+    for point, err in FAULTS:
+        if point.endswith("fsync"):
+            continue
+        before = snapshot(d)
+        r = under_fiu(point, err, "-C", d, "import", csv)
+        expect_error(r, 4, "patients/P-0001.toml", os.strerror(err))
+        assert_unchanged(before, snapshot(d), f"after {point} failed in a two-file import")
+    # The files of a multi-file import are flushed with one syncfs(2), which
+    # fiu cannot fail; the first fsync(2) is then the directory's, after the
+    # renames: the import took effect but may not be durable, and iop says so.
+    before = {p: record_path(d, p).read_bytes() for p in ("P-0001", "P-0002")}
+    r = under_fiu("posix/io/sync/fsync", errno.EIO, "-C", d, "import", csv)
+    expect_error(r, 4, "cannot sync directory", "patients/", os.strerror(errno.EIO))
+    for pid in ("P-0001", "P-0002"):
+        data = record_path(d, pid).read_bytes()
+        check(data.startswith(before[pid]) and data != before[pid],
+              f"{pid}: the import was applied whole")
+    # Running it again changes nothing: every row is already there.
+    r = ok("-C", d, "import", csv)
+    contains(r.out, "skipped 2 duplicates")
+
+
+if __name__ == "__main__":
+    main()
