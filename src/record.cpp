@@ -297,8 +297,10 @@ E read_enum(const TableReader& r, std::string_view key, std::optional<E> (*parse
     auto v = parse(text);
     if (!v) {
         const std::vector<std::string> valid = names_of(names);
-        r.fail(key, fmt::format("'{}' is \"{}\", must be one of: {}{}", r.name(key), text,
-                                join(valid), did_you_mean(text, valid)));
+        // The value itself is not repeated: messages carry no record content
+        // (it could be a name typed into the wrong line); the position finds it.
+        r.fail(key, fmt::format("'{}' must be one of: {}{}", r.name(key), join(valid),
+                                did_you_mean(text, valid)));
     }
     return *v;
 }
@@ -352,8 +354,8 @@ Event read_event(const TableReader& r) {
     std::string type = r.require_string("type");
     auto t = parse_event_type(type);
     if (!t)
-        r.fail("type", fmt::format("'type' is \"{}\", must be one of: {}{}", type,
-                                   join(names_of(event_names)), did_you_mean(type, names_of(event_names))));
+        r.fail("type", fmt::format("'type' must be one of: {}{}", join(names_of(event_names)),
+                                   did_you_mean(type, names_of(event_names))));
     e.type = *t;
     switch (e.type) {
     case EventType::plan_change: {
@@ -413,8 +415,8 @@ Event read_event(const TableReader& r) {
         e.reason = r.require_string("reason");
         const auto& valid = discharge_reasons();
         if (std::find(valid.begin(), valid.end(), e.reason) == valid.end())
-            r.fail("reason", fmt::format("discharge reason \"{}\" is not one of: {}{}", e.reason,
-                                         join(valid), did_you_mean(e.reason, valid)));
+            r.fail("reason", fmt::format("the discharge reason must be one of: {}{}", join(valid),
+                                         did_you_mean(e.reason, valid)));
         e.text = r.string("note").value_or("");
         break;
     }
@@ -506,7 +508,8 @@ Record load_record(const toml::table& table, const std::string& file) {
     Header& h = rec.header;
     h.id = root.require_string("id");
     if (!valid_id(h.id))
-        root.fail("id", fmt::format("'id' \"{}\" is not a valid patient id", h.id));
+        root.fail("id", "'id' is not a valid patient id: 1 to 64 letters, digits, '.', '_' or "
+                        "'-', starting with a letter or digit");
     h.name = root.require_string("name");
     h.born = root.date("born");
     h.enrolled = root.require_date("enrolled");

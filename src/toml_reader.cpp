@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -16,7 +17,11 @@ SourcePos position_of(const toml::source_region& region) {
 
 SourcePos position_of(const toml::node& node) { return position_of(node.source()); }
 
+// src/toml_depth.cpp: refuses dotted keys nested deeper than toml++ can take.
+void refuse_deep_keys(std::string_view text, const std::string& file);
+
 toml::table parse_toml(std::string_view text, const std::string& file) {
+    refuse_deep_keys(text, file);
     try {
         return toml::parse(text, file);
     } catch (const toml::parse_error& e) {
@@ -242,6 +247,14 @@ void TableReader::reject_unknown(std::initializer_list<std::string_view> known) 
         // The list of names is built only for the message (per table, it cost
         // more than the check itself).
         std::vector<std::string> names(known.begin(), known.end());
+        // A key that could not be one of iop's (quoted, with spaces, long) is
+        // not repeated: it may be record content, such as a name.
+        bool keyish = key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+        if (!keyish)
+            throw DataError(file_, position_of(k.source()),
+                            fmt::format("unknown key{}", where_.empty() ? "" : " in " + where_));
         throw DataError(file_, position_of(k.source()),
                         fmt::format("unknown key '{}'{}", name(key), did_you_mean(key, names)));
     }

@@ -165,6 +165,9 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
     h.index.fill(-1);
     h.width = row.cells.size();
     std::vector<std::string> unknown;
+    std::size_t unknown_count = 0; // all of them; `unknown` names the first few
+    constexpr std::size_t named_at_most = 20;
+    std::vector<bool> twice(h.index.size());
     for (std::size_t i = 0; i < row.cells.size(); ++i) {
         std::string name(trim(unneutralise(row.cells[i])));
         if (name.empty()) {
@@ -172,6 +175,8 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
             continue;
         }
         auto col = parse_column(name);
+        if (!col && ++unknown_count > named_at_most)
+            continue;
         if (!col) {
             std::string lower = name;
             std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -187,7 +192,9 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         }
         auto& slot = h.index[static_cast<std::size_t>(*col)];
         if (slot >= 0) {
-            problems.push_back(fmt::format("column '{}' appears twice in the header", name));
+            if (!twice[static_cast<std::size_t>(*col)])
+                problems.push_back(fmt::format("column '{}' appears twice in the header", name));
+            twice[static_cast<std::size_t>(*col)] = true;
             continue;
         }
         slot = static_cast<int>(i);
@@ -259,8 +266,12 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
     std::string expected =
         fmt::format("{} has the columns {}", layout_noun(h.layout), quoted_names(allowed));
     if (!unknown.empty())
-        problems.push_back(fmt::format("unknown column{} {}; {}", unknown.size() == 1 ? "" : "s",
-                                       join(unknown), expected));
+        problems.push_back(fmt::format(
+            "unknown column{} {}{}; {}", unknown_count == 1 ? "" : "s", join(unknown),
+            unknown_count > unknown.size()
+                ? fmt::format(" and {} more", unknown_count - unknown.size())
+                : "",
+            expected));
     if (!misplaced.empty())
         problems.push_back(fmt::format("column{} {} {} not belong in {}; {}",
                                        misplaced.size() == 1 ? "" : "s", quoted_names(misplaced),
