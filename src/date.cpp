@@ -76,7 +76,13 @@ std::optional<system_clock::time_point> parse_timestamp(std::string_view text) {
     if (!d || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) ||
         !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 60)
         return std::nullopt;
-    return sys_days{*d} + hours{h} + minutes{mi} + seconds{s};
+    sys_seconds t = sys_days{*d} + hours{h} + minutes{mi} + seconds{s};
+    // system_clock counts nanoseconds in 64 bits: years 1678 to 2261 only
+    // (converting a later time overflowed; found by fuzz/fuzz_date).
+    if (t < time_point_cast<seconds>(system_clock::time_point::min()) ||
+        t > time_point_cast<seconds>(system_clock::time_point::max()))
+        return std::nullopt;
+    return system_clock::time_point(t);
 }
 
 } // namespace iop

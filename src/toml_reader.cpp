@@ -17,11 +17,92 @@ SourcePos position_of(const toml::source_region& region) {
 
 SourcePos position_of(const toml::node& node) { return position_of(node.source()); }
 
+namespace {
+
+// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable() (undefined
+// behaviour) when it asks whether some non-ASCII characters are whitespace:
+// one outside a string or comment, after a backslash in a basic string, or
+// first after a line-ending backslash in a multi-line string (upstream issues
+// marzer/tomlplusplus#190 and #295, found by fuzz/fuzz_record). TOML allows
+// non-ASCII text only inside strings and comments, so refuse the rest here,
+// with its position, before toml++ sees it. Unterminated strings are left to
+// toml++ to report.
+void refuse_stray_non_ascii(std::string_view text, const std::string& file) {
+    int line = 1;
+    std::size_t line_start = 0;
+    std::size_t i = 0;
+    auto fail = [&](const char* what) {
+        int column = 1;
+        for (std::size_t k = line_start; k < i; ++k)
+            column += (static_cast<unsigned char>(text[k]) & 0xC0) != 0x80;
+        throw DataError(file, {line, column}, what);
+    };
+    auto ascii = [&] { return i >= text.size() || static_cast<unsigned char>(text[i]) < 0x80; };
+    auto starts = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+    auto newline = [&] {
+        ++line;
+        line_start = i + 1;
+    };
+    while (i < text.size()) {
+        char c = text[i];
+        if (c == '\n') {
+            newline();
+            ++i;
+        } else if (c == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+        } else if (starts(R"(""")") || starts("'''")) {
+            std::string_view close = text.substr(i, 3);
+            bool basic = c == '"';
+            for (i += 3; i < text.size() && !starts(close); ++i) {
+                if (text[i] == '\n') {
+                    newline();
+                } else if (basic && text[i] == '\\') {
+                    ++i;
+                    if (!ascii())
+                        fail("a non-ASCII character after a backslash");
+                    bool line_end = false;
+                    for (; i < text.size() && (text[i] == ' ' || text[i] == '\t' ||
+                                               text[i] == '\r' || text[i] == '\n');
+                         ++i)
+                        if (text[i] == '\n') {
+                            newline();
+                            line_end = true;
+                        }
+                    if (line_end && !ascii())
+                        fail("a non-ASCII character first after a line-ending backslash; start "
+                             "the line with an ASCII character");
+                    --i;
+                }
+            }
+            i += 3;
+        } else if (c == '"' || c == '\'') {
+            for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i)
+                if (c == '"' && text[i] == '\\') {
+                    ++i;
+                    if (!ascii())
+                        fail("a non-ASCII character after a backslash");
+                    if (i < text.size() && text[i] == '\n')
+                        break;
+                }
+            if (i < text.size() && text[i] == c)
+                ++i;
+        } else if (!ascii()) {
+            fail("a non-ASCII character outside a string or comment");
+        } else {
+            ++i;
+        }
+    }
+}
+
+} // namespace
+
 // src/toml_depth.cpp: refuses dotted keys nested deeper than toml++ can take.
 void refuse_deep_keys(std::string_view text, const std::string& file);
 
 toml::table parse_toml(std::string_view text, const std::string& file) {
     refuse_deep_keys(text, file);
+    refuse_stray_non_ascii(text, file);
     try {
         return toml::parse(text, file);
     } catch (const toml::parse_error& e) {
