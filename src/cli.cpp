@@ -23,7 +23,7 @@ namespace {
 struct GlobalOptions {
     std::optional<std::string> dir;
     std::optional<std::string> today;
-    std::string format = "text";
+    std::optional<std::string> format;
     std::string color = "auto";
     bool quiet = false;
     double wait = 5;
@@ -160,7 +160,9 @@ bool is_tty(int fd) {
 }
 
 void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
-    auto fmt_value = require_choice("--format", g.format, {"text", "json", "csv", "fhir"});
+    // Without --format, a command writes its first format (export: json).
+    const std::string given = g.format ? *g.format : std::string(to_string(spec.formats.front()));
+    auto fmt_value = require_choice("--format", given, {"text", "json", "csv", "fhir"});
     ctx.format = fmt_value == "json"   ? Format::json
                  : fmt_value == "csv"  ? Format::csv
                  : fmt_value == "fhir" ? Format::fhir

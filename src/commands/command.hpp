@@ -58,7 +58,7 @@ struct CommandSpec {
     std::string group;   // Records, Plan, Reports, Data; "" hides the command from help
     std::string summary; // one line for `iop --help`
     Access access = Access::read;
-    std::vector<Format> formats{Format::text};
+    std::vector<Format> formats{Format::text}; // the first is the default
     std::string example; // shown at the end of the command's --help
     // Adds the subcommand's options and returns what runs it once parsed.
     std::function<Runner(CLI::App&)> setup;

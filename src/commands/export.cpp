@@ -173,7 +173,7 @@ int export_records(const ExportOptions& o, Context& ctx) {
                 .dump(-1, ' ', false, fhir_json::error_handler_t::replace); // ..."entry":[]}
         out << empty.substr(0, empty.size() - 2);
         close = "]}\n";
-    } else { // json, also when no --format is given
+    } else { // json, the default
         out << '[';
         close = "]\n";
     }
@@ -212,7 +212,7 @@ CommandSpec export_command() {
             "Data",
             "Write every record as JSON (default), CSV or an HL7 FHIR R4 Bundle",
             Access::read,
-            {Format::text, Format::json, Format::csv, Format::fhir},
+            {Format::json, Format::csv, Format::fhir},
             "iop export --format fhir --status active > bundle.json",
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<ExportOptions>();

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (IOP, SOURCE_DIR, assert_unchanged, case, check, contains, eq, expect_error,
+from iopt import (IOP, SOURCE_DIR, assert_unchanged, case, check, contains, enroll, eq, expect_error,
                   main, make_clinic, ok, run, snapshot)
 
 TODAY = "2027-03-01"
@@ -134,6 +134,11 @@ def fhir_is_for_export_only(tmp):
     expect_error(run("-C", d, "list", "--format", "fhir"), 2,
                  "'iop list' does not support --format fhir")
     expect_error(run("-C", d, "export", "--format", "xml"), 2, "--format 'xml' is not valid")
+    # export's default is JSON; text is not one of its formats
+    enroll(d, "P-0001")
+    eq(json.loads(run("-C", d, "export").out)[0]["id"], "P-0001", "export without --format")
+    expect_error(run("-C", d, "export", "--format", "text"), 2,
+                 "'iop export' does not support --format text; it supports: json, csv, fhir")
 
 
 # ---------------------------------------------------------------- CSV
