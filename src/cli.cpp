@@ -116,8 +116,9 @@ void reject_extras(const CLI::App& app, const CLI::App* sub) {
 
 // `--weeks ''` would otherwise pass as if the option were left out: no
 // option takes an empty value (positional words, such as the words the
-// completion helper gets, may be empty).
-void refuse_empty_values(CLI::App& app) {
+// completion helper gets, may be empty). And an option takes one value a
+// use: `--group AA --group NA P-0001` must not read the id as a third group.
+void one_value_a_use(CLI::App& app) {
     static const CLI::Validator nonempty(
         [](std::string& value) {
             return value.empty()
@@ -126,8 +127,10 @@ void refuse_empty_values(CLI::App& app) {
         },
         "", "nonempty");
     for (CLI::Option* opt : app.get_options())
-        if (opt->nonpositional() && opt->get_type_size_max() > 0)
+        if (opt->nonpositional() && opt->get_type_size_max() > 0) {
             opt->check(nonempty);
+            opt->allow_extra_args(false);
+        }
 }
 
 // CLI11's wording for a value of the wrong type, in iop's words.
@@ -248,9 +251,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         if (!spec.example.empty())
             sub->footer("Example:\n  " + spec.example);
         runners[spec.name] = spec.setup(*sub);
-        refuse_empty_values(*sub);
+        one_value_a_use(*sub);
     }
-    refuse_empty_values(app);
+    one_value_a_use(app);
 
     const CLI::App* sub = nullptr;
     try {

@@ -164,8 +164,7 @@ CommandSpec check_command() {
                 app.add_option("ids", o->ids, "Patients to check (default: every active patient)")
                     ->type_name("ID...");
                 app.add_option("--rule", o->rules, "Only this rule (repeatable), e.g. group-frequency")
-                    ->type_name("RULE")
-                    ->allow_extra_args(false); // one value each: `--rule R ID` checks ID
+                    ->type_name("RULE");
                 app.add_option("--severity", o->severity,
                                "Minimum severity to report: warning (default) or error")
                     ->type_name("LEVEL");

@@ -2,6 +2,7 @@
 byte-identical afterwards. Invalid ids, unknown commands and options,
 malformed or newer records, malformed or invalid programs."""
 
+import json
 import os
 import re
 import sys
@@ -317,6 +318,20 @@ def program_curriculum_replaced_or_empty(tmp):
     p.write_text(head + '[[curriculum]]\ntitle = "No id"\n')
     n = line_of(p, "[[curriculum]]")
     fails_cleanly(tmp, ["-C", d, "show", "P-0001"], 3, re.compile(rf"program\.toml:{n}:"), "id")
+
+
+@case
+def repeatable_options_before_the_id_take_one_value_each(tmp):
+    # `--group AA P-0001` must not read the id as a second group
+    d = clinic(tmp)
+    ok("-C", d, "aftercare", "--group", "AA", "--group", "NA", "P-0001", "--date", "2026-11-05")
+    ok("-C", d, "screen", "--result", "positive", "--substance", "alcohol", "--substance",
+       "cannabis", "P-0001", "--date", "2026-11-05")
+    record = load_toml(record_path(d))
+    eq(record["event"][-1]["groups"], ["AA", "NA"], "aftercare groups")
+    eq(record["screen"][-1]["substances"], ["alcohol", "cannabis"], "screen substances")
+    r = run("-C", d, "check", "--rule", "screen-frequency", "P-0001", "--format", "json")
+    eq([p["id"] for p in json.loads(r.out)["patients"]], ["P-0001"], "ids")
 
 
 if __name__ == "__main__":
