@@ -41,8 +41,19 @@ std::optional<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(Date d) {
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
-                       static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    int y = static_cast<int>(d.year());
+    auto m = static_cast<unsigned>(d.month()), day = static_cast<unsigned>(d.day());
+    if (y < 0 || y > 9999 || m > 99 || day > 99) // not a valid date: fmt's rendering
+        return fmt::format("{:04}-{:02}-{:02}", y, m, day);
+    // Digits written directly: import renders hundreds of thousands of dates.
+    std::string out = "0000-00-00";
+    for (int i = 3; i >= 0; --i, y /= 10)
+        out[static_cast<std::size_t>(i)] = static_cast<char>('0' + y % 10);
+    out[5] = static_cast<char>('0' + m / 10);
+    out[6] = static_cast<char>('0' + m % 10);
+    out[8] = static_cast<char>('0' + day / 10);
+    out[9] = static_cast<char>('0' + day % 10);
+    return out;
 }
 
 int days_between(Date a, Date b) {

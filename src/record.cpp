@@ -579,7 +579,7 @@ Record parse_record(std::string_view text, const std::string& file) {
 namespace {
 
 void line(std::string& out, std::string_view key, const std::string& value) {
-    out += fmt::format("{} = {}\n", key, value);
+    out.append(key).append(" = ").append(value).push_back('\n');
 }
 
 void optional_string(std::string& out, std::string_view key, const std::string& value) {

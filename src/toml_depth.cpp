@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,35 @@ namespace iop {
 
 inline constexpr int max_key_parts = 16;
 
+namespace {
+
+// A key and its dots are on one line, so a file with fewer than
+// max_key_parts dots on every line has no key of more parts: the common
+// case, decided in one cheap pass (the full scan below costs as much as a
+// tenth of toml++'s parse).
+bool few_dots_a_line(std::string_view text) {
+    const char* const end = text.data() + text.size();
+    const char* from = text.data(); // the previous dot, or the start
+    int dots = 0;
+    for (const char* p = from; p < end;) {
+        const auto* dot = static_cast<const char*>(std::memchr(p, '.', end - p));
+        if (!dot)
+            break;
+        if (std::memchr(from, '\n', dot - from))
+            dots = 0;
+        if (++dots >= max_key_parts)
+            return false;
+        from = dot;
+        p = dot + 1;
+    }
+    return true;
+}
+
+} // namespace
+
 void refuse_deep_keys(std::string_view text, const std::string& file) {
+    if (few_dots_a_line(text))
+        return;
     int line = 1, chain = 0;
     bool after_dot = false;
     std::size_t line_start = 0, i = 0;

@@ -73,4 +73,30 @@ TEST_CASE("non-ASCII inside strings and comments still loads") {
     CHECK(r.header.insurance == "Ünited");
 }
 
+TEST_CASE("a dotted key of 17 parts is refused; 16 parts and many dots on many lines are not") {
+    auto key = [](int parts) {
+        std::string k = "a";
+        for (int i = 1; i < parts; ++i)
+            k += ".a";
+        return k;
+    };
+    const std::string file = "patients/P-0001.toml";
+    auto e = record_error(header + key(17) + " = 1\n");
+    CHECK(e.pos().line == 5);
+    CHECK(std::string(e.what()).find("a dotted key of more than 16 parts") != std::string::npos);
+    e = record_error(header + "[" + key(17) + "]\n");
+    CHECK(std::string(e.what()).find("a dotted key of more than 16 parts") != std::string::npos);
+
+    // 16 parts reach toml++, which reports the key as unknown, not as too deep.
+    e = record_error(header + key(16) + " = 1\n");
+    CHECK(std::string(e.what()).find("dotted key") == std::string::npos);
+    // Dots in values and on other lines do not add up to a key.
+    std::string many = header + "diagnosis = '" + std::string(40, '.') + "'\n";
+    for (int i = 0; i < 20; ++i)
+        many += "# . . . . . . . .\n";
+    many += "[plan]\nweeks = 12\ngroups_per_week = 3\nindividual_per_week = 1\n"
+            "family_per_week = 1\n";
+    CHECK(parse_record(many, file).header.diagnosis == std::string(40, '.'));
+}
+
 TEST_SUITE_END();
