@@ -389,6 +389,22 @@ std::optional<fs::path> find_work_tree(const fs::path& dir) {
     }
 }
 
+std::optional<fs::path> tracking_work_tree(const fs::path& dir) {
+    auto top = find_work_tree(dir);
+    std::error_code ec;
+    if (!top || fs::equivalent(*top, dir, ec))
+        return top;
+    Invocation inv{base_args(dir), base_env()};
+    inv.argv.insert(inv.argv.end(), {"check-ignore", "--quiet", "."});
+    try {
+        if (run(inv).status == 0)
+            return std::nullopt; // ignored there: not part of that history
+    } catch (const IoError&) {
+        // git cannot run: the commit reports it (never a silent skip)
+    }
+    return top;
+}
+
 std::optional<std::string> disabled_by_environment() {
     const char* v = std::getenv("IOP_NO_GIT");
     if (!v || !*v || std::string_view(v) == "0")
@@ -436,7 +452,7 @@ std::string complaint(const RunResult& r) {
 
 void prepare_repository(const fs::path& dir, const std::string& iop_program) {
     std::vector<Invocation> steps;
-    if (!find_work_tree(dir))
+    if (!tracking_work_tree(dir))
         steps.push_back(init_invocation(dir));
     for (auto& inv : merge_driver_invocations(dir, iop_program))
         steps.push_back(std::move(inv));
@@ -459,15 +475,22 @@ void commit(const fs::path& dir, const std::vector<std::string>& files, const st
             const std::optional<std::string>& date) {
     if (files.empty())
         return;
-    std::string written = files.size() == 1 ? fmt::format("{} was written", files.front())
-                                            : fmt::format("{} files were written", files.size());
+    bool one = files.size() == 1;
+    std::string written = one ? fmt::format("{} was written and is safe", files.front())
+                              : fmt::format("{} files were written and are safe", files.size());
     auto fail = [&](const std::string& why) {
+        // Name the files; an import's thousands are all in patients/.
+        bool many_patients = files.size() > 8 && std::all_of(files.begin(), files.end(),
+                                                             [](const std::string& f) {
+                                                                 return f.starts_with("patients/");
+                                                             });
         std::string quoted;
-        for (const auto& f : files)
+        for (const auto& f : many_patients ? std::vector<std::string>{"patients"} : files)
             quoted += " " + shell_quote(f);
-        throw IoError(fmt::format("{} and is safe, but git could not commit it: {}; once that is "
-                                  "fixed, commit it by hand: git -C {} commit -m '...' --{}",
-                                  written, why, shell_quote(dir.string()), quoted));
+        throw IoError(fmt::format("{}, but git could not commit {}: {}; once that is fixed, "
+                                  "commit {} by hand: git -C {} commit -m '...' --{}",
+                                  written, one ? "it" : "them", why, one ? "it" : "them",
+                                  shell_quote(dir.string()), quoted));
     };
     RunResult add;
     RunResult done;

@@ -465,6 +465,11 @@ std::vector<git::LogEntry> Store::history(const std::optional<std::string>& id) 
                                      "not in a git repository; make it one with 'git init' (see "
                                      "docs/git.md)",
                                      root_.string()));
+    if (!git::tracking_work_tree(root_))
+        throw UsageError(fmt::format("there is no history to show: the git repository at {} "
+                                     "ignores the records directory {}; make it a repository of "
+                                     "its own with 'git init' there (see docs/git.md)",
+                                     git::find_work_tree(root_)->string(), root_.string()));
     git::RunResult r =
         git::run(git::log_invocation(root_, id ? std::optional(shown_path(*id)) : std::nullopt));
     if (r.status != 0) {
@@ -483,7 +488,8 @@ void Store::commit_history(const std::optional<std::string>& date) {
         return;
     std::vector<std::string> files = std::move(changed_);
     changed_.clear();
-    if (git::disabled_by_environment() || !program().storage_git || !git::find_work_tree(root_))
+    if (git::disabled_by_environment() || !program().storage_git ||
+        !git::tracking_work_tree(root_))
         return;
     git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date);
 }

@@ -109,6 +109,12 @@ RunResult run(const Invocation& inv);
 // The directory holding `.git` at or above `dir`, if any (no git needed).
 std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path& dir);
 
+// The work tree that keeps `dir`'s history: find_work_tree(dir), unless that
+// repository is an enclosing one that ignores `dir` (a records directory in
+// a home directory kept in git, or in a build tree): then none, and iop
+// writes without committing. Runs `git check-ignore` only in that nested case.
+std::optional<std::filesystem::path> tracking_work_tree(const std::filesystem::path& dir);
+
 // Why git is off for this run, if it is: "IOP_NO_GIT=1" when the variable is
 // set to anything but "" or "0".
 std::optional<std::string> disabled_by_environment();
@@ -116,7 +122,8 @@ std::optional<std::string> disabled_by_environment();
 // The author from $IOP_USER, if set.
 std::optional<std::string> author_from_environment();
 
-// For `iop init --git`: runs git init unless `dir` is already in a work tree,
+// For `iop init --git`: runs git init unless `dir` is already in a work tree
+// that does not ignore it (tracking_work_tree),
 // and registers the merge driver (run as `iop_program`) in the repository's
 // config. IoError (exit 4) when git fails.
 void prepare_repository(const std::filesystem::path& dir, const std::string& iop_program);

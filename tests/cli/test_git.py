@@ -262,6 +262,33 @@ def records_inside_a_larger_repository_commit_only_their_own_files(tmp):
     eq(commits(tmp, other), 0, "no commit in the repository of $GIT_DIR")
 
 
+@case
+def records_that_a_larger_repository_ignores_are_written_without_commits(tmp):
+    # A home directory kept in git (dotfiles) or a build tree ignores the records.
+    repo = tmp / "home-repo"
+    repo.mkdir()
+    git(tmp, repo, "init", "-q")
+    (repo / ".gitignore").write_text("/clinic/\n")
+    git(tmp, repo, "add", ".gitignore")
+    git(tmp, repo, "commit", "-q", "-m", "dotfiles")
+    d = repo / "clinic"
+    iop_ok(tmp, "init", d)
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-03")
+    eq(commits(tmp, repo), 1, "no commit in the repository that ignores the records")
+    check(clean(tmp, repo), "nothing staged in the repository that ignores the records")
+    eq(len(load_toml(record_path(d))["session"]), 1, "the entry is written")
+    r = iop(tmp, "-C", d, "log")
+    expect_error(r, 2, f"the git repository at {repo} ignores the records directory")
+    # init --git there makes the records a repository of their own
+    d2 = repo / "clinic" / "site-b"
+    iop_ok(tmp, "init", "--git", d2)
+    check((d2 / ".git").is_dir(), "a repository of its own")
+    iop_ok(tmp, "-C", d2, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    eq(commits(tmp, d2), 2, "init and enroll committed in the records' own repository")
+    eq(commits(tmp, repo), 1, "still no commit in the enclosing repository")
+
+
 # ---------------------------------------------------------------- failures
 
 
@@ -285,6 +312,22 @@ def a_failing_commit_keeps_the_entry_and_exits_4(tmp):
     iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04")
     eq(commits(tmp, d), n + 1, "commits once the hook is gone")
     check(clean(tmp, d), "the earlier entry is committed with the next write of the file")
+
+
+@case
+def a_failing_commit_of_an_import_names_the_directory_not_every_file(tmp):
+    d = git_clinic(tmp)
+    hook = d / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'pre-commit: refused by site policy' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    csv = tmp / "patients.csv"
+    csv.write_text("id,name,enrolled\n" + "".join(
+        f"P-{i:04},Patient {i},2026-11-02\n" for i in range(1, 11)))
+    r = iop(tmp, "-C", d, "import", csv)
+    expect_error(r, 4, "10 files were written and are safe, but git could not commit them",
+                 f"commit them by hand: git -C '{d}' commit -m '...' -- 'patients'",
+                 stdout_empty=False)
+    eq(len(list((d / "patients").glob("*.toml"))), 10, "the imported files are kept")
 
 
 @case
