@@ -236,13 +236,19 @@ def a_directory_that_is_no_repository_works_as_before_even_without_git(tmp):
     expect_error(iop(tmp, "-C", d, "log", "../x"), 2)
 
 
-@case
-def records_inside_a_larger_repository_commit_only_their_own_files(tmp):
-    repo = tmp / "repo"
+def outer_repository(tmp, name, staged_file, text):
+    """A repository of something else, with one file staged in it."""
+    repo = tmp / name
     repo.mkdir()
     git(tmp, repo, "init", "-q")
-    (repo / "notes.txt").write_text("staged by someone, not iop's business\n")
-    git(tmp, repo, "add", "notes.txt")
+    (repo / staged_file).write_text(text)
+    git(tmp, repo, "add", staged_file)
+    return repo
+
+
+@case
+def records_inside_a_larger_repository_commit_only_their_own_files(tmp):
+    repo = outer_repository(tmp, "repo", "notes.txt", "staged by someone, not iop's business\n")
     d = repo / "clinic"
     iop_ok(tmp, "init", d)
     eq(head(tmp, repo, "%s"), "init: records directory with the default program", "init commit")
@@ -265,11 +271,7 @@ def records_inside_a_larger_repository_commit_only_their_own_files(tmp):
 @case
 def records_that_a_larger_repository_ignores_are_written_without_commits(tmp):
     # A home directory kept in git (dotfiles) or a build tree ignores the records.
-    repo = tmp / "home-repo"
-    repo.mkdir()
-    git(tmp, repo, "init", "-q")
-    (repo / ".gitignore").write_text("/clinic/\n")
-    git(tmp, repo, "add", ".gitignore")
+    repo = outer_repository(tmp, "home-repo", ".gitignore", "/clinic/\n")
     git(tmp, repo, "commit", "-q", "-m", "dotfiles")
     d = repo / "clinic"
     iop_ok(tmp, "init", d)
