@@ -3,7 +3,11 @@ on one patient: every run succeeds, no write is lost, and the file parses
 (tomllib) with exactly 400 sessions. 16 processes x 100 appends spread over 4
 patients while `iop check`, `iop list` and `iop import` run over and over:
 exactly 1,600 new entries plus the imported rows once, none lost or doubled.
-(A lock held too long, exit 75: test_lock.py.)"""
+(A lock held too long, exit 75: test_lock.py.)
+
+IOP_CONCURRENCY_SCALE=N (default 1) divides the appends of every writer by N:
+the sanitizer run (./setup test) uses fewer, since every process there
+starts several times slower."""
 
 import datetime as dt
 import os
@@ -17,8 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iopt import (IOP, case, check, enroll, env_for, eq, load_toml, main, make_clinic, ok,
                   record_path)
 
+SCALE = max(1, int(os.environ.get("IOP_CONCURRENCY_SCALE", "1")))
 WRITERS = 8
-EACH = 50
+EACH = 50 // SCALE
 START = dt.date(2026, 1, 5)
 KINDS = [("group", "illness"), ("individual", None), ("family", None), ("group", "stress")]
 
@@ -81,7 +86,7 @@ def eight_writers_fifty_sessions_each(tmp):
 # ---------------------------------------------------------------- 16 x 100 over 4 patients
 
 MANY_WRITERS = 16
-MANY_EACH = 100
+MANY_EACH = 100 // SCALE
 PATIENTS = ["P-0001", "P-0002", "P-0003", "P-0004"]
 IMPORT_ROWS = 24
 
