@@ -75,22 +75,6 @@ double session_hours(const Session& s, const Program& program) {
     return 0;
 }
 
-bool any_after(const Record& record, Date cutoff) {
-    return std::any_of(record.journal.begin(), record.journal.end(),
-                       [&](const Entry& e) { return meta(e).date > cutoff; });
-}
-
-Record up_to(const Record& record, Date cutoff) {
-    Record out;
-    out.file = record.file;
-    out.header = record.header;
-    out.journal.reserve(record.journal.size());
-    for (const Entry& e : record.journal)
-        if (meta(e).date <= cutoff)
-            out.journal.push_back(e);
-    return out;
-}
-
 int rule_rank(const std::string& rule) {
     const auto& ids = rule_ids();
     auto it = std::find(ids.begin(), ids.end(), rule);
@@ -131,8 +115,7 @@ class Assessor {
     const Program& program_;
     const Record& original_;
     Date today_;
-    Record trimmed_; // the record without future entries, when it has any
-    const Record* view_ = nullptr;
+    Date through_{}; // entries dated after this are not judged
     State state_;
     Date enrolled_{};
     Date judged_on_{};
@@ -142,30 +125,22 @@ class Assessor {
 
 // Entries dated after today have not happened yet; for a patient who left,
 // entries after the graduation or discharge date are not part of the
-// treatment. Both are dropped before anything is folded or counted.
+// treatment. Neither is folded or counted (the record is read in place,
+// never copied without them: a copy was half of the engine's cost).
 void Assessor::choose_view() {
-    view_ = &original_;
-    if (any_after(original_, today_)) {
-        trimmed_ = up_to(original_, today_);
-        view_ = &trimmed_;
-    }
-    state_ = fold(*view_, program_);
+    through_ = today_;
+    state_ = fold(original_, program_, through_);
     judged_on_ = today_;
     if (state_.ended && *state_.ended < today_) {
-        judged_on_ = *state_.ended;
-        if (any_after(*view_, judged_on_)) {
-            Record shorter = up_to(*view_, judged_on_);
-            trimmed_ = std::move(shorter);
-            view_ = &trimmed_;
-            state_ = fold(*view_, program_);
-        }
+        judged_on_ = through_ = *state_.ended;
+        state_ = fold(original_, program_, through_);
     }
 }
 
 void Assessor::build_weeks() {
     int elapsed = days_between(enrolled_, judged_on_);
     a_.week = elapsed >= 0 ? elapsed / 7 + 1 : 0;
-    a_.plan = plan_on(*view_, judged_on_);
+    a_.plan = plan_on(original_, judged_on_);
     a_.weeks_planned = a_.plan.weeks;
     a_.planned_end = add_days(enrolled_, 7 * a_.plan.weeks - 1);
     a_.weeks.reserve(static_cast<std::size_t>(a_.week));
@@ -175,7 +150,7 @@ void Assessor::build_weeks() {
         w.first = add_days(enrolled_, 7 * (k - 1));
         w.last = add_days(w.first, 6);
         w.complete = w.last < judged_on_;
-        w.plan = plan_on(*view_, w.first);
+        w.plan = plan_on(original_, w.first);
         if (w.complete)
             ++a_.complete_weeks;
         a_.weeks.push_back(w);
@@ -184,8 +159,10 @@ void Assessor::build_weeks() {
 
 void Assessor::collect() {
     facts_.topic_attended.assign(program_.curriculum.size(), 0);
-    for (const Entry& entry : view_->journal) {
+    for (const Entry& entry : original_.journal) {
         const Date date = meta(entry).date;
+        if (date > through_)
+            continue;
         WeekSummary* week = nullptr;
         if (date >= enrolled_) {
             int k = week_of(date);

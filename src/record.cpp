@@ -207,10 +207,12 @@ bool same_medication(std::string_view a, std::string_view b) {
            });
 }
 
-State fold(const Record& record, const Program& program) {
+State fold(const Record& record, const Program& program, std::optional<Date> through) {
     State s;
     s.plan = record.header.plan;
     for (const auto& e : record.journal) {
+        if (through && meta(e).date > *through)
+            continue;
         if (auto m = std::get_if<Medication>(&e)) {
             auto it = std::find_if(s.medications.begin(), s.medications.end(),
                                    [&](const MedicationState& ms) {

@@ -155,7 +155,10 @@ struct State {
     bool has_aftercare = false;
 };
 
-State fold(const Record& record, const Program& program);
+// Entries dated after `through`, when given, are left out (not yet
+// happened, or after the end of treatment).
+State fold(const Record& record, const Program& program,
+           std::optional<Date> through = std::nullopt);
 
 // Medication names compare without regard to case.
 bool same_medication(std::string_view a, std::string_view b);
