@@ -389,19 +389,23 @@ std::optional<fs::path> find_work_tree(const fs::path& dir) {
     }
 }
 
-std::optional<fs::path> tracking_work_tree(const fs::path& dir) {
-    auto top = find_work_tree(dir);
+bool ignores(const fs::path& top, const fs::path& dir) {
     std::error_code ec;
-    if (!top || fs::equivalent(*top, dir, ec))
-        return top;
+    if (fs::equivalent(top, dir, ec))
+        return false;
     Invocation inv{base_args(dir), base_env()};
     inv.argv.insert(inv.argv.end(), {"check-ignore", "--quiet", "."});
     try {
-        if (run(inv).status == 0)
-            return std::nullopt; // ignored there: not part of that history
+        return run(inv).status == 0;
     } catch (const IoError&) {
-        // git cannot run: the commit reports it (never a silent skip)
+        return false;
     }
+}
+
+std::optional<fs::path> tracking_work_tree(const fs::path& dir) {
+    auto top = find_work_tree(dir);
+    if (top && ignores(*top, dir))
+        return std::nullopt;
     return top;
 }
 

@@ -460,16 +460,17 @@ std::vector<git::LogEntry> Store::history(const std::optional<std::string>& id) 
     if (!program().storage_git)
         throw UsageError("there is no history to show: [storage] git = false in program.toml "
                          "turns iop's use of git off");
-    if (!git::find_work_tree(root_))
+    auto top = git::find_work_tree(root_);
+    if (!top)
         throw UsageError(fmt::format("there is no history to show: the records directory {} is "
                                      "not in a git repository; make it one with 'git init' (see "
                                      "docs/git.md)",
                                      root_.string()));
-    if (!git::tracking_work_tree(root_))
+    if (git::ignores(*top, root_))
         throw UsageError(fmt::format("there is no history to show: the git repository at {} "
                                      "ignores the records directory {}; make it a repository of "
                                      "its own with 'git init' there (see docs/git.md)",
-                                     git::find_work_tree(root_)->string(), root_.string()));
+                                     top->string(), root_.string()));
     git::RunResult r =
         git::run(git::log_invocation(root_, id ? std::optional(shown_path(*id)) : std::nullopt));
     if (r.status != 0) {

@@ -109,10 +109,14 @@ RunResult run(const Invocation& inv);
 // The directory holding `.git` at or above `dir`, if any (no git needed).
 std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path& dir);
 
+// Whether the repository at `top` (dir's work tree) is an enclosing one that
+// ignores `dir` (a records directory in a home directory kept in git, or in a
+// build tree). Runs `git check-ignore` only in that nested case; false when
+// git cannot run (the commit then says so: never a silent skip).
+bool ignores(const std::filesystem::path& top, const std::filesystem::path& dir);
+
 // The work tree that keeps `dir`'s history: find_work_tree(dir), unless that
-// repository is an enclosing one that ignores `dir` (a records directory in
-// a home directory kept in git, or in a build tree): then none, and iop
-// writes without committing. Runs `git check-ignore` only in that nested case.
+// repository ignores `dir`: then none, and iop writes without committing.
 std::optional<std::filesystem::path> tracking_work_tree(const std::filesystem::path& dir);
 
 // Why git is off for this run, if it is: "IOP_NO_GIT=1" when the variable is

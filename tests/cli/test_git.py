@@ -360,6 +360,13 @@ def git_not_installed_in_a_repository_is_exit_4_and_keeps_the_entry(tmp):
     check(record_path(d).exists(), "the record is written")
     expect_error(iop(tmp, "-C", d, "log", env={"PATH": str(tmp / "empty-path")}), 4,
                  "git is not installed")
+    # inside a larger repository, whether it ignores the records cannot be
+    # asked without git: the same exit 4, never a silent skip
+    repo = outer_repository(tmp, "repo", "notes.txt", "x\n")
+    iop_ok(tmp, "init", repo / "clinic")
+    r = iop(tmp, "-C", repo / "clinic", "enroll", "P-0001", "--name", "Jane Doe",
+            env={"PATH": str(tmp / "empty-path")})
+    expect_error(r, 4, "was written", "git is not installed", stdout_empty=False)
 
 
 # ---------------------------------------------------------------- several sites
