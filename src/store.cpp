@@ -23,7 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sys_error(int err) { return std::strerror(err); }
+std::string sys_error(int err) {
+    return std::strerror(err);
+}
 
 [[noreturn]] void io_fail(const std::string& what, const std::string& shown, int err) {
     throw IoError(fmt::format("{} {}: {}", what, shown, sys_error(err)));
@@ -87,8 +89,9 @@ std::string read_file(const fs::path& path, const std::string& shown) {
     }
     if (static_cast<std::uintmax_t>(st.st_size) > max_file_bytes) {
         ::close(fd);
-        throw DataError(shown, {}, fmt::format("file is {} bytes, larger than the {} MiB iop reads",
-                                               st.st_size, max_file_bytes / (1024 * 1024)));
+        throw DataError(shown, {},
+                        fmt::format("file is {} bytes, larger than the {} MiB iop reads",
+                                    st.st_size, max_file_bytes / (1024 * 1024)));
     }
     std::string content;
     content.resize(static_cast<std::size_t>(st.st_size));
@@ -133,7 +136,8 @@ Transaction::~Transaction() {
         ::unlink(s.temp.c_str());
 }
 
-void Transaction::stage(const fs::path& target, std::string_view content, const std::string& shown) {
+void Transaction::stage(const fs::path& target, std::string_view content,
+                        const std::string& shown) {
     std::string pattern =
         (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     std::vector<char> buf(pattern.begin(), pattern.end());
@@ -297,7 +301,9 @@ const Program& Store::program() {
     return *program_;
 }
 
-std::string Store::shown_path(std::string_view id) { return fmt::format("patients/{}.toml", id); }
+std::string Store::shown_path(std::string_view id) {
+    return fmt::format("patients/{}.toml", id);
+}
 
 fs::path Store::record_path(std::string_view id) const {
     require_valid_id(id); // before any path is built from it
@@ -337,14 +343,18 @@ std::string Store::read_record_text(std::string_view id) const {
     return read_file(record_path(id), shown_path(id));
 }
 
-Record Store::load(std::string_view id) const {
+Record Store::load(std::string_view id, std::string* text) const {
     require_exists(id);
     std::string shown = shown_path(id);
-    Record rec = parse_record(read_record_text(id), shown);
+    std::string content = read_record_text(id);
+    Record rec = parse_record(content, shown);
     if (rec.header.id != id)
-        throw DataError(shown, {}, fmt::format("the record's id \"{}\" does not match its file "
-                                               "name (expected \"{}\")",
-                                               rec.header.id, id));
+        throw DataError(shown, {},
+                        fmt::format("the record's id \"{}\" does not match its file "
+                                    "name (expected \"{}\")",
+                                    rec.header.id, id));
+    if (text)
+        *text = std::move(content);
     return rec;
 }
 
@@ -395,8 +405,9 @@ Lock Store::lock(double wait_seconds) const {
             char buf[32] = {};
             ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
             std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-            pid.erase(std::remove_if(pid.begin(), pid.end(), [](char c) { return c < '0' || c > '9'; }),
-                      pid.end());
+            pid.erase(
+                std::remove_if(pid.begin(), pid.end(), [](char c) { return c < '0' || c > '9'; }),
+                pid.end());
             throw LockedError(fmt::format(
                 "the records directory {} is locked by another iop{} (waited {} s); try again, "
                 "or wait longer with --wait SECONDS",
@@ -422,7 +433,10 @@ void Store::create_record(std::string_view id, std::string_view text) const {
 }
 
 std::string Store::appended_text(std::string_view id, std::string_view text) const {
-    std::string content = read_record_text(id);
+    return appended(read_record_text(id), text);
+}
+
+std::string Store::appended(std::string content, std::string_view text) {
     if (!content.empty() && content.back() != '\n')
         content += '\n';
     content += text;
@@ -446,8 +460,9 @@ void Store::commit(Transaction& tx) {
 }
 
 void Store::note_written(const std::vector<std::string>& relative_paths) const {
+    // A set beside the list: an import notes 10,000 files, one by one.
     for (const auto& p : relative_paths)
-        if (std::find(changed_.begin(), changed_.end(), p) == changed_.end())
+        if (changed_set_.insert(p).second)
             changed_.push_back(p);
 }
 
@@ -455,8 +470,8 @@ std::vector<git::LogEntry> Store::history(const std::optional<std::string>& id) 
     if (id)
         require_exists(*id);
     if (auto off = git::disabled_by_environment())
-        throw UsageError(fmt::format("there is no history to show: {} turns iop's use of git off",
-                                     *off));
+        throw UsageError(
+            fmt::format("there is no history to show: {} turns iop's use of git off", *off));
     if (!program().storage_git)
         throw UsageError("there is no history to show: [storage] git = false in program.toml "
                          "turns iop's use of git off");
@@ -489,8 +504,8 @@ void Store::commit_history(const std::optional<std::string>& date) {
         return;
     std::vector<std::string> files = std::move(changed_);
     changed_.clear();
-    if (git::disabled_by_environment() || !program().storage_git ||
-        !git::tracking_work_tree(root_))
+    changed_set_.clear();
+    if (git::disabled_by_environment() || !program().storage_git || !git::tracking_work_tree(root_))
         return;
     git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date);
 }

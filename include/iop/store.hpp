@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 namespace iop {
@@ -74,8 +75,7 @@ class Store {
     // --dir, else $IOP_DIR, else the current directory or its nearest parent
     // holding program.toml. Throws UsageError naming what was searched.
     static std::filesystem::path discover(const std::optional<std::string>& dir,
-                                          const char* env_dir,
-                                          const std::filesystem::path& cwd);
+                                          const char* env_dir, const std::filesystem::path& cwd);
 
     // Creates a records directory with the default program; refuses (exit 1)
     // a directory that already holds program.toml. With git_files, also
@@ -101,7 +101,9 @@ class Store {
     void require_exists(std::string_view id) const;
 
     std::string read_record_text(std::string_view id) const;
-    Record load(std::string_view id) const;
+    // Reads and parses a record; with `text`, also hands back the file's
+    // bytes as read (a writer appending to them need not read them again).
+    Record load(std::string_view id, std::string* text = nullptr) const;
 
     // Loads many records; a broken one is reported, never stops the others.
     struct Loaded {
@@ -137,6 +139,8 @@ class Store {
     void append_record(std::string_view id, std::string_view text) const;
     // The full new content append_record would write.
     std::string appended_text(std::string_view id, std::string_view text) const;
+    // `content` with `text` appended, as append_record joins them.
+    static std::string appended(std::string content, std::string_view text);
     std::filesystem::path record_path(std::string_view id) const;
     // Commits a multi-file change (see Transaction) and remembers its files.
     void commit(Transaction& tx);
@@ -163,6 +167,7 @@ class Store {
     std::unique_ptr<Program> program_;
     // Bookkeeping of the writes (const ones included), relative to root_.
     mutable std::vector<std::string> changed_;
+    mutable std::unordered_set<std::string> changed_set_; // the same, to look up
     std::string change_message_;
 };
 

@@ -1,12 +1,13 @@
 // iop import FILE|- [--dry-run] (SPEC section 8): CSV in, one all-or-nothing
 // change of the records directory out.
 //
-// Every row is checked first, by the same functions enroll, attend and screen
-// use (commands/validate.hpp), against the records as the rows before it
-// leave them; any bad row means nothing is written and every bad row is
-// reported as FILE:LINE: message. Then each touched patient file is written
-// once: all new contents are staged as temporary files before any is renamed
-// into place (Transaction), under the one directory lock the command holds.
+// Every row is checked, by the same functions enroll, attend and screen use
+// (commands/validate.hpp), against the records as the rows before it leave
+// them; any bad row means nothing is written and every bad row is reported as
+// FILE:LINE: message. Each touched patient file is written once: its new
+// content is staged as a temporary file, and none is renamed into place
+// before every row has been checked and every file staged (Transaction),
+// under the one directory lock the command holds.
 #include "commands/common.hpp"
 
 #include "iop/csv.hpp"
@@ -18,10 +19,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -266,12 +269,12 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
     std::string expected =
         fmt::format("{} has the columns {}", layout_noun(h.layout), quoted_names(allowed));
     if (!unknown.empty())
-        problems.push_back(fmt::format(
-            "unknown column{} {}{}; {}", unknown_count == 1 ? "" : "s", join(unknown),
-            unknown_count > unknown.size()
-                ? fmt::format(" and {} more", unknown_count - unknown.size())
-                : "",
-            expected));
+        problems.push_back(
+            fmt::format("unknown column{} {}{}; {}", unknown_count == 1 ? "" : "s", join(unknown),
+                        unknown_count > unknown.size()
+                            ? fmt::format(" and {} more", unknown_count - unknown.size())
+                            : "",
+                        expected));
     if (!misplaced.empty())
         problems.push_back(fmt::format("column{} {} {} not belong in {}; {}",
                                        misplaced.size() == 1 ? "" : "s", quoted_names(misplaced),
@@ -395,6 +398,23 @@ std::string bar(double fraction, int width = 24) {
 
 // ---------------------------------------------------------------- the import
 
+// A row checked on its own in the first pass, waiting to be checked against
+// its patient's record in the second.
+struct PendingRow {
+    int line = 0;
+    RowKind kind = RowKind::session;
+    std::optional<RowReader> reader; // entry rows: the cells
+    // A patient row naming a patient iop already has: the row as given, to
+    // compare with the record's header.
+    std::unique_ptr<std::pair<PatientInput, Header>> patient;
+};
+
+struct Counts {
+    std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0;
+    std::size_t duplicates = 0;
+    std::set<std::string> patients_with_entries;
+};
+
 // A patient file the import writes: an existing record it appends to, or a
 // new one it creates.
 struct Target {
@@ -402,16 +422,19 @@ struct Target {
     Record record; // as the rows so far leave it
     bool is_new = false;
     int patient_line = 0;             // the row that enrolls a new patient
+    std::vector<PendingRow> rows;     // the rows the second pass checks, in file order
+    std::string text;                 // an existing record's file, as read
     std::size_t original_entries = 0; // journal size before the import
     std::vector<bool> matched;        // original entries matched by a journal-layout row
     std::vector<int> entry_lines;     // CSV line of each new entry
     std::map<std::string, int> added; // new entries by kind, for the dry-run listing
-};
+    // What the second pass found.
+    Counts counts; // entries added and duplicates skipped (patients_with_entries unused)
+    std::vector<std::pair<int, std::string>> errors;       // rows that failed
+    std::optional<std::pair<int, std::string>> unreadable; // the new file did not read back
+    std::optional<std::string> content;                    // the new file, until it is staged
 
-struct Counts {
-    std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0;
-    std::size_t duplicates = 0;
-    std::set<std::string> patients_with_entries;
+    bool changes() const { return is_new || !entry_lines.empty(); }
 };
 
 // "imported 120 sessions for 14 patients, skipped 3 duplicates" (SPEC section 8);
@@ -442,6 +465,16 @@ std::string summary(const Counts& c, Layout layout) {
     return join(clauses);
 }
 
+// Two passes. The first reads the CSV in row order on the calling thread:
+// the header, each row's cells and the checks that need no record, and which
+// patient each row is for (a new patient's row creates it; a row for an
+// unknown patient fails here). It leaves each touched patient its rows. The
+// second takes the patients on ctx.jobs threads: each reads its record and
+// checks its rows in file order against the record as the rows before leave
+// it (a row depends only on its own patient's record), then renders the new
+// file and parses it back. The calling thread stages each new file as it is
+// done, in the order the patients were first named, so that memory holds a
+// window of files rather than all of them.
 class Importer {
   public:
     Importer(Context& ctx, const ImportOptions& o)
@@ -451,22 +484,28 @@ class Importer {
     int run();
 
   private:
+    // First pass.
     void header_row(const CsvRow& row);
     void data_row(const CsvRow& row);
-    void apply(const RowReader& r, RowKind kind, int line);
+    void apply(RowReader&& r, RowKind kind, int line);
     void patient_row(const RowReader& r, int line);
-    void entry_row(const RowReader& r, RowKind kind, int line);
+    void entry_row(RowReader&& r, RowKind kind, int line);
+    std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind) const;
     Target* target_for(const std::string& id);
+    // Second pass, on a worker thread: touches only `t` and what is read-only.
+    void settle(Target& t) const;
+    void existing_patient_row(Target& t, const PendingRow& row) const;
+    void check_entry(Target& t, PendingRow& row) const;
+    void build(Target& t) const;
     void stamp(EntryMeta& m, const RowReader& r) const;
     std::string recorded_at(const RowReader& r) const;
+
     void error(int line, const std::string& message) { errors_.emplace_back(line, message); }
     std::string location(int line) const {
         return line > 0 ? fmt::format("{}:{}", shown_, line) : shown_;
     }
-    void prefetch(std::string_view input);
-    void report_errors();
-    std::vector<std::pair<Target*, std::string>> build_contents();
-    void list_changes(const std::vector<std::pair<Target*, std::string>>& contents) const;
+    [[noreturn]] void report_errors();
+    void list_changes(const std::vector<Target*>& touched) const;
 
     Context& ctx_;
     Store& store_;
@@ -483,9 +522,11 @@ class Importer {
     std::unordered_map<std::string, int> patient_rows_; // id -> line of its patient row
     std::set<std::string> failed_patients_;             // new ids whose patient row is bad
     std::optional<std::vector<std::string>> store_ids_;
-    std::unordered_map<std::string, Store::Loaded> prefetched_; // existing records named
     Counts counts_;
     std::size_t rows_ = 0;
+    // Set once any row has failed: the second pass then only checks rows
+    // (every bad row is reported) and builds no file.
+    mutable std::atomic<bool> rows_failed_{false};
 };
 
 void Importer::header_row(const CsvRow& row) {
@@ -550,13 +591,13 @@ void Importer::data_row(const CsvRow& row) {
             break;
         }
         }
-        apply(r, kind, row.line);
+        apply(std::move(r), kind, row.line);
     } catch (const Error& e) {
         error(row.line, e.what());
     }
 }
 
-void Importer::apply(const RowReader& r, RowKind kind, int line) {
+void Importer::apply(RowReader&& r, RowKind kind, int line) {
     // A value in a column this kind of row does not use is a misaligned row,
     // never silently dropped.
     std::vector<Column> uses = kind_columns(kind);
@@ -586,7 +627,7 @@ void Importer::apply(const RowReader& r, RowKind kind, int line) {
     if (kind == RowKind::patient)
         patient_row(r, line);
     else
-        entry_row(r, kind, line);
+        entry_row(std::move(r), kind, line);
 }
 
 std::string Importer::recorded_at(const RowReader& r) const {
@@ -643,41 +684,13 @@ void Importer::patient_row(const RowReader& r, int line) {
     fail_guard([&] { h = patient_header(in, ctx_.today, Naming::column); });
 
     if (targets_.count(in.id) || store_.exists(in.id)) {
-        Target* t = target_for(in.id);
-        const Header& old = t->record.header;
-        // Compared before the plan is judged against today's program, whose
-        // bounds may have moved since the patient was enrolled.
-        Header as_given = h;
-        as_given.plan.weeks = in.weeks.value_or(program_.weeks.default_value);
-        as_given.plan.groups_per_week =
-            in.groups_per_week.value_or(program_.groups_per_week.default_value);
-        as_given.plan.individual_per_week =
-            in.individual_per_week.value_or(program_.individual_per_week);
-        as_given.plan.family_per_week = in.family_per_week.value_or(program_.family_per_week);
-        if (same_header(old, as_given)) {
-            ++counts_.duplicates;
-            return;
-        }
-        h.plan = patient_plan(in, program_, Naming::column);
-        std::vector<std::string> differ;
-        auto cmp = [&](bool same, std::string_view col) {
-            if (!same)
-                differ.push_back(std::string(col));
-        };
-        cmp(old.name == h.name, "name");
-        cmp(old.born == h.born, "born");
-        cmp(old.enrolled == h.enrolled, "enrolled");
-        cmp(old.clinician == h.clinician, "clinician");
-        cmp(old.diagnosis == h.diagnosis, "diagnosis");
-        cmp(old.insurance == h.insurance, "insurance");
-        cmp(old.plan.weeks == h.plan.weeks, "weeks");
-        cmp(old.plan.groups_per_week == h.plan.groups_per_week, "groups_per_week");
-        cmp(old.plan.individual_per_week == h.plan.individual_per_week, "individual_per_week");
-        cmp(old.plan.family_per_week == h.plan.family_per_week, "family_per_week");
-        throw Refused(fmt::format("patient '{}' already exists ({}) with a different {}; import "
-                                  "never changes a patient's header (a plan changes with iop "
-                                  "plan)",
-                                  in.id, Store::shown_path(in.id), join(differ)));
+        // A patient iop has: compared with the record's header in the second pass.
+        PendingRow pending;
+        pending.line = line;
+        pending.kind = RowKind::patient;
+        pending.patient = std::make_unique<std::pair<PatientInput, Header>>(in, h);
+        target_for(in.id)->rows.push_back(std::move(pending));
+        return;
     }
     fail_guard([&] {
         h.plan = patient_plan(in, program_, Naming::column);
@@ -694,6 +707,47 @@ void Importer::patient_row(const RowReader& r, int line) {
     targets_.emplace(h.id, std::move(t));
     order_.push_back(h.id);
     ++counts_.enrolled;
+}
+
+// A patient row for a patient iop already has: a duplicate if it matches the
+// record's header, refused if it differs.
+void Importer::existing_patient_row(Target& t, const PendingRow& row) const {
+    const PatientInput& in = row.patient->first;
+    Header h = row.patient->second;
+    const Header& old = t.record.header;
+    // Compared before the plan is judged against today's program, whose
+    // bounds may have moved since the patient was enrolled.
+    Header as_given = h;
+    as_given.plan.weeks = in.weeks.value_or(program_.weeks.default_value);
+    as_given.plan.groups_per_week =
+        in.groups_per_week.value_or(program_.groups_per_week.default_value);
+    as_given.plan.individual_per_week =
+        in.individual_per_week.value_or(program_.individual_per_week);
+    as_given.plan.family_per_week = in.family_per_week.value_or(program_.family_per_week);
+    if (same_header(old, as_given)) {
+        ++t.counts.duplicates;
+        return;
+    }
+    h.plan = patient_plan(in, program_, Naming::column);
+    std::vector<std::string> differ;
+    auto cmp = [&](bool same, std::string_view col) {
+        if (!same)
+            differ.push_back(std::string(col));
+    };
+    cmp(old.name == h.name, "name");
+    cmp(old.born == h.born, "born");
+    cmp(old.enrolled == h.enrolled, "enrolled");
+    cmp(old.clinician == h.clinician, "clinician");
+    cmp(old.diagnosis == h.diagnosis, "diagnosis");
+    cmp(old.insurance == h.insurance, "insurance");
+    cmp(old.plan.weeks == h.plan.weeks, "weeks");
+    cmp(old.plan.groups_per_week == h.plan.groups_per_week, "groups_per_week");
+    cmp(old.plan.individual_per_week == h.plan.individual_per_week, "individual_per_week");
+    cmp(old.plan.family_per_week == h.plan.family_per_week, "family_per_week");
+    throw Refused(fmt::format("patient '{}' already exists ({}) with a different {}; import "
+                              "never changes a patient's header (a plan changes with iop "
+                              "plan)",
+                              in.id, Store::shown_path(in.id), join(differ)));
 }
 
 Target* Importer::target_for(const std::string& id) {
@@ -714,32 +768,21 @@ Target* Importer::target_for(const std::string& id) {
                                       : "; enroll the patient first (iop enroll, or import a "
                                         "patient file)"));
     }
+    // Its record is read in the second pass.
     Target t;
     t.id = id;
-    if (auto pre = prefetched_.find(id); pre != prefetched_.end()) {
-        Store::Loaded loaded = std::move(pre->second);
-        prefetched_.erase(pre);
-        if (loaded.error)
-            throw *loaded.error; // a broken record is an error for this row
-        t.record = std::move(*loaded.record);
-    } else {
-        t.record = store_.load(id);
-    }
-    t.original_entries = t.record.journal.size();
-    t.matched.assign(t.original_entries, false);
+    t.record.file = Store::shown_path(id);
     auto [it, _] = targets_.emplace(id, std::move(t));
     order_.push_back(id);
     return &it->second;
 }
 
-void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
-    std::string id = r.value(C::id);
-    if (id.empty())
-        throw UsageError("id is empty");
-    require_valid_id(id);
+// The checks of an entry row that need no record, in the order the commands
+// make them: the entry it records, and its event type for an event.
+std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReader& r,
+                                                                  RowKind kind) const {
     Entry entry;
     std::optional<EventType> event_type;
-    // The checks that need no record first, in the order the commands make them.
     switch (kind) {
     case RowKind::session: {
         SessionInput in;
@@ -831,21 +874,48 @@ void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
         break;
     }
 
-    // Then against the record as the rows before this one leave it. A row
-    // the record already holds is skipped before the checks that the entry
-    // already there has changed (a re-run after a discharge must not fail on
-    // the discharge row).
-    Target* t = target_for(id);
-    Record& rec = t->record;
+    return {std::move(entry), event_type};
+}
+
+void Importer::entry_row(RowReader&& r, RowKind kind, int line) {
+    std::string id = r.value(C::id);
+    if (id.empty())
+        throw UsageError("id is empty");
+    require_valid_id(id);
+    // The row's own fields are checked in the second pass, on every core;
+    // for a row that cannot have one (unknown patient), here, since a bad
+    // field is the error to report first.
+    Target* t = nullptr;
+    try {
+        t = target_for(id);
+    } catch (const Error&) {
+        entry_fields(r, kind);
+        throw;
+    }
+    PendingRow pending;
+    pending.line = line;
+    pending.kind = kind;
+    pending.reader.emplace(std::move(r));
+    t->rows.push_back(std::move(pending));
+}
+
+// An entry row against the record as the rows before it leave it. A row the
+// record already holds is skipped before the checks that the entry already
+// there has changed (a re-run after a discharge must not fail on the
+// discharge row).
+void Importer::check_entry(Target& t, PendingRow& row) const {
+    Record& rec = t.record;
+    const RowReader& r = *row.reader;
+    auto [entry, event_type] = entry_fields(r, row.kind);
     EntryMeta& m = meta(entry);
     m.date = parse_date_option("date", r.required(C::date));
     bool duplicate = false;
     if (header_->layout == Layout::journal) {
         // One to one: an export holding two identical entries restores both,
         // and importing it again matches each to one already there.
-        for (std::size_t i = 0; i < t->original_entries && !duplicate; ++i)
-            if (!t->matched[i] && same_entry(rec.journal[i], entry))
-                duplicate = t->matched[i] = true;
+        for (std::size_t i = 0; i < t.original_entries && !duplicate; ++i)
+            if (!t.matched[i] && same_entry(rec.journal[i], entry))
+                duplicate = t.matched[i] = true;
     } else if (auto s = std::get_if<Session>(&entry)) {
         // As attend without --allow-duplicate: the record, rows before this
         // one included, must not hold it already.
@@ -855,7 +925,7 @@ void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
                                 [&](const Entry& e) { return same_entry(e, entry); });
     }
     if (duplicate) {
-        ++counts_.duplicates;
+        ++t.counts.duplicates;
         return;
     }
 
@@ -866,29 +936,108 @@ void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
     if (event_type == EventType::graduated || event_type == EventType::discharged)
         require_no_later_entries(rec, m.date, Naming::column);
     stamp(m, r);
-    rec.journal.push_back(entry);
-    t->entry_lines.push_back(line);
-    counts_.patients_with_entries.insert(id);
-    switch (kind) {
+    rec.journal.push_back(std::move(entry));
+    t.entry_lines.push_back(row.line);
+    switch (row.kind) {
     case RowKind::session:
-        ++counts_.sessions;
-        ++t->added["session"];
+        ++t.counts.sessions;
+        ++t.added["session"];
         break;
     case RowKind::screen:
-        ++counts_.screens;
-        ++t->added["screen"];
+        ++t.counts.screens;
+        ++t.added["screen"];
         break;
     case RowKind::medication:
-        ++counts_.medications;
-        ++t->added["medication entry"];
+        ++t.counts.medications;
+        ++t.added["medication entry"];
         break;
     case RowKind::event:
-        ++counts_.events;
-        ++t->added["event"];
+        ++t.counts.events;
+        ++t.added["event"];
         break;
     case RowKind::patient:
         break;
     }
+}
+
+// The second pass for one patient: read its record, check its rows, and
+// build its new file. Runs on a worker thread.
+void Importer::settle(Target& t) const {
+    std::vector<PendingRow> rows = std::move(t.rows);
+    auto fail = [&](int line, const std::string& message) {
+        t.errors.emplace_back(line, message);
+        rows_failed_ = true;
+    };
+    if (!t.is_new) {
+        try {
+            t.record = store_.load(t.id, &t.text);
+        } catch (const Error& e) {
+            // A broken record is the error of each of its rows whose own
+            // fields are good.
+            for (const auto& row : rows) {
+                try {
+                    if (row.kind != RowKind::patient)
+                        entry_fields(*row.reader, row.kind);
+                    fail(row.line, e.what());
+                } catch (const Error& field) {
+                    fail(row.line, field.what());
+                }
+            }
+            return;
+        }
+        t.original_entries = t.record.journal.size();
+        t.matched.assign(t.original_entries, false);
+    }
+    for (auto& row : rows) {
+        try {
+            if (row.kind == RowKind::patient)
+                existing_patient_row(t, row);
+            else
+                check_entry(t, row);
+        } catch (const Error& e) {
+            fail(row.line, e.what());
+        }
+    }
+    rows.clear();
+    // A bad row anywhere means nothing is written; read-back errors are
+    // reported only when every row is good.
+    if (!rows_failed_ && t.changes())
+        build(t);
+    // From here on only the header is used (the dry-run listing): the
+    // journal is freed here, on the worker.
+    t.record.journal = {};
+    t.matched = {};
+    t.text = {};
+}
+
+// Renders the new file and parses it back: never write a file iop could not
+// read back. A record error is mapped back to the row that caused it.
+void Importer::build(Target& t) const {
+    // Where each new entry starts in the new file.
+    std::vector<int> starts;
+    std::string content =
+        t.is_new ? render_header(t.record.header) : Store::appended(std::move(t.text), "");
+    t.text = {};
+    int lines = static_cast<int>(std::count(content.begin(), content.end(), '\n'));
+    for (std::size_t i = t.original_entries; i < t.record.journal.size(); ++i) {
+        std::string text = render_entry(t.record.journal[i]);
+        starts.push_back(lines + 2); // after the blank line that opens an entry
+        lines += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+        content += text;
+    }
+    try {
+        Record after = parse_record(content, t.record.file);
+        if (after.journal.size() != t.record.journal.size())
+            throw DataError(t.record.file, {}, "the new entries did not read back");
+    } catch (const DataError& e) {
+        int line = t.is_new ? t.patient_line : 0;
+        for (std::size_t i = 0; i < starts.size(); ++i)
+            if (e.pos().line >= starts[i])
+                line = t.entry_lines[i];
+        t.unreadable.emplace(line, fmt::format("{}: {}", t.record.file, e.detail()));
+        return;
+    }
+    t.content = std::move(content);
 }
 
 void Importer::report_errors() {
@@ -906,62 +1055,8 @@ void Importer::report_errors() {
                                                    plural(bad_rows.size(), "bad row", "bad rows")));
 }
 
-std::vector<std::pair<Target*, std::string>> Importer::build_contents() {
-    std::vector<Target*> touched;
-    for (const auto& id : order_) {
-        Target& t = targets_.at(id);
-        if (t.is_new || !t.entry_lines.empty()) // only matched rows: nothing to write
-            touched.push_back(&t);
-    }
-    // Each new file is rendered and read back on ctx.jobs threads: the files
-    // are independent, and reading back costs as much as `check` of them.
-    struct Built {
-        std::string content;
-        std::optional<std::pair<int, std::string>> error;
-    };
-    std::vector<Built> built(touched.size());
-    auto build = [&](std::size_t k) {
-        const Target& t = *touched[k];
-        // Where each new entry starts in the new file, to map a record error
-        // back to the row that caused it.
-        std::vector<int> starts;
-        std::string content =
-            t.is_new ? render_header(t.record.header) : store_.appended_text(t.id, "");
-        int lines = static_cast<int>(std::count(content.begin(), content.end(), '\n'));
-        for (std::size_t i = t.original_entries; i < t.record.journal.size(); ++i) {
-            std::string text = render_entry(t.record.journal[i]);
-            starts.push_back(lines + 2); // after the blank line that opens an entry
-            lines += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-            content += text;
-        }
-        // Never write a file iop could not read back.
-        try {
-            Record after = parse_record(content, t.record.file);
-            if (after.journal.size() != t.record.journal.size())
-                throw DataError(t.record.file, {}, "the new entries did not read back");
-        } catch (const DataError& e) {
-            int line = t.is_new ? t.patient_line : 0;
-            for (std::size_t i = 0; i < starts.size(); ++i)
-                if (e.pos().line >= starts[i])
-                    line = t.entry_lines[i];
-            built[k].error.emplace(line, fmt::format("{}: {}", t.record.file, e.detail()));
-        }
-        built[k].content = std::move(content);
-    };
-    ordered_parallel(touched.size(), ctx_.jobs, std::max<std::size_t>(touched.size(), 1), build,
-                     [](std::size_t) {});
-
-    std::vector<std::pair<Target*, std::string>> out;
-    for (std::size_t k = 0; k < touched.size(); ++k) {
-        if (built[k].error)
-            error(built[k].error->first, built[k].error->second);
-        out.emplace_back(touched[k], std::move(built[k].content));
-    }
-    return out;
-}
-
-void Importer::list_changes(const std::vector<std::pair<Target*, std::string>>& contents) const {
-    for (const auto& [t, _] : contents) {
+void Importer::list_changes(const std::vector<Target*>& touched) const {
+    for (const Target* t : touched) {
         std::vector<std::string> parts;
         for (std::string_view kind : {"session", "screen", "medication entry", "event"}) {
             auto it = t->added.find(std::string(kind));
@@ -979,48 +1074,20 @@ void Importer::list_changes(const std::vector<std::pair<Target*, std::string>>& 
     }
 }
 
-// Reads, on ctx.jobs threads, the existing records the file names, before
-// the rows are checked one by one: a nightly import of a growing sheet touches
-// every record, and reading them dominates. A cheap first pass over the CSV
-// finds the ids; anything wrong with the file is left to the real pass.
-void Importer::prefetch(std::string_view input) {
-    std::optional<std::size_t> id_cell;
-    bool header = true;
-    std::unordered_set<std::string> named;
-    parse_csv(input, [&](CsvRow& row) {
-        if (header) {
-            header = false;
-            for (std::size_t i = 0; i < row.cells.size(); ++i)
-                if (trim(unneutralise(row.cells[i])) == "id")
-                    id_cell = i;
-        } else if (id_cell && *id_cell < row.cells.size()) {
-            named.emplace(trim(unneutralise(row.cells[*id_cell])));
-        }
-    });
-    std::vector<std::string> existing;
-    for (const auto& id : store_.ids())
-        if (named.count(id))
-            existing.push_back(id);
-    if (existing.size() < 2)
-        return; // nothing to gain
-    for (auto& loaded : store_.load_many(existing, ctx_.jobs))
-        prefetched_.emplace(loaded.id, std::move(loaded));
-}
-
 int Importer::run() {
     std::string input = read_input(opts_.file, shown_);
-    prefetch(input);
     ImportProgress progress(*ctx_.err, ctx_.stderr_tty && !ctx_.quiet);
     double total_lines =
         std::max<double>(1, static_cast<double>(std::count(input.begin(), input.end(), '\n')));
 
+    // First pass: the rows in file order.
     auto syntax = parse_csv(input, [&](CsvRow& row) {
         if (!header_seen_)
             header_row(row);
         else if (header_)
             data_row(row);
         progress.update([&](double seconds) {
-            return fmt::format("iop import: checking {} {}, {}, {:.0f} rows/s",
+            return fmt::format("iop import: reading {} {}, {}, {:.0f} rows/s",
                                bar(row.line / total_lines), plural(rows_, "row", "rows"),
                                plural(targets_.size(), "patient", "patients"),
                                rows_ / std::max(seconds, 1e-3));
@@ -1030,35 +1097,64 @@ int Importer::run() {
         error(syntax->line, syntax->message);
     if (!header_seen_ && !syntax)
         error(0, "the file is empty: no header row");
+    input = {};
+    if (!errors_.empty())
+        rows_failed_ = true; // still check every row against its record, to report it
+
+    // Second pass: the patients on ctx.jobs threads; each new file is staged
+    // on this thread as it is done, in order.
+    std::vector<Target*> all;
+    all.reserve(order_.size());
+    for (const auto& id : order_)
+        all.push_back(&targets_.at(id));
+    std::vector<Target*> touched;
+    std::vector<std::pair<int, std::string>> unreadable;
+    Transaction tx;
+    std::size_t done = 0;
+    const std::size_t window = 8 * static_cast<std::size_t>(std::max(ctx_.jobs, 1u)) + 8;
+    ordered_parallel(
+        all.size(), ctx_.jobs, window, [&](std::size_t i) { settle(*all[i]); },
+        [&](std::size_t i) {
+            Target& t = *all[i];
+            for (auto& e : t.errors)
+                errors_.push_back(std::move(e));
+            if (t.unreadable)
+                unreadable.push_back(std::move(*t.unreadable));
+            counts_.sessions += t.counts.sessions;
+            counts_.screens += t.counts.screens;
+            counts_.medications += t.counts.medications;
+            counts_.events += t.counts.events;
+            counts_.duplicates += t.counts.duplicates;
+            if (!t.entry_lines.empty())
+                counts_.patients_with_entries.insert(t.id);
+            if (t.changes())
+                touched.push_back(&t);
+            if (t.content && !opts_.dry_run && errors_.empty() && unreadable.empty())
+                tx.stage(store_.record_path(t.id), *t.content, t.record.file);
+            t.content.reset();
+            ++done;
+            progress.update([&](double) {
+                return fmt::format("iop import: {} {} {}/{} patients",
+                                   opts_.dry_run ? "checking" : "checking and writing",
+                                   bar(static_cast<double>(done) / all.size()), done, all.size());
+            });
+        });
     progress.clear();
     if (!errors_.empty())
         report_errors();
-
-    auto contents = build_contents();
-    if (!errors_.empty())
+    if (!unreadable.empty()) {
+        errors_ = std::move(unreadable);
         report_errors();
+    }
 
     if (opts_.dry_run) {
-        list_changes(contents);
+        list_changes(touched);
         *ctx_.out << "dry run: would have " << summary(counts_, header_->layout)
                   << "; nothing was written\n";
         return exit_ok;
     }
-
-    Transaction tx;
-    std::size_t done = 0;
-    for (const auto& [t, content] : contents) {
-        tx.stage(store_.record_path(t->id), content, t->record.file);
-        ++done;
-        progress.update([&](double) {
-            return fmt::format("iop import: writing {} {}/{} patient files",
-                               bar(static_cast<double>(done) / contents.size()), done,
-                               contents.size());
-        });
-    }
     store_.commit(tx);
     store_.describe_change(git::import_subject(opts_.file, summary(counts_, header_->layout)));
-    progress.clear();
     confirm(ctx_, summary(counts_, header_->layout));
     return exit_ok;
 }

@@ -566,6 +566,70 @@ def a_broken_record_is_an_error_for_the_rows_that_name_it(tmp):
 
 
 @case
+def a_bad_field_is_reported_before_a_broken_record(tmp):
+    # A row's own fields are checked first, as for every other patient: the
+    # broken record is the error only of the rows that are otherwise good.
+    d = clinic(tmp)
+    enroll(d, "P-0003", "Third", "2026-11-02")
+    record_path(d, "P-0003").write_text("schema_version = 1\nid = \"P-0003\"\n")
+    r = bad_import(tmp, d, write(tmp / "s.csv", "id,date,kind\n"
+                                 "P-0003,2026-11-04,individual\n"
+                                 "P-0003,2026-11-04,grp\n"
+                                 "P-0003,2026-11-05,family\n"),
+                   "s.csv:2: patients/P-0003.toml", "s.csv:3: kind 'grp' is not valid",
+                   "s.csv:4: patients/P-0003.toml")
+    eq(len(r.err.splitlines()), 4, "one line per bad row and the summary")
+
+
+def many_patients(tmp, d, n):
+    """n patients enrolled by import; returns their ids."""
+    ids = [f"P-{i:04d}" for i in range(10, 10 + n)]
+    imported(d, write(tmp / "many.csv", "id,name,enrolled\n" + "".join(
+        f"{pid},Patient {pid},2026-11-02\n" for pid in ids)))
+    return ids
+
+
+@case
+def the_same_result_whatever_the_number_of_jobs(tmp):
+    # The rows of many patients, interleaved: patients are checked on
+    # several threads, and neither the messages, their order, the summary nor
+    # a byte written may depend on how many.
+    base = make_clinic(tmp, "base")
+    ids = many_patients(tmp, base, 40)
+    rows = [f"{pid},2026-11-{3 + day:02d},group,illness,3,attended\n"
+            for day in range(12) for pid in ids]
+    rows += [f"{pid},2026-11-{3 + day:02d},individual,,1,attended\n"
+             for day in (1, 8) for pid in reversed(ids)]
+    good = "id,date,kind,topic,hours,status\n" + "".join(rows)
+    bad_rows = list(rows)
+    bad_rows[5] = f"{ids[5]},2026-12-30,group,illness,3,attended\n"   # after today
+    bad_rows[77] = f"{ids[37]},2026-11-04,grp,illness,3,attended\n"   # bad kind
+    bad_rows[300] = "P-9999,2026-11-04,group,illness,3,attended\n"    # unknown patient
+    bad_rows[401] = f"{ids[1]},2026-10-01,individual,,1,attended\n"   # before enrollment
+    bad = "id,date,kind,topic,hours,status\n" + "".join(bad_rows)
+    failed = set()
+    for jobs in ("1", "2", "7"):
+        r = bad_import(tmp, base, write(tmp / "bad.csv", bad), "bad.csv:7: ", "bad.csv:79: ",
+                       "bad.csv:302: unknown patient 'P-9999'", "bad.csv:403: ",
+                       args=("--jobs", jobs))
+        failed.add(r.err)
+    eq(len(failed), 1, "the same messages with 1, 2 and 7 jobs")
+    results = set()
+    for jobs in ("1", "2", "7"):
+        d = tmp / f"jobs-{jobs}"
+        shutil.copytree(base, d)
+        out = imported(d, write(tmp / "good.csv", good), "--jobs", jobs)
+        eq(out, "imported 560 sessions for 40 patients, skipped 0 duplicates\n", "summary")
+        eq(imported(d, write(tmp / "good.csv", good), "--jobs", jobs),
+           "imported 0 sessions for 0 patients, skipped 560 duplicates\n", "a re-run")
+        results.add(tuple(sorted((p.name, p.read_bytes())
+                                 for p in (d / "patients").iterdir())))
+    eq(len(results), 1, "the same files with 1, 2 and 7 jobs")
+    r = ok("-C", tmp / "jobs-1", "check", "--rule", "stale-temp", "--rule", "record-invalid")
+    eq(r.out, "", "no temporary file left, every record valid")
+
+
+@case
 def patient_file_problems(tmp):
     d = clinic(tmp)
     bad_import(tmp, d, write(tmp / "p.csv", "id,name,enrolled,born,weeks\n"
