@@ -23,6 +23,8 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -347,6 +349,33 @@ class RowReader {
     std::vector<std::string> cells_;
 };
 
+void reject_stray_values(const RowReader& r, RowKind kind) {
+    std::vector<Column> uses = kind_columns(kind);
+    uses.push_back(C::record);
+    if (kind == RowKind::event && r.optional(C::type)) {
+        if (auto t = parse_event_type(r.value(C::type))) {
+            uses = {C::record, C::id, C::date, C::type, C::recorded_by, C::recorded_at};
+            for (Column c : event_columns(*t))
+                uses.push_back(c);
+        }
+    }
+    std::vector<Column> stray;
+    for (std::size_t c = 0; c < column_count; ++c) {
+        Column col = static_cast<Column>(c);
+        if (r.has(col) && !trim(r.text(col)).empty() &&
+            std::find(uses.begin(), uses.end(), col) == uses.end())
+            stray.push_back(col);
+    }
+    if (!stray.empty()) {
+        std::string what = std::string(row_kind_names[static_cast<int>(kind)]);
+        if (kind == RowKind::event)
+            what = r.value(C::type) + " event";
+        throw UsageError(fmt::format(
+            "{} {} for a {} row; leave {} empty", plural(stray.size(), "value", "values"),
+            "in " + quoted_names(stray), what, stray.size() == 1 ? "it" : "them"));
+    }
+}
+
 // ---------------------------------------------------------------- progress
 
 // A one-line progress display on stderr, only on a terminal; redrawn at most
@@ -400,10 +429,50 @@ std::string bar(double fraction, int width = 24) {
 
 // A row checked on its own in the first pass, waiting to be checked against
 // its patient's record in the second.
+// A row's cells packed into one string: the index, length and bytes of each
+// cell that is not empty. The first pass holds every row of the file until
+// the second checks it; a string per column would cost a kilobyte a row of a
+// journal file's 30 columns, most of them empty.
+class PackedCells {
+  public:
+    PackedCells() = default;
+    explicit PackedCells(const std::vector<std::string>& cells) {
+        std::size_t size = 0;
+        for (const auto& c : cells)
+            size += c.empty() ? 0 : 2 * sizeof(std::uint32_t) + c.size();
+        bytes_.reserve(size);
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            if (!cells[i].empty()) {
+                put(static_cast<std::uint32_t>(i));
+                put(static_cast<std::uint32_t>(cells[i].size()));
+                bytes_ += cells[i];
+            }
+    }
+    std::vector<std::string> unpack(std::size_t width) const {
+        std::vector<std::string> cells(width);
+        for (std::size_t at = 0; at < bytes_.size();) {
+            std::uint32_t i = get(at), n = get(at + sizeof(std::uint32_t));
+            at += 2 * sizeof(std::uint32_t);
+            cells[i].assign(bytes_, at, n);
+            at += n;
+        }
+        return cells;
+    }
+
+  private:
+    void put(std::uint32_t v) { bytes_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+    std::uint32_t get(std::size_t at) const {
+        std::uint32_t v = 0;
+        std::memcpy(&v, bytes_.data() + at, sizeof v);
+        return v;
+    }
+    std::string bytes_;
+};
+
 struct PendingRow {
     int line = 0;
     RowKind kind = RowKind::session;
-    std::optional<RowReader> reader; // entry rows: the cells
+    PackedCells cells; // entry rows
     // A patient row naming a patient iop already has: the row as given, to
     // compare with the record's header.
     std::unique_ptr<std::pair<PatientInput, Header>> patient;
@@ -487,9 +556,9 @@ class Importer {
     // First pass.
     void header_row(const CsvRow& row);
     void data_row(const CsvRow& row);
-    void apply(RowReader&& r, RowKind kind, int line);
+    void apply(const RowReader& r, RowKind kind, int line);
     void patient_row(const RowReader& r, int line);
-    void entry_row(RowReader&& r, RowKind kind, int line);
+    void entry_row(const RowReader& r, RowKind kind, int line);
     std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind) const;
     Target* target_for(const std::string& id);
     // Second pass, on a worker thread: touches only `t` and what is read-only.
@@ -591,43 +660,23 @@ void Importer::data_row(const CsvRow& row) {
             break;
         }
         }
-        apply(std::move(r), kind, row.line);
+        apply(r, kind, row.line);
     } catch (const Error& e) {
         error(row.line, e.what());
     }
 }
 
-void Importer::apply(RowReader&& r, RowKind kind, int line) {
+void Importer::apply(const RowReader& r, RowKind kind, int line) {
     // A value in a column this kind of row does not use is a misaligned row,
-    // never silently dropped.
-    std::vector<Column> uses = kind_columns(kind);
-    uses.push_back(C::record);
-    if (kind == RowKind::event && r.optional(C::type)) {
-        if (auto t = parse_event_type(r.value(C::type))) {
-            uses = {C::record, C::id, C::date, C::type, C::recorded_by, C::recorded_at};
-            for (Column c : event_columns(*t))
-                uses.push_back(c);
-        }
-    }
-    std::vector<Column> stray;
-    for (std::size_t c = 0; c < column_count; ++c) {
-        Column col = static_cast<Column>(c);
-        if (r.has(col) && !trim(r.text(col)).empty() &&
-            std::find(uses.begin(), uses.end(), col) == uses.end())
-            stray.push_back(col);
-    }
-    if (!stray.empty()) {
-        std::string what = std::string(row_kind_names[static_cast<int>(kind)]);
-        if (kind == RowKind::event)
-            what = r.value(C::type) + " event";
-        throw UsageError(fmt::format(
-            "{} {} for a {} row; leave {} empty", plural(stray.size(), "value", "values"),
-            "in " + quoted_names(stray), what, stray.size() == 1 ? "it" : "them"));
-    }
+    // never silently dropped. Only a journal file mixes kinds of rows: in the
+    // other layouts the header admits the columns of its one kind alone
+    // (read_header), so no row can have such a value.
+    if (header_->layout == Layout::journal)
+        reject_stray_values(r, kind);
     if (kind == RowKind::patient)
         patient_row(r, line);
     else
-        entry_row(std::move(r), kind, line);
+        entry_row(r, kind, line);
 }
 
 std::string Importer::recorded_at(const RowReader& r) const {
@@ -877,7 +926,7 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
     return {std::move(entry), event_type};
 }
 
-void Importer::entry_row(RowReader&& r, RowKind kind, int line) {
+void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
     std::string id = r.value(C::id);
     if (id.empty())
         throw UsageError("id is empty");
@@ -895,7 +944,7 @@ void Importer::entry_row(RowReader&& r, RowKind kind, int line) {
     PendingRow pending;
     pending.line = line;
     pending.kind = kind;
-    pending.reader.emplace(std::move(r));
+    pending.cells = PackedCells(r.cells());
     t->rows.push_back(std::move(pending));
 }
 
@@ -905,7 +954,7 @@ void Importer::entry_row(RowReader&& r, RowKind kind, int line) {
 // discharge row).
 void Importer::check_entry(Target& t, PendingRow& row) const {
     Record& rec = t.record;
-    const RowReader& r = *row.reader;
+    const RowReader r(*header_, row.cells.unpack(header_->width));
     auto [entry, event_type] = entry_fields(r, row.kind);
     EntryMeta& m = meta(entry);
     m.date = parse_date_option("date", r.required(C::date));
@@ -977,7 +1026,8 @@ void Importer::settle(Target& t) const {
             for (const auto& row : rows) {
                 try {
                     if (row.kind != RowKind::patient)
-                        entry_fields(*row.reader, row.kind);
+                        entry_fields(RowReader(*header_, row.cells.unpack(header_->width)),
+                                     row.kind);
                     fail(row.line, e.what());
                 } catch (const Error& field) {
                     fail(row.line, field.what());
@@ -1004,10 +1054,10 @@ void Importer::settle(Target& t) const {
     if (!rows_failed_ && t.changes())
         build(t);
     // From here on only the header is used (the dry-run listing): the
-    // journal is freed here, on the worker.
-    t.record.journal = {};
-    t.matched = {};
-    t.text = {};
+    // journal is freed here, on the worker. (`= {}` would keep the capacity.)
+    std::vector<Entry>().swap(t.record.journal);
+    std::vector<bool>().swap(t.matched);
+    std::string().swap(t.text);
 }
 
 // Renders the new file and parses it back: never write a file iop could not
@@ -1017,7 +1067,7 @@ void Importer::build(Target& t) const {
     std::vector<int> starts;
     std::string content =
         t.is_new ? render_header(t.record.header) : Store::appended(std::move(t.text), "");
-    t.text = {};
+    std::string().swap(t.text);
     int lines = static_cast<int>(std::count(content.begin(), content.end(), '\n'));
     for (std::size_t i = t.original_entries; i < t.record.journal.size(); ++i) {
         std::string text = render_entry(t.record.journal[i]);
@@ -1097,7 +1147,7 @@ int Importer::run() {
         error(syntax->line, syntax->message);
     if (!header_seen_ && !syntax)
         error(0, "the file is empty: no header row");
-    input = {};
+    std::string().swap(input); // the rows are packed in their patients now
     if (!errors_.empty())
         rows_failed_ = true; // still check every row against its record, to report it
 
