@@ -955,7 +955,10 @@ void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
 void Importer::check_entry(Target& t, PendingRow& row) const {
     Record& rec = t.record;
     const RowReader r(*header_, row.cells.unpack(header_->width));
-    auto [entry, event_type] = entry_fields(r, row.kind);
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    auto fields = entry_fields(r, row.kind);
+    Entry& entry = fields.first;
+    const std::optional<EventType>& event_type = fields.second;
     EntryMeta& m = meta(entry);
     m.date = parse_date_option("date", r.required(C::date));
     bool duplicate = false;
