@@ -25,11 +25,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace iop {
 
@@ -427,8 +425,6 @@ std::string bar(double fraction, int width = 24) {
 
 // ---------------------------------------------------------------- the import
 
-// A row checked on its own in the first pass, waiting to be checked against
-// its patient's record in the second.
 // A row's cells packed into one string: the index, length and bytes of each
 // cell that is not empty. The first pass holds every row of the file until
 // the second checks it; a string per column would cost a kilobyte a row of a
@@ -469,6 +465,8 @@ class PackedCells {
     std::string bytes_;
 };
 
+// A row checked on its own in the first pass, waiting to be checked against
+// its patient's record in the second.
 struct PendingRow {
     int line = 0;
     RowKind kind = RowKind::session;
@@ -482,6 +480,28 @@ struct Counts {
     std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0;
     std::size_t duplicates = 0;
     std::set<std::string> patients_with_entries;
+
+    // A patient's counts into the import's.
+    void add(const Counts& o) {
+        sessions += o.sessions;
+        screens += o.screens;
+        medications += o.medications;
+        events += o.events;
+        duplicates += o.duplicates;
+    }
+    // "3 sessions", "1 screen", ...: each kind of entry added, in journal order.
+    std::vector<std::string> entry_kinds() const {
+        std::vector<std::string> kinds;
+        if (sessions)
+            kinds.push_back(plural(sessions, "session", "sessions"));
+        if (screens)
+            kinds.push_back(plural(screens, "screen", "screens"));
+        if (medications)
+            kinds.push_back(plural(medications, "medication entry", "medication entries"));
+        if (events)
+            kinds.push_back(plural(events, "event", "events"));
+        return kinds;
+    }
 };
 
 // A patient file the import writes: an existing record it appends to, or a
@@ -496,7 +516,6 @@ struct Target {
     std::size_t original_entries = 0; // journal size before the import
     std::vector<bool> matched;        // original entries matched by a journal-layout row
     std::vector<int> entry_lines;     // CSV line of each new entry
-    std::map<std::string, int> added; // new entries by kind, for the dry-run listing
     // What the second pass found.
     Counts counts; // entries added and duplicates skipped (patients_with_entries unused)
     std::vector<std::pair<int, std::string>> errors;       // rows that failed
@@ -514,15 +533,7 @@ std::string summary(const Counts& c, Layout layout) {
     if (layout == Layout::patients || c.enrolled > 0)
         clauses.push_back("enrolled " + plural(c.enrolled, "patient", "patients"));
     if (layout != Layout::patients) {
-        std::vector<std::string> kinds;
-        if (c.sessions)
-            kinds.push_back(plural(c.sessions, "session", "sessions"));
-        if (c.screens)
-            kinds.push_back(plural(c.screens, "screen", "screens"));
-        if (c.medications)
-            kinds.push_back(plural(c.medications, "medication entry", "medication entries"));
-        if (c.events)
-            kinds.push_back(plural(c.events, "event", "events"));
+        std::vector<std::string> kinds = c.entry_kinds();
         if (kinds.empty() && !(layout == Layout::journal && c.enrolled > 0))
             kinds.push_back(layout == Layout::screens ? "0 screens" : "0 sessions");
         if (!kinds.empty())
@@ -993,19 +1004,15 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     switch (row.kind) {
     case RowKind::session:
         ++t.counts.sessions;
-        ++t.added["session"];
         break;
     case RowKind::screen:
         ++t.counts.screens;
-        ++t.added["screen"];
         break;
     case RowKind::medication:
         ++t.counts.medications;
-        ++t.added["medication entry"];
         break;
     case RowKind::event:
         ++t.counts.events;
-        ++t.added["event"];
         break;
     case RowKind::patient:
         break;
@@ -1110,14 +1117,7 @@ void Importer::report_errors() {
 
 void Importer::list_changes(const std::vector<Target*>& touched) const {
     for (const Target* t : touched) {
-        std::vector<std::string> parts;
-        for (std::string_view kind : {"session", "screen", "medication entry", "event"}) {
-            auto it = t->added.find(std::string(kind));
-            if (it != t->added.end())
-                parts.push_back(plural(static_cast<std::size_t>(it->second), kind,
-                                       kind == "medication entry" ? "medication entries"
-                                                                  : std::string(kind) + "s"));
-        }
+        std::vector<std::string> parts = t->counts.entry_kinds();
         if (t->is_new)
             *ctx_.out << fmt::format("would create {}: {}, enrolled {}{}{}\n", t->record.file,
                                      t->record.header.name, format_date(t->record.header.enrolled),
@@ -1173,11 +1173,7 @@ int Importer::run() {
                 errors_.push_back(std::move(e));
             if (t.unreadable)
                 unreadable.push_back(std::move(*t.unreadable));
-            counts_.sessions += t.counts.sessions;
-            counts_.screens += t.counts.screens;
-            counts_.medications += t.counts.medications;
-            counts_.events += t.counts.events;
-            counts_.duplicates += t.counts.duplicates;
+            counts_.add(t.counts);
             if (!t.entry_lines.empty())
                 counts_.patients_with_entries.insert(t.id);
             if (t.changes())
