@@ -12,11 +12,14 @@ tomllib, an independent TOML reader.
 
 import contextlib
 import os
+import pty
 import re
+import select
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import traceback
@@ -91,6 +94,38 @@ def run(*args, cwd=None, env=None, today=TODAY, now=NOW, user=USER, umask=None,
     return Result(args, p.returncode, out.decode("utf-8", "replace"),
                   err.decode("utf-8", "replace"), time.monotonic() - start, p.pid)
 
+
+def run_on_terminal(*args, today=TODAY):
+    """Runs iop with stderr on a pseudo-terminal (stdout a pipe). Returns
+    (exit status, stdout, what the terminal received, seconds)."""
+    master, slave = pty.openpty()
+    start = time.monotonic()
+    p = subprocess.Popen([IOP, *map(str, args)], stdout=subprocess.PIPE, stderr=slave,
+                         stdin=subprocess.DEVNULL, env=env_for(today=today))
+    os.close(slave)
+    err = b""
+    out = []
+    # stdout is read on its own thread: a large output must not fill the pipe
+    # while the terminal is being read here.
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    reader.start()
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        elif p.poll() is not None:
+            break
+    p.wait()
+    reader.join()
+    os.close(master)
+    return (p.returncode, out[0].decode(), err.decode("utf-8", "replace"),
+            time.monotonic() - start)
 
 def ok(*args, **kw):
     """Runs iop and requires exit 0 and an empty stderr."""

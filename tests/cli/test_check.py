@@ -2,11 +2,14 @@
 
 import json
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iopt import (attend, case, check, contains, enroll, eq, expect_error, fails_cleanly,
-                  main, make_clinic, matches, not_contains, ok, record_path, run)
+                  main, make_clinic, matches, not_contains, ok, record_path, run,
+                  run_on_terminal)
 
 TODAY = "2026-11-10"  # week 2 of a patient enrolled 2026-11-02; week 1 is complete
 
@@ -122,6 +125,30 @@ def default_is_active_patients_explicit_ids_any(tmp):
     eq(json.loads(r.out)["patients"][0]["status"], "discharged", "explicit id is checked")
     fails_cleanly(d, ["-C", d, "check", "P-0009"], 1, "unknown patient 'P-0009'")
     fails_cleanly(d, ["-C", d, "check", "../x"], 2, "invalid patient id")
+
+
+@case
+def progress_over_many_records_goes_to_a_terminal_only(tmp):
+    # check, remind and export over thousands of records draw a progress line
+    # on a terminal, erase it, and never mix it into stdout; with stderr a
+    # pipe (every other test) nothing is drawn. The clinic comes from the
+    # benchmark generator, built beside iop unless IOP_BUILD_BENCH is off.
+    gen = Path(os.environ.get("IOP_BUILD_DIR", "build")) / "bench" / "iop_bench_gen"
+    if not gen.exists():
+        print(f"  SKIPPED: {gen} not built (IOP_BUILD_BENCH=OFF)")
+        return
+    d = tmp / "big"
+    subprocess.run([gen, "--today", "2026-12-01", "5000", d], check=True, capture_output=True)
+    for command, what in ((["check"], "checking"), (["remind"], "checking"),
+                          (["export"], "exporting")):
+        piped = run("-C", d, *command, today="2026-12-01")
+        code, out, text, seconds = run_on_terminal("-C", d, *command, today="2026-12-01")
+        eq((code, out), (piped.code, piped.out), f"{command}: stdout on a terminal and not")
+        eq(piped.err, "", f"{command}: stderr when it is a pipe")
+        if seconds > 0.8:  # long enough for the display to have been drawn
+            contains(text, f"iop: {what} ", f"{command}: the terminal")
+            check(text.endswith("\r") and text[:-1].rsplit("\r", 1)[-1].strip() == "",
+                  f"{command}: the display is erased at the end: {text[-40:]!r}")
 
 
 if __name__ == "__main__":

@@ -9,17 +9,14 @@ import datetime as dt
 import fcntl
 import io
 import os
-import pty
-import select
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (IOP, SOURCE_DIR, assert_unchanged, case, check, contains, enroll, env_for, eq,
-                  load_toml, main, make_clinic, not_contains, ok, record_path, run, snapshot)
+from iopt import (SOURCE_DIR, assert_unchanged, case, check, contains, enroll, eq,
+                  load_toml, main, make_clinic, not_contains, ok, record_path, run,
+                  run_on_terminal, snapshot)
 
 TODAY = "2026-11-26"
 
@@ -370,30 +367,9 @@ def progress_display_goes_to_a_terminal_only(tmp):
     # Many rows, one file to write: long enough to draw, without 1000s of fsyncs.
     rows = "P-0001,2026-11-03,group,illness\n" * 300000
     path = write(tmp / "s.csv", "id,date,kind,topic\n" + rows)
-    master, slave = pty.openpty()
-    start = time.monotonic()
-    p = subprocess.Popen([IOP, "-C", str(d), "import", str(path)], stdout=subprocess.PIPE,
-                         stderr=slave, stdin=subprocess.DEVNULL, env=env_for(today=TODAY))
-    os.close(slave)
-    err = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            err += chunk
-        elif p.poll() is not None:
-            break
-    out = p.communicate()[0].decode()
-    os.close(master)
-    seconds = time.monotonic() - start
-    eq((p.returncode, out),
+    code, out, text, seconds = run_on_terminal("-C", d, "import", path, today=TODAY)
+    eq((code, out),
        (0, "imported 1 session for 1 patient, skipped 299999 duplicates\n"), "result")
-    text = err.decode("utf-8", "replace")
     not_contains(text, "enrolled", "the terminal (the summary is on stdout)")
     if seconds > 1.5:  # long enough for the display to have been drawn
         contains(text, "iop import:", "the terminal")
