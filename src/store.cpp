@@ -129,17 +129,32 @@ Lock::~Lock() {
 
 // ---------------------------------------------------------------- Transaction
 
+namespace {
+
+// ".TARGET.tmp-" beside the target: what every temporary name starts with,
+// followed by six letters or digits (src/audit.cpp recognises them).
+std::string temp_prefix(const fs::path& target) {
+    std::string name = ".";
+    name += target.filename().string();
+    name += ".tmp-";
+    return (target.parent_path() / name).string();
+}
+
+} // namespace
+
 Transaction::~Transaction() {
     if (last_fd_ >= 0)
         ::close(last_fd_);
-    for (const auto& s : staged_)
+    for (const auto& s : staged_) {
         ::unlink(s.temp.c_str());
+        if (!s.old.empty())
+            ::unlink(s.old.c_str());
+    }
 }
 
 void Transaction::stage(const fs::path& target, std::string_view content,
                         const std::string& shown) {
-    std::string pattern =
-        (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string pattern = temp_prefix(target) + "XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     int fd = ::mkstemp(buf.data()); // created 0600
@@ -179,7 +194,61 @@ void Transaction::stage(const fs::path& target, std::string_view content,
         }
     }
     last_fd_ = fd;
-    staged_.push_back({target, temp, shown});
+    staged_.push_back({target, temp, shown, {}});
+    // A change of several files keeps their old versions until the renames.
+    if (staged_.size() == 2)
+        keep_old(staged_.front());
+    if (staged_.size() >= 2)
+        keep_old(staged_.back());
+}
+
+// Replacing a file frees the old one inside rename(2), while the directory is
+// locked. On the benchmark machine (ext4 with `discard`, a virtual disk) that
+// waits about 0.1 ms a file, and no two renames in a directory overlap: 1.0
+// to 1.2 s for an import into 10,000 records. A second link to the old
+// version, made here while the rows are still being checked, leaves rename
+// only the names to swap; commit() then unlinks the old versions on several
+// threads, whose waits overlap: 0.12 s of renames and 0.3 s of unlinks.
+// The link has a temporary file's name, so that a crash between the two
+// leaves a file `check` reports and `check --clean` removes. Where the link
+// cannot be made (no such target yet, or a file system without hard links)
+// the rename frees the old version itself, as a single-file write does.
+void Transaction::keep_old(StagedWrite& s) {
+    static constexpr char alnum[] =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    if (names_ == 0) // names need only differ from what is there: pid and clock will do
+        names_ = (static_cast<std::uint64_t>(::getpid()) << 32) ^
+                 static_cast<std::uint64_t>(
+                     std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                 1;
+    const std::string base = temp_prefix(s.target);
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        std::string name = base;
+        for (int i = 0; i < 6; ++i) {
+            names_ = names_ * 6364136223846793005ULL + 1442695040888963407ULL; // LCG (Knuth)
+            name += alnum[(names_ >> 33) % (sizeof alnum - 1)];
+        }
+        if (::link(s.target.c_str(), name.c_str()) == 0) {
+            s.old = std::move(name);
+            return;
+        }
+        if (errno != EEXIST)
+            return;
+    }
+}
+
+void Transaction::remove_old_versions() {
+    std::vector<const fs::path*> olds;
+    for (const auto& s : staged_)
+        if (!s.old.empty())
+            olds.push_back(&s.old);
+    // The threads wait on the disk, not the CPU: up to 8, whatever --jobs is,
+    // and the calling thread alone for a few files. A version left behind
+    // (unlink failed) is reported by `check` as a stale temporary file.
+    const unsigned threads = olds.size() < 64 ? 1u : 8u;
+    ordered_parallel(
+        olds.size(), threads, olds.size(), [&](std::size_t i) { ::unlink(olds[i]->c_str()); },
+        [](std::size_t) {});
 }
 
 void Transaction::sync_staged() {
@@ -209,9 +278,13 @@ void Transaction::commit() {
         if (::rename(s.temp.c_str(), s.target.c_str()) != 0) {
             int err = errno;
             const std::string shown = s.shown; // s dies with staged_.clear()
-            // Earlier renames already took effect; never leave the rest behind as temp files.
+            // Earlier renames already took effect; never leave the rest behind
+            // as temp files, nor any second link to an old or current version.
             for (std::size_t j = i; j < staged_.size(); ++j)
                 ::unlink(staged_[j].temp.c_str());
+            for (const auto& t : staged_)
+                if (!t.old.empty())
+                    ::unlink(t.old.c_str());
             staged_.clear();
             io_fail("cannot replace", shown, err);
         }
@@ -219,6 +292,7 @@ void Transaction::commit() {
         if (std::none_of(dirs.begin(), dirs.end(), [&](const auto& d) { return d.first == dir; }))
             dirs.emplace_back(dir, s.shown);
     }
+    remove_old_versions(); // before the directories' fsync, which makes it durable
     staged_.clear();
     for (const auto& [dir, shown] : dirs)
         fsync_dir(dir, fmt::format("holding {}", shown));

@@ -10,6 +10,7 @@
 #include "iop/record.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -44,6 +45,9 @@ struct StagedWrite {
     std::filesystem::path target;
     std::filesystem::path temp;
     std::string shown; // name for messages, relative to the records directory
+    // A second link to the version being replaced, under a temporary name,
+    // or empty (see Transaction::keep_old).
+    std::filesystem::path old;
 };
 
 // A multi-file change: every file is staged first, then all are renamed, so a
@@ -58,16 +62,20 @@ class Transaction {
     void stage(const std::filesystem::path& target, std::string_view content,
                const std::string& shown);
     // Makes every staged file durable (fsync for one file, one syncfs(2) for
-    // several), renames each, then fsyncs the directories.
+    // several), renames each, removes the old versions of a multi-file
+    // change, then fsyncs the directories.
     void commit();
     // The files staged so far, in order.
     std::vector<std::filesystem::path> targets() const;
 
   private:
     void sync_staged();
+    void keep_old(StagedWrite& s);
+    void remove_old_versions();
 
     std::vector<StagedWrite> staged_;
-    int last_fd_ = -1; // the last staged file, still open for its fsync
+    int last_fd_ = -1;        // the last staged file, still open for its fsync
+    std::uint64_t names_ = 0; // state of the generator of temporary names
 };
 
 class Store {

@@ -6,8 +6,10 @@
 #include "iop/store.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -353,6 +355,69 @@ TEST_CASE("a staged but uncommitted Transaction leaves the target and no temp fi
     CHECK(slurp(target) == "new 3\n");
     CHECK(slurp(second) == "new 4\n");
     CHECK(listing(c.patients()) == std::vector<std::string>{"P-0003.toml", "P-0004.toml"});
+}
+
+TEST_CASE("a multi-file Transaction keeps each old version under a temp name until commit") {
+    Clinic c;
+    // 70 files: past the point where old versions are unlinked on several threads.
+    const int n = 70;
+    auto name = [](int i) { return fmt::format("P-{:04}.toml", i); };
+    for (int i = 0; i < n - 1; ++i) // the last file is new
+        spit(c.patients() / name(i), fmt::format("old {}\n", i));
+    auto is_temp_of = [](const std::string& file, const std::string& target) {
+        // ".TARGET.tmp-XXXXXX", the name `check` reports as a stale temp file
+        const std::string prefix = "." + target + ".tmp-";
+        return file.size() == prefix.size() + 6 && file.rfind(prefix, 0) == 0 &&
+               std::all_of(file.end() - 6, file.end(),
+                           [](unsigned char ch) { return std::isalnum(ch) != 0; });
+    };
+    for (bool commit : {false, true}) {
+        CAPTURE(commit);
+        {
+            iop::Transaction tx;
+            for (int i = 0; i < n; ++i)
+                tx.stage(c.patients() / name(i), fmt::format("new {}\n", i), "patients/" + name(i));
+            // Every existing target has a second link (its old version) and a
+            // temp file (its new one); the new file has only the temp file.
+            std::vector<std::string> files = listing(c.patients());
+            CHECK(files.size() == static_cast<std::size_t>(n - 1 + n + n - 1));
+            for (int i = 0; i < n; ++i) {
+                CAPTURE(i);
+                std::vector<std::string> temps;
+                for (const auto& f : files)
+                    if (is_temp_of(f, name(i)))
+                        temps.push_back(slurp(c.patients() / f));
+                std::sort(temps.begin(), temps.end());
+                if (i < n - 1) {
+                    CHECK(temps == std::vector<std::string>{fmt::format("new {}\n", i),
+                                                            fmt::format("old {}\n", i)});
+                    struct stat st {};
+                    REQUIRE(::stat((c.patients() / name(i)).c_str(), &st) == 0);
+                    CHECK(st.st_nlink == 2u);
+                    CHECK(slurp(c.patients() / name(i)) == fmt::format("old {}\n", i));
+                } else {
+                    CHECK(temps == std::vector<std::string>{fmt::format("new {}\n", i)});
+                }
+            }
+            if (commit)
+                tx.commit();
+        }
+        // Committed or not, no temp file and no second link remain.
+        std::vector<std::string> expected;
+        for (int i = 0; i < (commit ? n : n - 1); ++i)
+            expected.push_back(name(i));
+        CHECK(listing(c.patients()) == expected);
+        for (const auto& f : expected) {
+            struct stat st {};
+            REQUIRE(::stat((c.patients() / f).c_str(), &st) == 0);
+            CHECK(st.st_nlink == 1u);
+            if (commit)
+                CHECK(mode_of(c.patients() / f) == 0600u);
+        }
+        for (int i = 0; i < n - 1; ++i)
+            CHECK(slurp(c.patients() / name(i)) ==
+                  fmt::format("{} {}\n", commit ? "new" : "old", i));
+    }
 }
 
 // ---------------------------------------------------------------- reads
