@@ -506,10 +506,6 @@ void Store::create_record(std::string_view id, std::string_view text) const {
     note_written({shown_path(id)});
 }
 
-std::string Store::appended_text(std::string_view id, std::string_view text) const {
-    return appended(read_record_text(id), text);
-}
-
 std::string Store::appended(std::string content, std::string_view text) {
     if (!content.empty() && content.back() != '\n')
         content += '\n';
@@ -517,8 +513,7 @@ std::string Store::appended(std::string content, std::string_view text) {
     return content;
 }
 
-void Store::append_record(std::string_view id, std::string_view text) const {
-    std::string content = appended_text(id, text);
+void Store::replace_record(std::string_view id, std::string_view content) const {
     Transaction tx;
     tx.stage(record_path(id), content, shown_path(id));
     tx.commit();

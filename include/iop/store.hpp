@@ -142,12 +142,11 @@ class Store {
 
     // Writes a new patient file; Refused if it already exists.
     void create_record(std::string_view id, std::string_view text) const;
-    // Appends text to a patient file: the whole new file is written to a temp
-    // file, fsynced and renamed over the old one, then the directory fsynced.
-    void append_record(std::string_view id, std::string_view text) const;
-    // The full new content append_record would write.
-    std::string appended_text(std::string_view id, std::string_view text) const;
-    // `content` with `text` appended, as append_record joins them.
+    // Replaces a patient file with `content`, the whole new file (its old
+    // bytes with a block appended): written to a temp file, fsynced and
+    // renamed over the old one, then the directory fsynced.
+    void replace_record(std::string_view id, std::string_view content) const;
+    // `content` with `text` appended, after a newline if `content` lacks one.
     static std::string appended(std::string content, std::string_view text);
     std::filesystem::path record_path(std::string_view id) const;
     // Commits a multi-file change (see Transaction) and remembers its files.

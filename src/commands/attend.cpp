@@ -31,7 +31,8 @@ int attend(const AttendOptions& o, Context& ctx) {
     Session s = session_fields(in, Naming::option);
     session_program(s, in, ctx.store().program(), Naming::option);
 
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     s.date = entry_date(ctx, rec, o.date);
     if (!o.allow_duplicate) {
         if (const Session* prev = identical_session(rec, s))
@@ -41,7 +42,7 @@ int attend(const AttendOptions& o, Context& ctx) {
                 format_location(rec.file, prev->pos), to_string(s.status), to_string(s.kind),
                 format_date(s.date), s.topic.empty() ? "no topic" : "topic " + s.topic));
     }
-    append_entry(ctx, rec, s);
+    append_entry(ctx, loaded, s);
     confirm(ctx, fmt::format("recorded {} {} session for {} on {}{}, {} h", to_string(s.status),
                              to_string(s.kind), o.id, format_date(s.date),
                              s.topic.empty() ? "" : " (" + s.topic + ")", format_hours(s.hours)));

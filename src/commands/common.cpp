@@ -61,31 +61,32 @@ int plan_bound(const Program& p, std::string_view key, int value, Naming naming)
     return value;
 }
 
-Record load_active(Context& ctx, const std::string& id) {
+LoadedRecord load_active(Context& ctx, const std::string& id) {
     Store& store = ctx.store();
-    Record rec = store.load(id);
-    require_active(rec, store.program());
-    return rec;
+    LoadedRecord loaded;
+    loaded.record = store.load(id, &loaded.text);
+    require_active(loaded.record, store.program());
+    return loaded;
 }
 
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date) {
     return entry_date(record, ctx.today, date, Naming::option);
 }
 
-void append_entry(Context& ctx, const Record& record, Entry entry) {
+void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry) {
     EntryMeta& m = meta(entry);
     m.recorded_by = ctx.user;
     m.recorded_at = ctx.now;
-    std::string text = render_entry(entry);
     Store& store = ctx.store();
-    const std::string& id = record.header.id;
+    const std::string& id = loaded.record.header.id;
+    const std::string content = Store::appended(loaded.text, render_entry(entry));
     // Never write a file iop could not read back.
-    Record after = parse_record(store.appended_text(id, text), Store::shown_path(id));
-    if (after.journal.size() != record.journal.size() + 1)
+    Record after = parse_record(content, Store::shown_path(id));
+    if (after.journal.size() != loaded.record.journal.size() + 1)
         throw IoError(fmt::format("internal error: the entry for {} did not read back; nothing "
                                   "was written",
                                   Store::shown_path(id)));
-    store.append_record(id, text);
+    store.replace_record(id, content);
     store.describe_change(git::entry_subject(id, entry));
 }
 

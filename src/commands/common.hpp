@@ -27,8 +27,15 @@ std::string require_text(std::string_view option, const std::string& value);
 int plan_bound(const Program& program, std::string_view key, int value,
                Naming naming = Naming::option);
 
+// A record loaded for a write, with the bytes it was parsed from: the write
+// checks and appends to exactly these bytes, read once.
+struct LoadedRecord {
+    Record record;
+    std::string text;
+};
+
 // Loads a record that must be active: Refused (exit 1) when it has ended.
-Record load_active(Context& ctx, const std::string& id);
+LoadedRecord load_active(Context& ctx, const std::string& id);
 
 // The date of a new entry: --date or today; not before enrollment, not after today.
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);
@@ -38,9 +45,10 @@ inline void require_no_later_entries(const Record& record, Date day) {
     require_no_later_entries(record, day, Naming::option);
 }
 
-// Stamps recorded_by/recorded_at, appends the entry to the record's file and
-// checks first that the new file parses back with the entry in it.
-void append_entry(Context& ctx, const Record& record, Entry entry);
+// Stamps recorded_by/recorded_at, appends the entry to the record's bytes as
+// loaded and, once the new file parses back with the entry in it, replaces
+// the record's file with it.
+void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry);
 
 // Prints a confirmation line on stdout unless --quiet.
 void confirm(Context& ctx, const std::string& line);

@@ -19,10 +19,11 @@ int discharge(const DischargeOptions& o, Context& ctx) {
     e.type = EventType::discharged;
     e.reason = require_choice("--reason", o.reason, discharge_reasons());
     e.text = require_text("--note", o.note);
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     e.date = entry_date(ctx, rec, o.date);
     require_no_later_entries(rec, e.date);
-    append_entry(ctx, rec, e);
+    append_entry(ctx, loaded, e);
     confirm(ctx, fmt::format("discharged {} on {} ({})", o.id, format_date(e.date), e.reason));
     return exit_ok;
 }

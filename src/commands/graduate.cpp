@@ -25,7 +25,8 @@ int graduate(const GraduateOptions& o, Context& ctx) {
         throw UsageError("--reason goes with --force (the reason for graduating despite unmet "
                          "criteria)");
     Store& store = ctx.store();
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     Event e;
     e.type = EventType::graduated;
     e.date = entry_date(ctx, rec, o.date);
@@ -41,7 +42,7 @@ int graduate(const GraduateOptions& o, Context& ctx) {
                                   o.id, format_date(e.date), join(unmet, "; ")));
     e.forced = !unmet.empty();
     e.reason = reason;
-    append_entry(ctx, rec, e);
+    append_entry(ctx, loaded, e);
     if (e.forced)
         confirm(ctx, fmt::format("graduated {} on {} by override ({}); unmet: {}", o.id,
                                  format_date(e.date), reason, join(unmet, "; ")));

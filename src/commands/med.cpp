@@ -33,7 +33,8 @@ int med(const MedOptions& o, Context& ctx) {
                                          *o.review_days));
         m.review_days = o.review_days;
     }
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     m.date = entry_date(ctx, rec, o.date);
     State st = fold(rec, ctx.store().program());
     auto active = std::find_if(st.medications.begin(), st.medications.end(), [&](const auto& ms) {
@@ -57,7 +58,7 @@ int med(const MedOptions& o, Context& ctx) {
                                      active->name, format_date(active->started)));
     if (on_it)
         m.name = active->name; // keep the spelling of the start entry
-    append_entry(ctx, rec, m);
+    append_entry(ctx, loaded, m);
     confirm(ctx, fmt::format("recorded medication {} of {} for {} on {}", to_string(m.action),
                              m.name, o.id, format_date(m.date)));
     return exit_ok;

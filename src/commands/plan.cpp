@@ -39,11 +39,12 @@ int plan(const PlanOptions& o, Context& ctx) {
     if (change.family_per_week)
         plan_bound(program, "family_per_week", *change.family_per_week);
 
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     e.date = entry_date(ctx, rec, o.date);
     if (o.review) {
         e.type = EventType::plan_review;
-        append_entry(ctx, rec, e);
+        append_entry(ctx, loaded, e);
         confirm(ctx, fmt::format("recorded plan review for {} on {}", o.id, format_date(e.date)));
         return exit_ok;
     }
@@ -56,7 +57,7 @@ int plan(const PlanOptions& o, Context& ctx) {
         after.family_per_week == before.family_per_week)
         throw Refused(fmt::format("the plan of {} on {} already has these values; nothing changed",
                                   o.id, format_date(e.date)));
-    append_entry(ctx, rec, e);
+    append_entry(ctx, loaded, e);
     confirm(ctx, fmt::format("changed the plan of {} from {}: {} weeks, {} group, {} individual, "
                              "{} family sessions a week",
                              o.id, format_date(e.date), after.weeks, after.groups_per_week,

@@ -16,9 +16,10 @@ struct ScreenOptions {
 int screen(const ScreenOptions& o, Context& ctx) {
     require_valid_id(o.id);
     Screen s = screen_fields({o.result, o.substances}, Naming::option);
-    Record rec = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_active(ctx, o.id);
+    const Record& rec = loaded.record;
     s.date = entry_date(ctx, rec, o.date);
-    append_entry(ctx, rec, s);
+    append_entry(ctx, loaded, s);
     confirm(ctx, fmt::format("recorded {} drug screen for {} on {}", to_string(s.result), o.id,
                              format_date(s.date)));
     return exit_ok;

@@ -258,7 +258,13 @@ TEST_CASE("discover: nothing found is a usage error naming where it searched") {
 
 // ---------------------------------------------------------------- writes
 
-TEST_CASE("create_record and append_record: append only, atomic, 0600") {
+// What a writing command does: the record's bytes, a block appended, the
+// file replaced.
+static void append(const iop::Store& store, const std::string& id, std::string_view text) {
+    store.replace_record(id, iop::Store::appended(store.read_record_text(id), text));
+}
+
+TEST_CASE("create_record and replace_record: append only, atomic, 0600") {
     UmaskGuard mask(022);
     Clinic c;
     iop::Store store(c.root);
@@ -270,7 +276,7 @@ TEST_CASE("create_record and append_record: append only, atomic, 0600") {
     CHECK(store.exists("P-0001"));
     CHECK(store.record_path("P-0001") == file);
 
-    store.append_record("P-0001", session_entry);
+    append(store, "P-0001", session_entry);
     std::string after = slurp(file);
     CHECK(after.size() == original.size() + session_entry.size());
     CHECK(after.compare(0, original.size(), original) == 0); // old bytes first, exactly
@@ -280,7 +286,7 @@ TEST_CASE("create_record and append_record: append only, atomic, 0600") {
 
     // A loosened mode is tightened by the next append (a new file replaces it).
     REQUIRE(::chmod(file.c_str(), 0644) == 0);
-    store.append_record("P-0001", session_entry);
+    append(store, "P-0001", session_entry);
     CHECK(mode_of(file) == 0600u);
     CHECK(slurp(file) == original + session_entry + session_entry);
     CHECK(listing(c.patients()) == std::vector<std::string>{"P-0001.toml"});
@@ -318,8 +324,8 @@ TEST_CASE("append to a file lacking a final newline adds one") {
     std::string text = record_text("P-0002");
     text += "# last line without a newline";
     spit(c.patients() / "P-0002.toml", text);
-    CHECK(store.appended_text("P-0002", session_entry) == text + "\n" + session_entry);
-    store.append_record("P-0002", session_entry);
+    CHECK(iop::Store::appended(text, session_entry) == text + "\n" + session_entry);
+    append(store, "P-0002", session_entry);
     CHECK(slurp(c.patients() / "P-0002.toml") == text + "\n" + session_entry);
     CHECK(store.load("P-0002").journal.size() == 1);
 }
@@ -470,7 +476,7 @@ TEST_CASE("load() of a symlinked patient file refuses") {
         CHECK(std::string(e.what()) ==
               "patients/P-0009.toml is a symbolic link; iop does not follow links for records");
     }
-    CHECK_THROWS_AS(store.append_record("P-0009", session_entry), iop::IoError);
+    CHECK_THROWS_AS(append(store, "P-0009", session_entry), iop::IoError);
     CHECK(slurp(outside) == record_text("P-0009"));
 }
 
