@@ -172,14 +172,27 @@ def short_writes_still_write_everything(tmp):
        "the record written with short writes")
 
 
+def two_file_import(tmp):
+    """The clinic and a CSV adding an entry to each of its two records."""
+    d = clinic(tmp)
+    text = ("id,date,kind,topic\nP-0001,2026-11-04,individual,\n"
+            "P-0002,2026-11-04,individual,\n")
+    return d, write_csv(tmp, "two.csv", text)
+
+
+def applied_whole(d, before):
+    """Each record is its old bytes (`before`) plus the imported block."""
+    for pid in ("P-0001", "P-0002"):
+        data = record_path(d, pid).read_bytes()
+        check(data.startswith(before[pid]) and data != before[pid],
+              f"{pid}: the import was applied whole")
+
+
 @case
 def multi_file_import(tmp):
     if skip_without_fiu():
         return
-    d = clinic(tmp)
-    text = ("id,date,kind,topic\nP-0001,2026-11-04,individual,\n"
-            "P-0002,2026-11-04,individual,\n")
-    csv = write_csv(tmp, "two.csv", text)
+    d, csv = two_file_import(tmp)
     # Writes and renames fail before any file is replaced: nothing changes.
     for point, err in FAULTS:
         if point.endswith("fsync"):
@@ -194,14 +207,34 @@ def multi_file_import(tmp):
     before = {p: record_path(d, p).read_bytes() for p in ("P-0001", "P-0002")}
     r = under_fiu("posix/io/sync/fsync", errno.EIO, "-C", d, "import", csv)
     expect_error(r, 4, "cannot sync directory", "patients/", os.strerror(errno.EIO))
-    for pid in ("P-0001", "P-0002"):
-        data = record_path(d, pid).read_bytes()
-        check(data.startswith(before[pid]) and data != before[pid],
-              f"{pid}: the import was applied whole")
+    applied_whole(d, before)
     # Running it again changes nothing: every row is already there.
     r = ok("-C", d, "import", csv)
     contains(r.out, "skipped 2 duplicates")
 
+
+@case
+def old_version_left_behind_is_reported_and_removable(tmp):
+    """A multi-file import gives each record it replaces a second name and
+    unlinks those after the renames (docs/records.md, "How iop writes"). An
+    unlink that fails does not undo the import: the old version stays as a
+    temporary file, which check reports and check --clean removes."""
+    if skip_without_fiu():
+        return
+    d, csv = two_file_import(tmp)
+    before = {p: record_path(d, p).read_bytes() for p in ("P-0001", "P-0002")}
+    r = under_fiu("posix/io/dir/unlink", errno.EIO, "-C", d, "import", csv)
+    eq(r.code, 0, f"import with a failing unlink\n{r!r}")
+    applied_whole(d, before)
+    left = sorted(p.name for p in (d / "patients").iterdir() if p.name.startswith("."))
+    eq(len(left), 1, f"one old version left behind: {left}")
+    old = (d / "patients" / left[0]).read_bytes()
+    check(old in before.values(), "the leftover is an old version of a record")
+    r = run("-C", d, "check", "--rule", "stale-temp")
+    contains(r.out, "patients/" + left[0], "check names the leftover")
+    ok("-C", d, "check", "--clean", "--rule", "stale-temp")
+    eq(sorted(p.name for p in (d / "patients").iterdir()), ["P-0001.toml", "P-0002.toml"],
+       "check --clean removed it")
 
 if __name__ == "__main__":
     main()
