@@ -5,6 +5,7 @@
 
 #include "iop/date.hpp"
 #include "iop/error.hpp"
+#include "iop/text.hpp"
 
 #include <optional>
 #include <string>
@@ -190,8 +191,5 @@ std::string render_entry(const Entry& entry);
 std::string toml_quote(std::string_view text);
 // Hours as TOML writes them: always a float (3.0, 2.5).
 std::string format_hours(double hours);
-
-// Well-formed UTF-8 (no overlongs, no surrogates).
-bool valid_utf8(std::string_view text);
 
 } // namespace iop
