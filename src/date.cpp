@@ -96,4 +96,13 @@ std::optional<system_clock::time_point> parse_timestamp(std::string_view text) {
     return system_clock::time_point(t);
 }
 
+Date local_date(sys_seconds t) {
+    std::time_t secs = static_cast<std::time_t>(t.time_since_epoch().count());
+    std::tm tm{};
+    if (!localtime_r(&secs, &tm))
+        return Date{floor<days>(t)};
+    return Date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
+                day{static_cast<unsigned>(tm.tm_mday)}};
+}
+
 } // namespace iop

@@ -84,6 +84,15 @@ int rule_rank(const std::string& rule) {
 // Everything a single pass over the journal collects.
 struct Facts {
     std::vector<Date> attended;           // every attended session, any kind
+    // Attended group sessions: date and index of their topic in the
+    // program's curriculum (curriculum-pace's history).
+    std::vector<std::pair<Date, std::size_t>> groups;
+    // For noticing (SPEC section 5): entry dates in order, each with the
+    // latest local date on which an entry dated on or before it was recorded.
+    std::vector<std::pair<Date, Date>> recorded;
+    std::vector<Date> plan_changes; // dates of plan-change events
+    // Attended sessions of every kind: date and hours (hours maximum).
+    std::vector<std::pair<Date, double>> attended_hours;
     std::optional<Date> last_individual;  // latest attended individual session
     std::optional<Date> last_plan_review; // latest plan-review event
     std::vector<const Screen*> screens;   // in date order, file order within a day
@@ -107,9 +116,25 @@ class Assessor {
     void curriculum();
     void attendance();
     void criteria();
-    void add(Severity s, const char* rule, std::optional<int> week, std::string message) {
-        a_.findings.push_back(Finding{s, rule, week, std::move(message), SourcePos{}});
+    Date pace_arose() const;
+    // `covered`: the last day whose entries the finding is about (SPEC
+    // section 5); it is noticed the day after the latest of them was
+    // recorded, when that is later than the day it arose.
+    void add(Severity s, const char* rule, std::optional<int> week, std::string message,
+             Date arose, Date covered) {
+        Date noticed = arose;
+        if (auto recorded = latest_recorded(covered); recorded && add_days(*recorded, 1) > noticed)
+            noticed = add_days(*recorded, 1);
+        a_.findings.push_back(
+            Finding{s, rule, week, std::move(message), SourcePos{}, arose, noticed});
     }
+    // A rule "more than N days after X" arises on X + N + 1 and covers the
+    // days before.
+    void add_after(Severity s, const char* rule, std::string message, Date arose) {
+        add(s, rule, std::nullopt, std::move(message), arose, add_days(arose, -1));
+    }
+    std::optional<Date> latest_recorded(Date through) const;
+    Date over_maximum(const WeekSummary& w) const;
     int week_of(Date d) const { return days_between(enrolled_, d) / 7 + 1; }
 
     const Program& program_;
@@ -160,9 +185,12 @@ void Assessor::build_weeks() {
 void Assessor::collect() {
     facts_.topic_attended.assign(program_.curriculum.size(), 0);
     for (const Entry& entry : original_.journal) {
-        const Date date = meta(entry).date;
+        const EntryMeta& m = meta(entry);
+        const Date date = m.date;
         if (date > through_)
             continue;
+        if (m.recorded_on)
+            facts_.recorded.emplace_back(date, *m.recorded_on);
         WeekSummary* week = nullptr;
         if (date >= enrolled_) {
             int k = week_of(date);
@@ -187,8 +215,10 @@ void Assessor::collect() {
                 if (week)
                     ++week->groups;
                 for (std::size_t i = 0; i < program_.curriculum.size(); ++i)
-                    if (program_.curriculum[i].id == s->topic)
+                    if (program_.curriculum[i].id == s->topic) {
                         ++facts_.topic_attended[i];
+                        facts_.groups.emplace_back(date, i);
+                    }
                 break;
             case SessionKind::individual:
                 if (week)
@@ -201,8 +231,10 @@ void Assessor::collect() {
                     ++week->family;
                 break;
             }
-            if (week)
+            if (week) {
                 week->hours += session_hours(*s, program_);
+                facts_.attended_hours.emplace_back(date, session_hours(*s, program_));
+            }
         } else if (const auto* sc = std::get_if<Screen>(&entry)) {
             if (week)
                 ++week->screens;
@@ -211,8 +243,20 @@ void Assessor::collect() {
             if (ev->type == EventType::plan_review &&
                 (!facts_.last_plan_review || date > *facts_.last_plan_review))
                 facts_.last_plan_review = date;
+            if (ev->type == EventType::plan_change)
+                facts_.plan_changes.push_back(date);
         }
     }
+    if (original_.header.recorded_on)
+        facts_.recorded.emplace_back(enrolled_, *original_.header.recorded_on);
+    std::sort(facts_.recorded.begin(), facts_.recorded.end());
+    for (std::size_t i = 1; i < facts_.recorded.size(); ++i)
+        facts_.recorded[i].second = std::max(facts_.recorded[i].second, facts_.recorded[i - 1].second);
+    std::stable_sort(facts_.groups.begin(), facts_.groups.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(facts_.attended_hours.begin(), facts_.attended_hours.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::sort(facts_.plan_changes.begin(), facts_.plan_changes.end());
     std::sort(facts_.attended.begin(), facts_.attended.end());
     std::stable_sort(facts_.screens.begin(), facts_.screens.end(),
                      [](const Screen* x, const Screen* y) { return x->date < y->date; });
@@ -224,36 +268,69 @@ void Assessor::weekly_findings() {
     const char* who = adolescent ? "adolescent" : "adult";
     for (const WeekSummary& w : a_.weeks) {
         const Plan& p = w.plan;
+        // A complete week's shortfall arises the day after the week.
+        const Date after = add_days(w.last, 1);
         if (w.complete && p.groups_per_week > 0 && w.groups < p.groups_per_week)
             add(Severity::error, "group-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
                             count_of(w.groups, "group session", "group sessions"),
-                            p.groups_per_week));
+                            p.groups_per_week),
+                after, w.last);
         if (w.complete && hours_min > 0 && w.hours + tolerance < hours_min)
             add(Severity::error, "hours-per-week", w.week,
                 fmt::format("week {} had {}, {} minimum is {}", w.week, hours_text(w.hours), who,
-                            decimal(hours_min)));
-        if (program_.hours_max > 0 && w.hours > program_.hours_max + tolerance)
+                            decimal(hours_min)),
+                after, w.last);
+        if (program_.hours_max > 0 && w.hours > program_.hours_max + tolerance) {
+            Date over = over_maximum(w);
             add(Severity::warning, "hours-per-week", w.week,
                 fmt::format("week {} {} {}{}, maximum is {} (partial hospitalization level)",
                             w.week, w.complete ? "had" : "has", hours_text(w.hours),
-                            w.complete ? "" : " so far", decimal(program_.hours_max)));
+                            w.complete ? "" : " so far", decimal(program_.hours_max)),
+                over, over);
+        }
         if (w.complete && p.individual_per_week > 0 && w.individual < p.individual_per_week)
             add(Severity::warning, "individual-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
                             count_of(w.individual, "individual session", "individual sessions"),
-                            p.individual_per_week));
+                            p.individual_per_week),
+                after, w.last);
         if (w.complete && p.family_per_week > 0 && w.family < p.family_per_week)
             add(Severity::warning, "family-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
                             count_of(w.family, "family session", "family sessions"),
-                            p.family_per_week));
+                            p.family_per_week),
+                after, w.last);
         if (w.complete && program_.screens_per_week > 0 && w.screens < program_.screens_per_week)
             add(Severity::warning, "screen-frequency", w.week,
                 fmt::format("week {} had {}, program requires {}", w.week,
                             count_of(w.screens, "drug screen", "drug screens"),
-                            program_.screens_per_week));
+                            program_.screens_per_week),
+                after, w.last);
     }
+}
+
+// The date of the session that took a week over the hours maximum.
+Date Assessor::over_maximum(const WeekSummary& w) const {
+    double hours = 0;
+    const auto& sessions = facts_.attended_hours;
+    auto it = std::lower_bound(sessions.begin(), sessions.end(), w.first,
+                               [](const auto& s, Date d) { return s.first < d; });
+    for (; it != sessions.end() && it->first <= w.last; ++it) {
+        hours += it->second;
+        if (hours > program_.hours_max + tolerance)
+            return it->first;
+    }
+    return w.last; // not reached: the week's hours are over the maximum
+}
+
+std::optional<Date> Assessor::latest_recorded(Date through) const {
+    const auto& r = facts_.recorded;
+    auto it = std::upper_bound(r.begin(), r.end(), through,
+                               [](Date d, const auto& x) { return d < x.first; });
+    if (it == r.begin())
+        return std::nullopt;
+    return std::prev(it)->second;
 }
 
 // Consecutive attended sessions (and enrollment and the first) more than
@@ -277,7 +354,7 @@ void Assessor::contact_gaps() {
                                   "is {}",
                                   days_text(apart - 1), format_date(previous), format_date(d),
                                   allowed);
-            add(Severity::warning, "contact-gap", week_of(d), std::move(message));
+            add(Severity::warning, "contact-gap", week_of(d), std::move(message), d, d);
         }
         previous = d;
         from_enrollment = false;
@@ -290,27 +367,30 @@ void Assessor::dated_findings() {
         Date since = facts_.last_individual.value_or(enrolled_);
         int days = days_between(since, judged_on_);
         if (days > program_.individual_max_gap_days)
-            add(Severity::error, "individual-frequency", std::nullopt,
-                fmt::format("no individual session for {} (since {}), maximum is {}",
-                            days_text(days), since_text(since, !facts_.last_individual),
-                            program_.individual_max_gap_days));
+            add_after(Severity::error, "individual-frequency",
+                      fmt::format("no individual session for {} (since {}), maximum is {}",
+                                  days_text(days), since_text(since, !facts_.last_individual),
+                                  program_.individual_max_gap_days),
+                      add_days(since, program_.individual_max_gap_days + 1));
     }
 
     if (!facts_.screens.empty() && facts_.screens.back()->result == ScreenResult::positive)
-        add(Severity::warning, "positive-screen", std::nullopt,
-            fmt::format("latest screen ({}) was positive: plan review advised",
-                        format_date(facts_.screens.back()->date)));
+        add_after(Severity::warning, "positive-screen",
+                  fmt::format("latest screen ({}) was positive: plan review advised",
+                              format_date(facts_.screens.back()->date)),
+                  facts_.screens.back()->date);
 
     if (a_.plan.weeks > 0) {
         int elapsed = std::max(0, days_between(enrolled_, judged_on_));
         double share = std::min(1.0, elapsed / (7.0 * a_.plan.weeks));
         double expected = 100.0 * share;
         if (expected - a_.curriculum.percent > pace_allowance + tolerance)
-            add(Severity::warning, "curriculum-pace", std::nullopt,
-                fmt::format("core curriculum {}% done with {}% of the planned {} weeks elapsed, "
-                            "more than {} points behind",
-                            a_.curriculum.percent, static_cast<int>(std::floor(expected)),
-                            a_.plan.weeks, static_cast<int>(pace_allowance)));
+            add_after(Severity::warning, "curriculum-pace",
+                      fmt::format("core curriculum {}% done with {}% of the planned {} weeks "
+                                  "elapsed, more than {} points behind",
+                                  a_.curriculum.percent, static_cast<int>(std::floor(expected)),
+                                  a_.plan.weeks, static_cast<int>(pace_allowance)),
+                      pace_arose());
     }
 
     {
@@ -318,10 +398,11 @@ void Assessor::dated_findings() {
         Date since = reviewed ? *facts_.last_plan_review : enrolled_;
         int days = days_between(since, judged_on_);
         if (days > program_.plan_review_days)
-            add(Severity::warning, "plan-review", std::nullopt,
-                fmt::format("plan not reviewed for {} (since {}), review every {} days",
-                            days_text(days), since_text(since, !reviewed),
-                            program_.plan_review_days));
+            add_after(Severity::warning, "plan-review",
+                      fmt::format("plan not reviewed for {} (since {}), review every {} days",
+                                  days_text(days), since_text(since, !reviewed),
+                                  program_.plan_review_days),
+                      add_days(since, program_.plan_review_days + 1));
     }
 
     // Named by start date, not by drug: a drug name says too much about the
@@ -333,10 +414,12 @@ void Assessor::dated_findings() {
         Date since = std::max(m.started, m.last_review);
         int days = days_between(since, judged_on_);
         if (days > every)
-            add(Severity::warning, "medication-review", std::nullopt,
-                fmt::format("medication started {} not reviewed for {} (since {}), review "
-                            "every {} days",
-                            format_date(m.started), days_text(days), format_date(since), every));
+            add_after(Severity::warning, "medication-review",
+                      fmt::format("medication started {} not reviewed for {} (since {}), review "
+                                  "every {} days",
+                                  format_date(m.started), days_text(days), format_date(since),
+                                  every),
+                      add_days(since, every + 1));
     }
 
     {
@@ -344,24 +427,72 @@ void Assessor::dated_findings() {
         Date since = any ? facts_.attended.back() : enrolled_;
         int days = days_between(since, judged_on_);
         if (days > program_.lost_contact_days)
-            add(Severity::error, "lost-contact", std::nullopt,
-                fmt::format("no attended session for {} (since {}), maximum is {}", days_text(days),
-                            since_text(since, !any), program_.lost_contact_days));
+            add_after(Severity::error, "lost-contact",
+                      fmt::format("no attended session for {} (since {}), maximum is {}",
+                                  days_text(days), since_text(since, !any),
+                                  program_.lost_contact_days),
+                      add_days(since, program_.lost_contact_days + 1));
     }
 
     if (a_.status == Status::active) {
         Date hard_end = add_days(enrolled_, 7 * program_.weeks.max - 1);
         if (judged_on_ > hard_end)
-            add(Severity::error, "overdue", std::nullopt,
-                fmt::format("{} past the program maximum of {} weeks (last day {})",
-                            days_text(days_between(hard_end, judged_on_)), program_.weeks.max,
-                            format_date(hard_end)));
+            add_after(Severity::error, "overdue",
+                      fmt::format("{} past the program maximum of {} weeks (last day {})",
+                                  days_text(days_between(hard_end, judged_on_)),
+                                  program_.weeks.max, format_date(hard_end)),
+                      add_days(hard_end, 1));
         else if (judged_on_ > a_.planned_end)
-            add(Severity::warning, "overdue", std::nullopt,
-                fmt::format("{} past the planned end of {} weeks ({}): graduation review due",
-                            days_text(days_between(a_.planned_end, judged_on_)), a_.plan.weeks,
-                            format_date(a_.planned_end)));
+            add_after(Severity::warning, "overdue",
+                      fmt::format("{} past the planned end of {} weeks ({}): graduation review due",
+                                  days_text(days_between(a_.planned_end, judged_on_)),
+                                  a_.plan.weeks, format_date(a_.planned_end)),
+                      add_days(a_.planned_end, 1));
     }
+}
+
+// curriculum-pace has no single date it follows from: it arises on the first
+// day of the unbroken run of days, ending on judged_on, on which it held,
+// each day judged with the sessions and the plan of that day.
+Date Assessor::pace_arose() const {
+    std::vector<int> counted(program_.curriculum.size(), 0);
+    int core_done = 0;
+    int core_needed = 0;
+    for (const Topic& t : program_.curriculum)
+        if (t.core)
+            core_needed += std::max(0, t.sessions);
+    const auto& groups = facts_.groups;
+    const auto& changes = facts_.plan_changes;
+    std::size_t next_group = 0;
+    std::size_t next_change = 0;
+    int weeks = plan_on(original_, enrolled_).weeks;
+    while (next_change < changes.size() && changes[next_change] <= enrolled_)
+        ++next_change;
+    std::optional<Date> run;
+    const int days = days_between(enrolled_, judged_on_);
+    for (int elapsed = 0; elapsed <= days; ++elapsed) {
+        Date d = add_days(enrolled_, elapsed);
+        for (; next_group < groups.size() && groups[next_group].first <= d; ++next_group) {
+            std::size_t i = groups[next_group].second;
+            const Topic& t = program_.curriculum[i];
+            if (t.core && counted[i] < std::max(0, t.sessions))
+                ++core_done;
+            ++counted[i];
+        }
+        if (next_change < changes.size() && changes[next_change] <= d) {
+            weeks = plan_on(original_, d).weeks;
+            while (next_change < changes.size() && changes[next_change] <= d)
+                ++next_change;
+        }
+        int percent = core_needed == 0 ? 100 : 100 * core_done / core_needed;
+        double expected = weeks > 0 ? 100.0 * std::min(1.0, elapsed / (7.0 * weeks)) : 0.0;
+        bool held = weeks > 0 && expected - percent > pace_allowance + tolerance;
+        if (!held)
+            run.reset();
+        else if (!run)
+            run = d;
+    }
+    return run.value_or(judged_on_);
 }
 
 void Assessor::curriculum() {

@@ -111,6 +111,9 @@ json to_json(const Entry& entry) {
 json to_json(const Finding& f, const std::string& file) {
     json j = {{"severity", to_string(f.severity)}, {"rule", f.rule}};
     j["week"] = f.week ? json(*f.week) : json(nullptr);
+    // record-invalid has no date it arose on: the file is broken today.
+    j["arose"] = f.arose.ok() && f.rule != "record-invalid" ? json(format_date(f.arose))
+                                                            : json(nullptr);
     j["message"] = f.message;
     j["file"] = file;
     j["line"] = f.pos.line > 0 ? json(f.pos.line) : json(nullptr);

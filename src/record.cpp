@@ -246,6 +246,7 @@ void read_meta(const TableReader& r, EntryMeta& m) {
     m.date = r.require_date("date");
     m.recorded_by = r.string("recorded_by").value_or("");
     m.recorded_at = r.datetime_text("recorded_at").value_or("");
+    m.recorded_on = r.local_day("recorded_at");
     m.pos = r.pos();
 }
 
@@ -485,6 +486,7 @@ Record load_record(const toml::table& table, const std::string& file) {
     h.insurance = root.string("insurance").value_or("");
     h.recorded_by = root.string("recorded_by").value_or("");
     h.recorded_at = root.datetime_text("recorded_at").value_or("");
+    h.recorded_on = root.local_day("recorded_at");
 
     const toml::table* plan = root.table("plan");
     if (!plan)

@@ -298,6 +298,25 @@ std::optional<std::string> TableReader::datetime_text(std::string_view key) cons
     type_error(key, "a date-time (e.g. 2026-11-03T17:02:11Z)");
 }
 
+std::optional<Date> TableReader::local_day(std::string_view key) const {
+    const toml::node* n = get(key);
+    if (!n)
+        return std::nullopt;
+    auto v = n->as_date_time();
+    if (!v)
+        return std::nullopt;
+    const toml::date_time& dt = v->get();
+    using namespace std::chrono;
+    Date day{year{dt.date.year}, month{dt.date.month}, std::chrono::day{dt.date.day}};
+    if (!day.ok())
+        return std::nullopt;
+    if (!dt.offset)
+        return day;
+    sys_seconds t = sys_days{day} + hours{dt.time.hour} + minutes{dt.time.minute} +
+                    seconds{dt.time.second} - minutes{dt.offset->minutes};
+    return local_date(t);
+}
+
 long long TableReader::require_integer(std::string_view key) const {
     if (auto v = integer(key))
         return *v;

@@ -40,6 +40,9 @@ class TableReader {
     std::vector<const toml::table*> tables(std::string_view key) const;
     // A date-time kept as written (recorded_at), checked to be a date-time.
     std::optional<std::string> datetime_text(std::string_view key) const;
+    // The local date of that date-time (a date-time without an offset is
+    // local already); nullopt when absent.
+    std::optional<Date> local_day(std::string_view key) const;
 
     long long require_integer(std::string_view key) const;
     std::string require_string(std::string_view key) const;

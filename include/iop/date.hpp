@@ -27,4 +27,9 @@ int age_on(Date born, Date day);
 std::string format_timestamp(std::chrono::system_clock::time_point t);
 std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text);
 
+// The calendar date of an instant in local time (the TZ environment
+// variable, else the system's zone). For loading recorded_at; the engine
+// never calls it.
+Date local_date(std::chrono::sys_seconds t);
+
 } // namespace iop

@@ -25,6 +25,11 @@ struct Finding {
     std::optional<int> week; // treatment week the finding is about, if any
     std::string message;
     SourcePos pos; // where in the record, when known (record-invalid)
+    // SPEC section 5, "When a finding arose": the day the finding arose, and
+    // the day it was noticed (arose, or the day after the last entry it
+    // covers was recorded, when that is later).
+    Date arose{};
+    Date noticed{};
 };
 
 // One row of the attendance grid: what a treatment week held.

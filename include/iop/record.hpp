@@ -77,6 +77,9 @@ struct EntryMeta {
     Date date{};
     std::string recorded_by;
     std::string recorded_at; // as written: 2026-11-03T17:02:11Z
+    // recorded_at as a date in local time, when the entry has one (SPEC
+    // section 5, "When a finding arose": when a finding was noticed).
+    std::optional<Date> recorded_on;
     SourcePos pos;           // of the [[...]] header; 0 for entries not yet written
 };
 
@@ -125,6 +128,7 @@ struct Header {
     std::string insurance;
     std::string recorded_by; // who enrolled the patient, and when
     std::string recorded_at;
+    std::optional<Date> recorded_on; // recorded_at as a local date
     Plan plan;
 };
 

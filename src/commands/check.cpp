@@ -18,6 +18,7 @@ struct CheckOptions {
     std::vector<std::string> rules;
     std::string severity = "warning";
     bool clean = false;
+    std::optional<std::string> since;
 };
 
 int check(const CheckOptions& o, Context& ctx) {
@@ -29,10 +30,16 @@ int check(const CheckOptions& o, Context& ctx) {
         require_choice("--rule", r, all_rules);
     Severity min_severity =
         *parse_severity(require_choice("--severity", o.severity, {"warning", "error"}));
+    std::optional<Date> since;
+    if (o.since)
+        since = parse_date_option("--since", *o.since);
     auto selected = [&](const Finding& f) {
         return f.severity >= min_severity &&
                (o.rules.empty() || std::find(o.rules.begin(), o.rules.end(), f.rule) != o.rules.end());
     };
+    // --since: findings that arose after DATE. A broken record and the
+    // directory's own findings have no such date and are always reported.
+    auto recent = [&](const Finding& f) { return !since || f.arose > *since; };
 
     Store& store = ctx.store();
     const Program& program = store.program();
@@ -126,7 +133,9 @@ int check(const CheckOptions& o, Context& ctx) {
         if (all_active && a.status != Status::active)
             return;
         a.findings.erase(std::remove_if(a.findings.begin(), a.findings.end(),
-                                        [&](const Finding& f) { return !selected(f); }),
+                                        [&](const Finding& f) {
+                                            return !selected(f) || !recent(f);
+                                        }),
                          a.findings.end());
         for (const auto& f : a.findings)
             errors = errors || f.severity == Severity::error;
@@ -168,6 +177,9 @@ CommandSpec check_command() {
                 app.add_option("--severity", o->severity,
                                "Minimum severity to report: warning (default) or error")
                     ->type_name("LEVEL");
+                app.add_option("--since", o->since,
+                               "Only findings that arose after DATE (a weekly reader's last read)")
+                    ->type_name("DATE");
                 app.add_flag("--clean", o->clean,
                              "Remove temporary files left by interrupted writes (takes the lock)");
                 return [o](Context& ctx) { return check(*o, ctx); };

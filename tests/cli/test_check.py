@@ -151,5 +151,37 @@ def progress_over_many_records_goes_to_a_terminal_only(tmp):
                   f"{command}: the display is erased at the end: {text[-40:]!r}")
 
 
+@case
+def arose_in_json_and_since_filters_by_it(tmp):
+    d = make_clinic(tmp)
+    enroll(d)
+    attend(d, "P-0001", "--kind", "group", "--topic", "illness", "--date", "2026-11-03")
+    # Week 1 (2026-11-02..08) ended short: its findings arose on 2026-11-09.
+    r = run("-C", d, "check", "--format", "json")
+    found = json.loads(r.out)["patients"][0]["findings"]
+    weekly = [f for f in found if f["week"] == 1]
+    check(len(weekly) >= 2, f"week 1's findings: {weekly}")
+    for f in weekly:
+        eq(f["arose"], "2026-11-09", f"arose of {f['rule']}")
+    r = run("-C", d, "check", "--since", "2026-11-08")
+    eq(r.code, 1, f"a finding that arose after --since is reported\n{r!r}")
+    contains(r.out, "week 1 had 1 group session, plan is 3 [group-frequency]")
+    r = run("-C", d, "check", "--since", "2026-11-09")
+    eq((r.code, r.out, r.err), (0, "", ""), "nothing arose after 2026-11-09")
+    r = run("-C", d, "check", "--since", "2026-11-09", "--format", "json")
+    eq(json.loads(r.out)["patients"][0]["findings"], [], "JSON filtered alike")
+    # A broken record has no date it arose on: it is always reported.
+    enroll(d, "P-0002", "Bo Roe")
+    with open(record_path(d, "P-0002"), "a") as f:
+        f.write("\n[[session]]\ndate = 2026-11-04\nkind = = 1\n")
+    r = run("-C", d, "check", "--since", "2026-11-09")
+    eq(r.code, 3, f"record-invalid despite --since\n{r!r}")
+    contains(r.out, "[record-invalid]")
+    r = run("-C", d, "check", "--since", "2026-11-09", "--format", "json")
+    bad = [p for p in json.loads(r.out)["patients"] if p["id"] == "P-0002"][0]
+    eq(bad["findings"][0]["arose"], None, "record-invalid's arose")
+    fails_cleanly(d, ["check", "--since", "2026-13-01"], 2, "--since")
+
+
 if __name__ == "__main__":
     main()

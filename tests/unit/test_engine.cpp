@@ -134,6 +134,11 @@ struct Builder {
             screen(base + 1);
         return *this;
     }
+    // The last entry was recorded (recorded_at, as a local date) on day(d).
+    Builder& recorded(int d) {
+        meta(r.journal.back()).recorded_on = day(d);
+        return *this;
+    }
     Builder& weeks(int from, int to, WeekSpec spec = {}) {
         for (int k = from; k <= to; ++k)
             week(k, spec);
@@ -1124,6 +1129,123 @@ TEST_CASE("messages carry no name, diagnosis or drug") {
     }
     for (const auto& c : a.criteria)
         CHECK(c.detail.find("Jane") == std::string::npos);
+}
+
+TEST_CASE("when a finding arose (SPEC section 5), rule by rule") {
+    auto arose = [](const Assessment& a, std::string_view rule,
+                    Severity s = Severity::warning) -> Date {
+        auto f = findings(a, rule, s);
+        REQUIRE(f.size() == 1);
+        return f[0].arose;
+    };
+    SUBCASE("a weekly rule: the day after its week") {
+        Builder b;
+        b.week(1, {1, 0, 0, 0, 3.0}).week(2);
+        auto a = run(b, 17);
+        for (const char* rule : {"individual-frequency", "family-frequency", "screen-frequency"})
+            CHECK(arose(a, rule) == day(7));
+        CHECK(arose(a, "group-frequency", Severity::error) == day(7));
+        CHECK(arose(a, "hours-per-week", Severity::error) == day(7));
+    }
+    SUBCASE("the hours maximum: the session that took the week over it") {
+        Program p = default_program();
+        p.hours_max = 10;
+        Builder b;
+        b.group(0, 4.0).group(1, 4.0).group(3, 2.5).group(4, 4.0);
+        auto a = run(b, 5, p);
+        CHECK(arose(a, "hours-per-week") == day(3)); // 10.5 hours on day 3
+    }
+    SUBCASE("a contact gap: the session that closed it") {
+        Builder b;
+        b.group(0).group(9);
+        CHECK(arose(run(b, 12), "contact-gap") == day(9));
+    }
+    SUBCASE("a positive screen: its date") {
+        Builder b;
+        b.screen(3, ScreenResult::positive);
+        CHECK(arose(run(b, 12), "positive-screen") == day(3));
+    }
+    SUBCASE("more than N days after X: X + N + 1") {
+        Builder b;
+        b.group(0).individual(2).med(4, MedAction::start, "naltrexone", 10);
+        auto a = run(b, 60);
+        CHECK(arose(a, "individual-frequency", Severity::error) == day(2 + 30 + 1));
+        CHECK(arose(a, "plan-review") == day(0 + 30 + 1));
+        CHECK(arose(a, "medication-review") == day(4 + 10 + 1));
+        CHECK(arose(a, "lost-contact", Severity::error) == day(2 + 30 + 1));
+    }
+    SUBCASE("overdue: the day after the planned end, or after the program maximum") {
+        Builder b(Plan{4, 3, 1, 1});
+        CHECK(arose(run(b, 30), "overdue") == day(28));
+        CHECK(arose(run(b, 95), "overdue", Severity::error) == day(91));
+    }
+    SUBCASE("curriculum-pace: the first day of the run that ends today") {
+        Program p = default_program();
+        p.curriculum = {Topic{"a", "A", 4, true}};
+        Builder b;
+        // 12 weeks = 84 days; with nothing done the rule holds from the day
+        // more than 25 % of them elapsed (day 22).
+        CHECK(arose(run(b, 40, p), "curriculum-pace") == day(22));
+        // One of four sessions on day 30 (25 %) puts it back within bounds
+        // until more than 50 % elapsed: day 43.
+        b.group_on(30, "a");
+        CHECK(findings(run(b, 42, p), "curriculum-pace").empty());
+        CHECK(arose(run(b, 50, p), "curriculum-pace") == day(43));
+    }
+    SUBCASE("curriculum-pace: the plan in force on each day") {
+        Program p = default_program();
+        p.curriculum = {Topic{"a", "A", 4, true}};
+        Builder b;
+        PlanChange shorter;
+        shorter.weeks = 6;
+        b.plan_change(5, shorter);
+        // 12 weeks until day 5 (at most 6 % elapsed), then 6 weeks: more
+        // than 25 % of 42 days on day 11.
+        CHECK(arose(run(b, 21, p), "curriculum-pace") == day(11));
+    }
+}
+
+TEST_CASE("when a finding was noticed: late entries reach the next morning") {
+    SUBCASE("recorded on time: noticed the day it arose") {
+        Builder b;
+        b.week(1, {2, 1, 1, 1, 3.0}).recorded(4);
+        auto f = findings(run(b, 9), "group-frequency", Severity::error);
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].arose == day(7));
+        CHECK(f[0].noticed == day(7));
+    }
+    SUBCASE("a session of the week recorded late: the day after it was recorded") {
+        Builder b;
+        b.week(1, {2, 1, 1, 1, 3.0}).recorded(8);
+        auto f = findings(run(b, 9), "group-frequency", Severity::error);
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].arose == day(7));
+        CHECK(f[0].noticed == day(9));
+    }
+    SUBCASE("entries after the week do not delay it") {
+        Builder b;
+        b.week(1, {2, 1, 1, 1, 3.0}).group(8).recorded(12);
+        auto f = findings(run(b, 13), "group-frequency", Severity::error);
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].noticed == day(7));
+    }
+    SUBCASE("a contact gap closed by a session recorded that evening") {
+        Builder b;
+        b.group(0).group(9).recorded(9);
+        auto f = findings(run(b, 10), "contact-gap");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].arose == day(9));
+        CHECK(f[0].noticed == day(10));
+    }
+    SUBCASE("a late enrollment: the header's recorded_at counts") {
+        Builder b;
+        b.r.header.recorded_on = day(20);
+        auto f = findings(run(b, 21), "group-frequency", Severity::error);
+        REQUIRE(f.size() == 3); // weeks 1 to 3
+        CHECK(f[0].arose == day(7));
+        for (const Finding& x : f)
+            CHECK(x.noticed == day(21));
+    }
 }
 
 TEST_SUITE_END();

@@ -230,6 +230,7 @@ TEST_CASE("finding_line and to_json of a finding") {
     f.rule = "group-frequency";
     f.week = 3;
     f.message = "week 3 had 1 group session, plan is 3";
+    f.arose = iop::Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{23}};
     iop::Style plain(false);
     CHECK(iop::finding_line("patients/P-0001.toml", f, plain) ==
           "patients/P-0001.toml: error: week 3 had 1 group session, plan is 3 [group-frequency]");
@@ -245,6 +246,7 @@ TEST_CASE("finding_line and to_json of a finding") {
     CHECK(j == json{{"severity", "error"},
                     {"rule", "group-frequency"},
                     {"week", 3},
+                    {"arose", "2026-11-23"},
                     {"message", "week 3 had 1 group session, plan is 3"},
                     {"file", "patients/P-0001.toml"},
                     {"line", 12},

@@ -7,6 +7,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -1054,3 +1057,64 @@ TEST_CASE("enum names round-trip") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("recorded_on: recorded_at as a date in local time") {
+    const char* saved = std::getenv("TZ");
+    std::string old = saved ? saved : "";
+    setenv("TZ", "XST5", 1); // five hours behind UTC, no daylight saving
+    tzset();
+    iop::Record r = iop::parse_record(R"(schema_version = 1
+id = "P-0001"
+name = "Jane Doe"
+enrolled = 2026-11-02
+recorded_at = 2026-11-02T12:00:00Z
+
+[plan]
+weeks = 12
+groups_per_week = 3
+individual_per_week = 1
+family_per_week = 1
+
+[[session]]
+date = 2026-11-03
+kind = "individual"
+hours = 1.0
+status = "attended"
+recorded_at = 2026-11-04T03:00:00Z
+
+[[session]]
+date = 2026-11-04
+kind = "individual"
+hours = 1.0
+status = "attended"
+recorded_at = 2026-11-04T23:30:00-02:00
+
+[[session]]
+date = 2026-11-05
+kind = "individual"
+hours = 1.0
+status = "attended"
+recorded_at = 2026-11-05T23:30:00
+
+[[session]]
+date = 2026-11-06
+kind = "individual"
+hours = 1.0
+status = "attended"
+)",
+                                      "patients/P-0001.toml");
+    auto ymd = [](unsigned d) {
+        return iop::Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{d}};
+    };
+    CHECK(r.header.recorded_on == ymd(2));
+    REQUIRE(r.journal.size() == 4);
+    CHECK(iop::meta(r.journal[0]).recorded_on == ymd(3)); // 22:00 the evening before, locally
+    CHECK(iop::meta(r.journal[1]).recorded_on == ymd(4)); // 01:30Z on the 5th is 20:30 on the 4th
+    CHECK(iop::meta(r.journal[2]).recorded_on == ymd(5)); // no offset: local already
+    CHECK_FALSE(iop::meta(r.journal[3]).recorded_on);     // not recorded
+    if (saved)
+        setenv("TZ", old.c_str(), 1);
+    else
+        unsetenv("TZ");
+    tzset();
+}
