@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -272,8 +272,8 @@ struct Journal {
 };
 
 std::string_view trimmed(std::string_view s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' ||
-                          s.back() == '\t'))
+    while (!s.empty() &&
+           (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
 }
@@ -312,8 +312,7 @@ std::variant<Journal, std::string> split_journal(std::string_view text, std::str
             toml::table t = parse_toml(b.text, std::string(side));
             const toml::table* entry = nullptr;
             if (t.size() == 1)
-                if (const toml::array* arr = t.cbegin()->second.as_array();
-                    arr && arr->size() == 1)
+                if (const toml::array* arr = t.cbegin()->second.as_array(); arr && arr->size() == 1)
                     entry = arr->front().as_table();
             if (!entry)
                 return fmt::format("the entry at line {} of {} is not one [[...]] table", b.line,
@@ -372,8 +371,9 @@ JournalMerge merge_appends(std::string_view base_text, std::string_view ours_tex
     bool ours_header = ours.header != base.header;
     bool theirs_header = theirs.header != base.header;
     if (ours_header && theirs_header && ours.header != theirs.header)
-        return {{}, "both sides changed the header (the text before the first entry), each "
-                    "differently"};
+        return {{},
+                "both sides changed the header (the text before the first entry), each "
+                "differently"};
 
     // The new entries of both sides: the k-th copy of an entry on one side
     // is the k-th copy on the other (a multiset), each side's order is a
@@ -630,9 +630,9 @@ double timeout_seconds() {
         return default_timeout_seconds;
     std::string_view text(v);
     double seconds = 0;
-    bool number = !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
-                  std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' &&
-                  text.back() != '.';
+    bool number =
+        !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
+        std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' && text.back() != '.';
     if (number)
         seconds = std::strtod(v, nullptr);
     if (!number || !(seconds > 0 && seconds <= 86400))
@@ -709,8 +709,9 @@ Repository repository(const fs::path& dir) {
     };
     RunResult where = ask({"rev-parse", "--absolute-git-dir"});
     if (where.status != 0)
-        throw IoError(fmt::format("git cannot use the repository of {}: {}", dir.string(),
-                                  where.timed_out ? "git rev-parse did not finish" : complaint(where)));
+        throw IoError(
+            fmt::format("git cannot use the repository of {}: {}", dir.string(),
+                        where.timed_out ? "git rev-parse did not finish" : complaint(where)));
     std::string git_dir = where.out.substr(0, where.out.find('\n'));
     // Exit 1: not set. A value of "false", "umask" or "0" is no sharing either.
     RunResult shared = ask({"config", "--get", "core.sharedRepository"});

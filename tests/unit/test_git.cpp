@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <random>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 TEST_SUITE_BEGIN("git");
 
