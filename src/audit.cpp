@@ -99,9 +99,9 @@ bool temp_name(const std::string& name, std::string& target) {
 
 // The git directory of the repository the records are committed to (in
 // the records directory, or the enclosing repository's): it holds every
-// version of every record. Git runs only when its mode is loose, to see
-// whether it is shared on purpose (core.sharedRepository) or ignores the
-// records.
+// version of every record. Git runs only when its mode is loose (and git
+// is not turned off), to see whether it is shared on purpose
+// (core.sharedRepository) or ignores the records.
 void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
     auto top = git::find_work_tree(store.root());
     if (!top)
@@ -110,12 +110,14 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
     struct stat st {};
     if (::lstat(git_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 077) == 0)
         return;
-    try {
-        if (git::repository(*top).shared || git::ignores(*top, store.root()))
-            return;
-    } catch (const IoError&) {
-        // git cannot run: the mode alone decides
-    }
+    // With IOP_NO_GIT iop never runs git: the mode alone decides then.
+    if (!git::disabled_by_environment())
+        try {
+            if (git::repository(*top).shared || git::ignores(*top, store.root()))
+                return;
+        } catch (const IoError&) {
+            // git cannot run: the mode alone decides
+        }
     std::error_code ec;
     bool inside = fs::equivalent(*top, store.root(), ec);
     mode_t mode = st.st_mode & 07777;

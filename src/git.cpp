@@ -521,7 +521,8 @@ RunResult run(const Invocation& inv) {
     posix_spawnattr_setpgroup(&attr, 0);
     // What git creates (objects, the index) is private unless the repository
     // is shared on purpose. posix_spawn has no umask of its own: set it
-    // around the spawn (the commit runs on the command's only thread).
+    // around the spawn (git runs after the command's work, on its only
+    // thread; and a file made meanwhile would only be more private).
     mode_t old_mask = ::umask(077);
     if (inv.shared)
         ::umask(old_mask);
