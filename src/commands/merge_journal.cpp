@@ -29,7 +29,7 @@ int merge_journal(const MergeOptions& o, Context& ctx) {
     std::string base = read_file(o.base, shown + " (base)");
     std::string ours = read_file(o.ours, shown + " (ours)");
     std::string theirs = read_file(o.theirs, shown + " (theirs)");
-    git::JournalMerge merged = git::merge_appends(base, ours, theirs, shown);
+    git::JournalMerge merged = git::merge_appends(base, ours, theirs, shown + " (merged)");
     if (merged.clean()) {
         Transaction tx;
         // git names the files relative to the top of the work tree.
