@@ -1,6 +1,7 @@
 #include "iop/audit.hpp"
 
 #include "iop/error.hpp"
+#include "iop/git.hpp"
 
 #include <fmt/format.h>
 
@@ -96,6 +97,41 @@ bool temp_name(const std::string& name, std::string& target) {
     return !target.empty();
 }
 
+// The git directory of the repository the records are committed to (in
+// the records directory, or the enclosing repository's): it holds every
+// version of every record. Git runs only when its mode is loose (and git
+// is not turned off), to see whether it is shared on purpose
+// (core.sharedRepository) or ignores the records.
+void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
+    auto top = git::find_work_tree(store.root());
+    if (!top)
+        return;
+    fs::path git_dir = *top / ".git";
+    struct stat st {};
+    if (::lstat(git_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 077) == 0)
+        return;
+    // With IOP_NO_GIT iop never runs git: the mode alone decides then.
+    if (!git::disabled_by_environment())
+        try {
+            if (git::repository(*top).shared || git::ignores(*top, store.root()))
+                return;
+        } catch (const IoError&) {
+            // git cannot run: the mode alone decides
+        }
+    std::error_code ec;
+    bool inside = fs::equivalent(*top, store.root(), ec);
+    mode_t mode = st.st_mode & 07777;
+    Finding f;
+    f.severity = Severity::warning;
+    f.rule = "permissions";
+    f.message = fmt::format("the git repository has mode {:04o}: {}; it keeps every version of "
+                            "the records, run 'chmod -R go-rwx {}' (or, for a repository shared "
+                            "on purpose, 'git -C {} config core.sharedRepository group')",
+                            static_cast<unsigned>(mode), who_can(mode, true),
+                            shell_word(git_dir.string()), shell_word(top->string()));
+    out.push_back({inside ? std::string(".git/") : git_dir.string(), std::move(f)});
+}
+
 } // namespace
 
 const std::vector<std::string>& file_rule_ids() {
@@ -108,6 +144,7 @@ std::vector<FileFinding> permission_findings(const Store& store,
     std::vector<FileFinding> out;
     check_mode(store.root(), store.root().string(), true, "the records directory", out);
     check_mode(store.patients_dir(), "patients/", true, "the patients directory", out);
+    git_directory_finding(store, out);
     for (const auto& id : ids)
         check_mode(store.record_path(id), Store::shown_path(id), false, "the record", out);
     return out;

@@ -3,6 +3,7 @@
 #include "commands/command.hpp"
 #include "commands/common.hpp"
 #include "iop/error.hpp"
+#include "iop/git.hpp"
 #include "iop/parallel.hpp"
 #include "iop/suggest.hpp"
 
@@ -191,6 +192,7 @@ void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
     if (!(g.wait >= 0 && g.wait <= 86400))
         throw UsageError(fmt::format("--wait {} is out of range: 0 to 86400 seconds", g.wait));
     ctx.wait_seconds = g.wait;
+    git::timeout_seconds(); // a bad $IOP_GIT_TIMEOUT is refused before anything is written
     if (g.jobs && (*g.jobs < 1 || *g.jobs > 1024))
         throw UsageError(fmt::format("--jobs {} is out of range: 1 to 1024 threads", *g.jobs));
     ctx.jobs = g.jobs ? static_cast<unsigned>(*g.jobs) : available_cores();

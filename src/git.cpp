@@ -2,16 +2,23 @@
 
 #include "iop/date.hpp"
 #include "iop/error.hpp"
+#include "iop/text.hpp"
+#include "toml_reader.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <set>
+#include <variant>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -50,7 +57,8 @@ std::string plan_keys(const PlanChange& c) {
 
 std::string entry_subject(std::string_view id, const Entry& entry) {
     std::string day = format_date(meta(entry).date);
-    return std::visit(
+    // A topic or reason from a hand-edited program.toml is shown escaped.
+    return escaped(std::visit(
         overloaded{
             [&](const Session& s) {
                 std::string out = fmt::format("attend {}: {}", id, to_string(s.kind));
@@ -65,7 +73,8 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                 return fmt::format("screen {}: {}, {}", id, to_string(s.result), day);
             },
             [&](const Medication& m) {
-                return fmt::format("med {}: {} {}, {}", id, to_string(m.action), m.name, day);
+                // No drug name: a log is shown more widely than a record.
+                return fmt::format("med {}: {}, {}", id, to_string(m.action), day);
             },
             [&](const Event& e) {
                 switch (e.type) {
@@ -85,7 +94,7 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                 return fmt::format("note {}: {}", id, day);
             },
         },
-        entry);
+        entry));
 }
 
 std::string enroll_subject(const Header& h) {
@@ -96,7 +105,8 @@ std::string import_subject(std::string_view file, std::string_view summary) {
     std::string shown = file == "-" ? "stdin" : fs::path(file).filename().string();
     if (shown.empty())
         shown = std::string(file);
-    return fmt::format("import {}: {}", shown, summary);
+    // A file name is anyone's text: "a\x1b[31m.csv" goes in escaped.
+    return fmt::format("import {}: {}", escaped(shown), summary);
 }
 
 std::string init_subject() {
@@ -246,22 +256,194 @@ std::vector<LogEntry> parse_log(std::string_view out) {
     return entries;
 }
 
-std::optional<std::string> merge_appends(std::string_view base, std::string_view ours,
-                                         std::string_view theirs) {
-    if (!ours.starts_with(base) || !theirs.starts_with(base))
-        return std::nullopt;
-    std::string_view our_tail = ours.substr(base.size());
-    std::string_view their_tail = theirs.substr(base.size());
-    std::string out(ours);
-    if (their_tail.empty() || their_tail == our_tail)
-        return out; // nothing new, or the very same entries (to the second) on both sides
-    if (!out.empty() && out.back() != '\n')
+namespace {
+
+// One entry of a patient file: its block (trailing whitespace removed), the
+// line it starts on, and its recorded_at as an instant, when it has one.
+struct Block {
+    std::string text;
+    std::size_t line = 0;
+    std::optional<std::pair<long long, long long>> at; // UTC seconds, nanoseconds
+};
+
+struct Journal {
+    std::string header; // trailing whitespace removed
+    std::vector<Block> entries;
+};
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() &&
+           (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::optional<std::pair<long long, long long>> instant(const toml::date_time& dt) {
+    using namespace std::chrono;
+    auto days = sys_days{year{dt.date.year} / month{dt.date.month} / day{dt.date.day}};
+    long long secs = days.time_since_epoch().count() * 86400LL + dt.time.hour * 3600LL +
+                     dt.time.minute * 60LL + dt.time.second;
+    if (dt.offset)
+        secs -= dt.offset->minutes * 60LL;
+    return std::pair{secs, static_cast<long long>(dt.time.nanosecond)};
+}
+
+// Splits `text`; `side` ("base", "ours", "theirs") names it in the reason
+// when an entry cannot be read on its own.
+std::variant<Journal, std::string> split_journal(std::string_view text, std::string_view side) {
+    Journal j;
+    std::vector<std::pair<std::size_t, std::size_t>> starts; // offset, line
+    std::size_t line = 1;
+    for (std::size_t pos = 0; pos < text.size();) {
+        if (text.compare(pos, 2, "[[") == 0)
+            starts.emplace_back(pos, line);
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            break;
+        pos = nl + 1;
+        ++line;
+    }
+    j.header = trimmed(text.substr(0, starts.empty() ? text.size() : starts.front().first));
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        std::size_t from = starts[i].first;
+        std::size_t to = i + 1 < starts.size() ? starts[i + 1].first : text.size();
+        Block b{std::string(trimmed(text.substr(from, to - from))), starts[i].second, {}};
+        try {
+            toml::table t = parse_toml(b.text, std::string(side));
+            const toml::table* entry = nullptr;
+            if (t.size() == 1)
+                if (const toml::array* arr = t.cbegin()->second.as_array(); arr && arr->size() == 1)
+                    entry = arr->front().as_table();
+            if (!entry)
+                return fmt::format("the entry at line {} of {} is not one [[...]] table", b.line,
+                                   side);
+            if (const auto* at = entry->get("recorded_at"); at && at->as_date_time())
+                b.at = instant(at->as_date_time()->get());
+        } catch (const DataError&) {
+            return fmt::format("the entry at line {} of {} cannot be read on its own", b.line,
+                               side);
+        }
+        j.entries.push_back(std::move(b));
+    }
+    return j;
+}
+
+// Why `side`'s entries do not start with base's, if they do not.
+std::optional<std::string> changed_base(const Journal& base, const Journal& side,
+                                        std::string_view name) {
+    for (std::size_t i = 0; i < base.entries.size(); ++i) {
+        if (i >= side.entries.size())
+            return fmt::format("{} removed the entry at line {} of base, which both sides had",
+                               name, base.entries[i].line);
+        if (side.entries[i].text != base.entries[i].text)
+            return fmt::format("the entry at line {} of {} changed an entry both sides had (line "
+                               "{} of base)",
+                               side.entries[i].line, name, base.entries[i].line);
+    }
+    return std::nullopt;
+}
+
+bool before(const Block& a, const Block& b) {
+    if (a.at != b.at)
+        return a.at < b.at;
+    return a.text < b.text;
+}
+
+} // namespace
+
+JournalMerge merge_appends(std::string_view base_text, std::string_view ours_text,
+                           std::string_view theirs_text, const std::string& file) {
+    if (ours_text == theirs_text)
+        return {std::string(ours_text), {}};
+    auto b = split_journal(base_text, "base");
+    auto o = split_journal(ours_text, "ours");
+    auto t = split_journal(theirs_text, "theirs");
+    for (const auto* side : {&b, &o, &t})
+        if (const auto* why = std::get_if<std::string>(side))
+            return {{}, *why};
+    const Journal& base = std::get<Journal>(b);
+    const Journal& ours = std::get<Journal>(o);
+    const Journal& theirs = std::get<Journal>(t);
+    if (auto why = changed_base(base, ours, "ours"))
+        return {{}, *why};
+    if (auto why = changed_base(base, theirs, "theirs"))
+        return {{}, *why};
+    bool ours_header = ours.header != base.header;
+    bool theirs_header = theirs.header != base.header;
+    if (ours_header && theirs_header && ours.header != theirs.header)
+        return {{},
+                "both sides changed the header (the text before the first entry), each "
+                "differently"};
+
+    // The new entries of both sides: the k-th copy of an entry on one side
+    // is the k-th copy on the other (a multiset), each side's order is a
+    // chain of constraints, and the entries are taken in an order that
+    // keeps both, the earliest by (recorded_at, text) first whenever there
+    // is a choice. Nothing here depends on which side is ours.
+    struct Node {
+        const Block* block;
+        std::size_t copy;
+        std::vector<std::size_t> next;
+        std::size_t waiting = 0;
+    };
+    std::vector<Node> nodes;
+    std::map<std::pair<std::string_view, std::size_t>, std::size_t> index;
+    for (const Journal* side : {&ours, &theirs}) {
+        std::map<std::string_view, std::size_t> seen;
+        std::optional<std::size_t> prev;
+        for (std::size_t x = base.entries.size(); x < side->entries.size(); ++x) {
+            const Block& e = side->entries[x];
+            std::size_t copy = ++seen[e.text];
+            auto [it, fresh] = index.try_emplace({e.text, copy}, nodes.size());
+            if (fresh)
+                nodes.push_back({&e, copy, {}, 0});
+            if (prev) {
+                nodes[*prev].next.push_back(it->second);
+                ++nodes[it->second].waiting;
+            }
+            prev = it->second;
+        }
+    }
+    auto earlier = [&](std::size_t a, std::size_t b) {
+        const Node& x = nodes[a];
+        const Node& y = nodes[b];
+        if (before(*x.block, *y.block) || before(*y.block, *x.block))
+            return before(*x.block, *y.block);
+        return x.copy < y.copy;
+    };
+    std::set<std::size_t, decltype(earlier)> ready(earlier);
+    for (std::size_t x = 0; x < nodes.size(); ++x)
+        if (nodes[x].waiting == 0)
+            ready.insert(x);
+    std::vector<const Block*> merged;
+    while (!ready.empty()) {
+        std::size_t x = *ready.begin();
+        ready.erase(ready.begin());
+        merged.push_back(nodes[x].block);
+        for (std::size_t y : nodes[x].next)
+            if (--nodes[y].waiting == 0)
+                ready.insert(y);
+    }
+    if (merged.size() != nodes.size())
+        return {{}, "entries that both sides appended stand in a different order on each side"};
+
+    std::string out(theirs_header ? theirs.header : ours.header);
+    out += '\n';
+    auto put = [&](const std::string& block) {
         out += '\n';
-    // Entries are separated by a blank line; keep that between the two sides.
-    if (!our_tail.empty() && !their_tail.starts_with("\n") && !out.ends_with("\n\n"))
+        out += block;
         out += '\n';
-    out += their_tail;
-    return out;
+    };
+    for (const auto& e : base.entries)
+        put(e.text);
+    for (const Block* e : merged)
+        put(e->text);
+    try {
+        (void)parse_record(out, file);
+    } catch (const Error& e) {
+        return {{}, fmt::format("the merged record would not load: {}", e.what())};
+    }
+    return {out, {}};
 }
 
 std::string gitattributes_text() {
@@ -332,8 +514,22 @@ RunResult run(const Invocation& inv) {
         envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
 
+    // Its own process group, so that a timeout stops a hook's children too.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    // What git creates (objects, the index) is private unless the repository
+    // is shared on purpose. posix_spawn has no umask of its own: set it
+    // around the spawn (git runs after the command's work, on its only
+    // thread; and a file made meanwhile would only be more private).
+    mode_t old_mask = ::umask(077);
+    if (inv.shared)
+        ::umask(old_mask);
     pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), envp.data());
+    int rc = ::posix_spawnp(&pid, "git", &actions, &attr, argv.data(), envp.data());
+    ::umask(old_mask);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
@@ -347,12 +543,23 @@ RunResult run(const Invocation& inv) {
     }
 
     RunResult result;
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(
+                                       std::chrono::duration<double>(timeout_seconds()));
     bool out_open = true, err_open = true;
     while (out_open || err_open) {
         pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
         pollfd* first = out_open ? &fds[0] : &fds[1];
         nfds_t count = (out_open && err_open) ? 2 : 1;
-        if (::poll(first, count, -1) < 0) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left <= 0) {
+            // Hung (a hook waiting for input, a network file system): stop
+            // git and everything it started, so the writers' lock is freed.
+            ::kill(-pid, SIGKILL);
+            result.timed_out = true;
+            break;
+        }
+        if (::poll(first, count, static_cast<int>(std::min<long long>(left, 60'000))) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -372,6 +579,8 @@ RunResult run(const Invocation& inv) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (result.timed_out)
+        result.status = 124;
     return result;
 }
 
@@ -414,6 +623,24 @@ std::optional<std::string> disabled_by_environment() {
     if (!v || !*v || std::string_view(v) == "0")
         return std::nullopt;
     return fmt::format("IOP_NO_GIT={}", v);
+}
+
+double timeout_seconds() {
+    const char* v = std::getenv("IOP_GIT_TIMEOUT");
+    if (!v || !*v)
+        return default_timeout_seconds;
+    std::string_view text(v);
+    double seconds = 0;
+    bool number =
+        !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
+        std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' && text.back() != '.';
+    if (number)
+        seconds = std::strtod(v, nullptr);
+    if (!number || !(seconds > 0 && seconds <= 86400))
+        throw UsageError(fmt::format("$IOP_GIT_TIMEOUT '{}' is not a number of seconds from "
+                                     "more than 0 to 86400 (e.g. 60)",
+                                     escaped(text)));
+    return seconds;
 }
 
 std::optional<std::string> author_from_environment() {
@@ -475,8 +702,40 @@ void prepare_repository(const fs::path& dir, const std::string& iop_program) {
     }
 }
 
+Repository repository(const fs::path& dir) {
+    auto ask = [&](std::vector<std::string> args) {
+        Invocation inv{base_args(dir), base_env()};
+        inv.argv.insert(inv.argv.end(), args.begin(), args.end());
+        return run(inv);
+    };
+    RunResult where = ask({"rev-parse", "--absolute-git-dir"});
+    if (where.status != 0)
+        throw IoError(
+            fmt::format("git cannot use the repository of {}: {}", dir.string(),
+                        where.timed_out ? "git rev-parse did not finish" : complaint(where)));
+    std::string git_dir = where.out.substr(0, where.out.find('\n'));
+    // Exit 1: not set. A value of "false", "umask" or "0" is no sharing either.
+    RunResult shared = ask({"config", "--get", "core.sharedRepository"});
+    std::string value = shared.out.substr(0, shared.out.find('\n'));
+    bool on = shared.status == 0 && !value.empty() && value != "false" && value != "umask" &&
+              value != "0" && value != "no" && value != "off";
+    return {git_dir, on};
+}
+
+std::optional<std::string> exposure(const Repository& repo) {
+    struct stat st {};
+    if (repo.shared || ::stat(repo.git_dir.c_str(), &st) != 0 || (st.st_mode & 077) == 0)
+        return std::nullopt;
+    return fmt::format("the git repository {0} that would keep the records is open to other "
+                       "users (mode {1:04o}), and its objects would be too; nothing was written. "
+                       "Make it private with chmod -R go-rwx {2}, or, for a repository shared on "
+                       "purpose, git -C {2} config core.sharedRepository group",
+                       escaped(repo.git_dir.string()), st.st_mode & 07777,
+                       shell_quote(repo.git_dir.string()));
+}
+
 void commit(const fs::path& dir, const std::vector<std::string>& files, const std::string& message,
-            const std::optional<std::string>& date) {
+            const std::optional<std::string>& date, bool shared) {
     if (files.empty())
         return;
     bool one = files.size() == 1;
@@ -499,9 +758,15 @@ void commit(const fs::path& dir, const std::vector<std::string>& files, const st
     RunResult add;
     RunResult done;
     try {
-        add = run(add_invocation(dir, files));
-        if (add.status == 0)
-            done = run(commit_invocation(dir, files, message, author_from_environment(), date));
+        Invocation adding = add_invocation(dir, files);
+        adding.shared = shared;
+        add = run(adding);
+        if (add.status == 0) {
+            Invocation committing =
+                commit_invocation(dir, files, message, author_from_environment(), date);
+            committing.shared = shared;
+            done = run(committing);
+        }
     } catch (const IoError& e) {
         fail(e.what());
     }
@@ -509,6 +774,10 @@ void commit(const fs::path& dir, const std::vector<std::string>& files, const st
     if (failed.status == 0)
         return;
     std::string why = complaint(failed);
+    if (failed.timed_out)
+        why = fmt::format("git {} did not finish within {} seconds and was stopped (a hook that "
+                          "waits? IOP_GIT_TIMEOUT sets the limit)",
+                          add.status != 0 ? "add" : "commit", timeout_seconds());
     if (failed.err.find("Please tell me who you are") != std::string::npos ||
         failed.err.find("unable to auto-detect email") != std::string::npos)
         why = fmt::format("no git identity is configured (set one with git -C {0} config "

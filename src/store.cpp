@@ -574,9 +574,33 @@ void Store::commit_history(const std::optional<std::string>& date) {
     std::vector<std::string> files = std::move(changed_);
     changed_.clear();
     changed_set_.clear();
-    if (git::disabled_by_environment() || !program().storage_git || !git::tracking_work_tree(root_))
+    const auto& repo = history_repository();
+    if (!repo)
         return;
-    git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date);
+    git::commit(root_, files, change_message_.empty() ? "iop: change" : change_message_, date,
+                repo->shared);
+}
+
+const std::optional<git::Repository>& Store::history_repository() {
+    if (!history_repo_) {
+        if (git::disabled_by_environment() || !program().storage_git ||
+            !git::tracking_work_tree(root_))
+            history_repo_.emplace(std::nullopt);
+        else
+            try {
+                history_repo_.emplace(git::repository(root_));
+            } catch (const IoError&) {
+                // git cannot run or use it: the commit says so, after the write.
+                history_repo_.emplace(git::Repository{});
+            }
+    }
+    return *history_repo_;
+}
+
+void Store::require_private_history() {
+    if (const auto& repo = history_repository())
+        if (auto why = git::exposure(*repo))
+            throw IoError(*why);
 }
 
 } // namespace iop

@@ -35,6 +35,10 @@ std::string init_subject();
 struct Invocation {
     std::vector<std::string> argv;
     std::vector<std::pair<std::string, std::string>> env;
+    // A repository shared on purpose (core.sharedRepository): git runs with
+    // the caller's umask. Otherwise with umask 077, so that what it creates
+    // is the owner's only.
+    bool shared = false;
 };
 
 // Variables that point git at another repository or index (those git itself
@@ -79,12 +83,25 @@ struct LogEntry {
 // Parses what log_invocation prints.
 std::vector<LogEntry> parse_log(std::string_view out);
 
-// The merge of a patient file changed on two sides when both only appended
-// to the common base (every iop write): ours, then what theirs appended.
-// nullopt when either side changed what was already there (a hand edit of
-// the header): that needs a real three-way merge.
-std::optional<std::string> merge_appends(std::string_view base, std::string_view ours,
-                                         std::string_view theirs);
+// The merge of a patient file changed on two sides, entry by entry
+// (docs/git.md, "Merging: the journal driver and its limits"). Each text is
+// split into its header (everything before the first line that starts an
+// array of tables, `[[...]]`, at column 0) and its entries (each block from
+// its `[[kind]]` line to the next one), compared without trailing blank
+// lines and spaces. The merge is clean when base's entries are an identical
+// prefix of both sides' and at most one side changed the header: the result
+// is that header, base's entries, then the entries new on either side (one
+// present on both sides once, as a multiset), merged by (recorded_at, block
+// text) so that each side keeps its own order and swapping the sides gives
+// the same bytes. The result must load as a record (parse_record).
+// Otherwise `conflict` says why, naming a line of base, ours or theirs.
+struct JournalMerge {
+    std::string text;     // the merged file, when clean
+    std::string conflict; // why not, else empty
+    bool clean() const { return conflict.empty(); }
+};
+JournalMerge merge_appends(std::string_view base, std::string_view ours, std::string_view theirs,
+                           const std::string& file = "merged record");
 
 // What .gitattributes and .gitignore of `iop init --git` hold.
 std::string gitattributes_text();
@@ -97,13 +114,22 @@ std::string shell_quote(std::string_view word);
 // ---------------------------------------------------------------- running git
 
 struct RunResult {
-    int status = 0; // exit status; 127 when git could not be run
+    int status = 0; // exit status; 124 when stopped by the timeout
     std::string out;
     std::string err;
+    bool timed_out = false;
 };
 
-// Runs git (found on PATH) with stdin from /dev/null; throws IoError when it
-// cannot be started at all (not installed: says so).
+// How long one git child may run: $IOP_GIT_TIMEOUT seconds (more than 0, at
+// most 86400; decimals allowed), else 60. UsageError (exit 2) naming the
+// variable for anything else.
+inline constexpr double default_timeout_seconds = 60;
+double timeout_seconds();
+
+// Runs git (found on PATH) with stdin from /dev/null, in a process group of
+// its own; after timeout_seconds() it kills that whole group (a hook's
+// children too) and returns with timed_out. Throws IoError when git cannot
+// be started at all (not installed: says so).
 RunResult run(const Invocation& inv);
 
 // The directory holding `.git` at or above `dir`, if any (no git needed).
@@ -132,9 +158,25 @@ std::optional<std::string> author_from_environment();
 // config. IoError (exit 4) when git fails.
 void prepare_repository(const std::filesystem::path& dir, const std::string& iop_program);
 
+// The repository that keeps `dir`'s history: its git directory (git
+// rev-parse --absolute-git-dir) and whether it is shared on purpose
+// (core.sharedRepository is set). IoError (exit 4) when git fails.
+struct Repository {
+    std::filesystem::path git_dir;
+    bool shared = false;
+};
+Repository repository(const std::filesystem::path& dir);
+
+// Why committing into `repo` would expose the records (its git directory
+// gives group or others any access, and it is not shared on purpose): a
+// message naming the directory and both fixes. nullopt when it is private.
+std::optional<std::string> exposure(const Repository& repo);
+
 // Adds and commits `files`; throws IoError (exit 4) naming the files as
-// written and quoting git's complaint when git fails.
+// written and quoting git's complaint when git fails or does not finish
+// within timeout_seconds(). `shared`: Repository::shared.
 void commit(const std::filesystem::path& dir, const std::vector<std::string>& files,
-            const std::string& message, const std::optional<std::string>& date);
+            const std::string& message, const std::optional<std::string>& date,
+            bool shared = false);
 
 } // namespace iop::git

@@ -164,12 +164,19 @@ class Store {
     const std::vector<std::string>& changed_files() const { return changed_; }
     // `date`: the author date (the entries' recorded_at), if any.
     void commit_history(const std::optional<std::string>& date);
+    // Before a write: when its files will be committed, refuses (IoError,
+    // exit 4) a repository whose git directory is open to other users and
+    // not shared on purpose (git::exposure). Run once, under the lock.
+    void require_private_history();
     // The commits that changed patients/ID.toml (or anything in the records
     // directory), newest first. UsageError (exit 2) when git is turned off or
     // the directory is in no git repository; IoError (exit 4) when git fails.
     std::vector<git::LogEntry> history(const std::optional<std::string>& id);
 
   private:
+    // The repository the writes are committed to, once looked up.
+    std::optional<std::optional<git::Repository>> history_repo_;
+    const std::optional<git::Repository>& history_repository();
     std::filesystem::path root_;
     std::unique_ptr<Program> program_;
     // Bookkeeping of the writes (const ones included), relative to root_.

@@ -37,6 +37,19 @@ int init(const InitOptions& opts, Context& ctx) {
             throw UsageError(fmt::format("--git asks for git, but {} turns it off; unset "
                                          "IOP_NO_GIT to use --git",
                                          *off));
+    // A directory inside another repository commits into it: not into one
+    // open to other users (docs/git.md, "Keep the repository private").
+    if (!git::disabled_by_environment())
+        if (auto top = git::tracking_work_tree(dir)) {
+            std::optional<std::string> why;
+            try {
+                why = git::exposure(git::repository(*top));
+            } catch (const IoError&) {
+                // git cannot run: the commit says so, after the write.
+            }
+            if (why)
+                throw IoError(*why);
+        }
     std::vector<std::string> written = Store::init(dir, opts.git);
     confirm(ctx, fmt::format("initialized records directory {} (edit {} to match your program)",
                              dir.string(), (dir / "program.toml").string()));

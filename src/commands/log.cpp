@@ -1,6 +1,7 @@
 // `iop log [ID]`: the history git keeps of one patient's file, or of the
 // whole records directory (docs/git.md).
 #include "commands/common.hpp"
+#include "iop/text.hpp"
 
 #include <fmt/format.h>
 
@@ -29,15 +30,19 @@ int log(const LogOptions& o, Context& ctx) {
         for (const auto& e : entries)
             out.push_back({{"commit", e.commit},
                            {"date", e.date},
-                           {"author", e.author},
-                           {"email", e.email},
-                           {"message", e.subject}});
+                           {"author", escaped(e.author)},
+                           {"email", escaped(e.email)},
+                           {"message", escaped(e.subject)}});
         write_json(*ctx.out, out);
         return exit_ok;
     }
     std::size_t author_w = 0;
-    for (const auto& e : entries)
+    for (auto& e : entries) {
+        // Commits made by anyone, with any git: shown escaped, never raw.
+        e.author = escaped(e.author);
+        e.subject = escaped(e.subject);
         author_w = std::max(author_w, display_width(e.author));
+    }
     for (const auto& e : entries)
         *ctx.out << fmt::format("{}  {}  {}  {}\n", ctx.style.dim(e.commit.substr(0, 10)),
                                 shown_date(e.date), pad(e.author, author_w), e.subject);

@@ -2,15 +2,16 @@
 // patient files (docs/git.md), registered by `iop init --git` and named by
 // .gitattributes. Hidden from help: git runs it, people don't.
 //
-// When both sides only appended to the common base (every iop write does),
-// the result is ours followed by what theirs appended: every entry of both
-// sites, each block whole. Git's built-in union driver cannot do this: it
-// merges line by line and interleaves the keys of two entries appended at
-// the same place into one broken table. Anything else (a hand edit of what
-// was already there) gets git's own three-way merge, with conflict markers
-// where both sides changed the same lines, and exit 1 so git stops the merge:
-// never a silent merge of two different headers.
+// It merges entries, not bytes (git::merge_appends): base's entries stay
+// as they were, then the entries either side appended, an entry that
+// reached both sides (a cherry-pick) once. Anything else (an entry edited,
+// removed or reordered, both sides changing the header, a text it cannot
+// split or a result that would not load) is a conflict: git's own three-way
+// merge is written into OURS (with conflict markers where they apply), one
+// line says why, and exit 1 makes git stop the merge, even when that
+// three-way merge was clean. Never a guess.
 #include "commands/common.hpp"
+#include "iop/text.hpp"
 
 #include <fmt/format.h>
 
@@ -28,19 +29,17 @@ int merge_journal(const MergeOptions& o, Context& ctx) {
     std::string base = read_file(o.base, shown + " (base)");
     std::string ours = read_file(o.ours, shown + " (ours)");
     std::string theirs = read_file(o.theirs, shown + " (theirs)");
-    if (auto merged = git::merge_appends(base, ours, theirs)) {
+    git::JournalMerge merged = git::merge_appends(base, ours, theirs, shown + " (merged)");
+    if (merged.clean()) {
         Transaction tx;
         // git names the files relative to the top of the work tree.
-        tx.stage(std::filesystem::absolute(o.ours), *merged, shown);
+        tx.stage(std::filesystem::absolute(o.ours), merged.text, shown);
         tx.commit();
         return exit_ok;
     }
-    git::RunResult r = git::run(git::merge_file_invocation(o.ours, o.base, o.theirs));
-    if (r.status == 0)
-        return exit_ok;
-    *ctx.err << fmt::format("iop: {}: both sides changed what was already in the file (not only "
-                            "appended); resolve the conflict by hand, then run 'iop check'\n",
-                            shown);
+    git::run(git::merge_file_invocation(o.ours, o.base, o.theirs));
+    *ctx.err << fmt::format("iop: {}: {}; resolve the conflict by hand, then run 'iop check'\n",
+                            escaped(shown), merged.conflict);
     return exit_refused;
 }
 

@@ -57,6 +57,39 @@ def private_modes_whatever_the_umask(tmp):
     eq(mode_of(d), 0o700, "an existing directory is made private")
 
 
+def git_identity(tmp):
+    """A git configuration of the test's own, with an identity for commits."""
+    config = tmp / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[user]\n\tname = Front desk\n"
+                      "\temail = desk@clinic.example\n")
+    return {"HOME": str(tmp), "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_DIR": None, "GIT_WORK_TREE": None, "GIT_INDEX_FILE": None}
+
+
+@case
+def a_git_repository_is_private_whatever_the_umask(tmp):
+    env = git_identity(tmp)
+    for umask in (0o000, 0o022):
+        d = tmp / f"clinic-{umask:03o}"
+        ok("init", "--git", d, umask=umask, env=env)
+        ok("-C", d, "enroll", "P-0001", "--name", NAME, "--start", "2026-11-02", umask=umask,
+           env=env)
+        got = modes(d / ".git")
+        loose = {p: oct(m) for p, m in got.items() if m & 0o077}
+        eq(loose, {}, f"umask {umask:03o}: nothing in .git open to group or others")
+        eq(got["."], 0o700, f"umask {umask:03o}: mode of .git")
+        # opened by hand: the next write is refused and check warns
+        os.chmod(d / ".git", 0o755)
+        text = record_path(d).read_bytes()
+        r = run("-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-03",
+                env=env)
+        expect_error(r, 4, "open to other users", "chmod -R go-rwx", "core.sharedRepository")
+        eq(record_path(d).read_bytes(), text, "nothing written")
+        r = run("-C", d, "check", "--rule", "permissions", env=env)
+        contains(r.out, ".git/: warning: the git repository has mode 0755")
+        not_contains(r.out + r.err, NAME)
+
+
 @case
 def check_warns_about_loose_permissions(tmp):
     d = make_clinic(tmp)

@@ -38,8 +38,10 @@ def git_env(tmp, identity=True):
 def git(tmp, cwd, *args, ok=True):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update({k: v for k, v in git_env(tmp).items() if v is not None})
+    # umask 077, as docs/git.md tells a site to clone: a repository other
+    # users can read is refused (a_repository_open_to_other_users_...)
     p = subprocess.run(["git", *map(str, args)], cwd=cwd, env=env, capture_output=True,
-                       text=True)
+                       text=True, umask=0o077)
     if ok and p.returncode != 0:
         raise AssertionError(f"git {' '.join(map(str, args))} failed in {cwd}:\n{p.stderr}")
     return p
@@ -124,7 +126,7 @@ def every_write_command_makes_one_commit_of_exactly_its_files(tmp):
         (["screen", "P-0001", "--result", "negative", "--date", "2026-11-04"],
          "screen P-0001: negative, 2026-11-04", ["patients/P-0001.toml"]),
         (["med", "P-0001", "start", "naltrexone", "--date", "2026-11-04"],
-         "med P-0001: start naltrexone, 2026-11-04", ["patients/P-0001.toml"]),
+         "med P-0001: start, 2026-11-04", ["patients/P-0001.toml"]),
         (["plan", "P-0001", "--review", "--date", "2026-11-05"],
          "plan P-0001: review, 2026-11-05", ["patients/P-0001.toml"]),
         (["plan", "P-0001", "--weeks", "10", "--date", "2026-11-05"],
@@ -369,6 +371,159 @@ def git_not_installed_in_a_repository_is_exit_4_and_keeps_the_entry(tmp):
     expect_error(r, 4, "was written", "git is not installed", stdout_empty=False)
 
 
+# ---------------------------------------------------------------- a hung git
+
+
+@case
+def a_hook_that_hangs_is_stopped_and_the_entry_kept(tmp):
+    d = git_clinic(tmp)
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    hook = d / ".git" / "hooks" / "pre-commit"
+    child = tmp / "hook-child.pid"
+    # a hook that hangs, with a child of its own
+    hook.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > '{child}'\nwait\n")
+    hook.chmod(0o700)
+    before, text = commits(tmp, d), record_path(d).read_text()
+    r = iop(tmp, "-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+            "2026-11-03", env={"IOP_GIT_TIMEOUT": "1"}, timeout=60)
+    expect_error(r, 4, "patients/P-0001.toml was written and is safe, but git could not commit it",
+                 "did not finish within 1 seconds", "IOP_GIT_TIMEOUT", stdout_empty=False)
+    eq(commits(tmp, d), before, "no commit made")
+    check(record_path(d).read_text().startswith(text) and
+          "[[session]]" in record_path(d).read_text()[len(text):], "the record holds the entry")
+    pid = int(child.read_text())
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
+    except (FileNotFoundError, ProcessLookupError):
+        state = "gone"
+    check(state in ("gone", "Z"), f"the hook's child was stopped too (state {state})")
+    # the writers' lock was released: the next write gets it at once (--wait
+    # 0), and is written; git names the index.lock the killed git left
+    hook.unlink()
+    r = iop(tmp, "-C", d, "--wait", "0", "attend", "P-0001", "--kind", "individual", "--date",
+            "2026-11-04")
+    check(r.code in (0, 4), f"a following write is not locked out:\n{r!r}")
+    eq(record_path(d).read_text().count("[[session]]"), 2, "both entries written")
+    if r.code == 4:
+        contains(r.err, "index.lock")
+        (d / ".git" / "index.lock").unlink()  # the fix docs/git.md gives
+        iop_ok(tmp, "-C", d, "screen", "P-0001", "--result", "negative", "--date", "2026-11-04")
+    check(clean(tmp, d), "every entry committed once the lock file is gone")
+    eq(commits(tmp, d), before + 1, "one commit of all of them")
+
+
+@case
+def a_bad_iop_git_timeout_is_a_usage_error(tmp):
+    d = git_clinic(tmp)
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    text = record_path(d).read_bytes()
+    for bad in ("0", "-1", "abc", "1e3", "90000", ".5.", "1 "):
+        r = iop(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04",
+                env={"IOP_GIT_TIMEOUT": bad})
+        expect_error(r, 2, "$IOP_GIT_TIMEOUT")
+        eq(record_path(d).read_bytes(), text, f"IOP_GIT_TIMEOUT={bad!r}: nothing written")
+    iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04",
+           env={"IOP_GIT_TIMEOUT": "2.5"})
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def outer_open_repository(tmp):
+    """A repository of something else whose .git other users can read."""
+    repo = tmp / "documents"
+    repo.mkdir()
+    git(tmp, repo, "init", "-q")
+    os.chmod(repo / ".git", 0o755)
+    return repo
+
+
+@case
+def a_repository_open_to_other_users_is_refused_before_anything_is_written(tmp):
+    repo = outer_open_repository(tmp)
+    d = repo / "clinic"
+    r = iop(tmp, "init", d, umask=0o022)
+    expect_error(r, 4, f"the git repository {repo}/.git", "mode 0755", "nothing was written",
+                 f"chmod -R go-rwx '{repo}/.git'", "config core.sharedRepository group")
+    check(not d.exists(), "nothing created")
+    eq(commits(tmp, repo), 0, "no commit")
+    # the fix the message gives
+    subprocess.run(["chmod", "-R", "go-rwx", str(repo / ".git")], check=True)
+    iop_ok(tmp, "init", d, umask=0o022)
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02",
+           umask=0o022)
+    eq(commits(tmp, repo), 2, "init and enroll committed")
+    loose = [p for p in (repo / ".git" / "objects").rglob("*") if os.stat(p).st_mode & 0o077]
+    eq(loose, [], "git's objects are private whatever the umask")
+    # opened again: a write is refused, nothing written
+    os.chmod(repo / ".git", 0o750)
+    text = record_path(d).read_bytes()
+    r = iop(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04")
+    expect_error(r, 4, "mode 0750", "chmod -R go-rwx")
+    eq(record_path(d).read_bytes(), text, "the record unchanged")
+    eq(commits(tmp, repo), 2, "no commit")
+    # shared on purpose: allowed, and git shares what it creates with the group
+    git(tmp, repo, "config", "core.sharedRepository", "group")
+    iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04")
+    eq(commits(tmp, repo), 3, "committed")
+    # with git turned off nothing is committed, so nothing is refused
+    os.chmod(repo / ".git", 0o755)
+    git(tmp, repo, "config", "--unset", "core.sharedRepository")
+    iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+           "2026-11-05", env={"IOP_NO_GIT": "1"})
+
+
+@case
+def init_git_makes_a_private_repository_and_check_names_an_open_one(tmp):
+    d = tmp / "clinic"
+    iop_ok(tmp, "init", "--git", d, umask=0o022)
+    eq(oct(os.stat(d / ".git").st_mode & 0o777), oct(0o700), "mode of .git")
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02",
+           umask=0o022)
+    eq(iop(tmp, "-C", d, "check", "--rule", "permissions").out, "", "private: nothing to report")
+    os.chmod(d / ".git", 0o755)
+    r = iop(tmp, "-C", d, "check", "--rule", "permissions")
+    eq(r.code, 0, f"a warning only:\n{r!r}")
+    eq(r.out, f".git/: warning: the git repository has mode 0755: group and others can list and "
+       f"enter it; it keeps every version of the records, run 'chmod -R go-rwx {d}/.git' (or, "
+       f"for a repository shared on purpose, 'git -C {d} config core.sharedRepository group') "
+       "[permissions]\n", "check names the git directory and the fix")
+    subprocess.run(["chmod", "-R", "go-rwx", str(d / ".git")], check=True)
+    eq(iop(tmp, "-C", d, "check", "--rule", "permissions").out, "", "fixed")
+    # the enclosing repository's git directory, by its path
+    repo = outer_open_repository(tmp)
+    iop_ok(tmp, "init", repo / "inner", env={"IOP_NO_GIT": "1"})
+    r = iop(tmp, "-C", repo / "inner", "check", "--rule", "permissions")
+    contains(r.out, f"{repo}/.git: warning: the git repository has mode 0755")
+
+
+# ---------------------------------------------------------------- what messages show
+
+
+@case
+def commit_messages_and_log_carry_no_control_characters_or_drug_names(tmp):
+    d = git_clinic(tmp)
+    csv = tmp / "a\x1b[31m.csv"
+    csv.write_text("id,name,enrolled\nP-0001,Jane Doe,2026-11-02\n")
+    iop_ok(tmp, "-C", d, "import", csv)
+    subject = head(tmp, d, "%s")
+    not_contains(subject, "\x1b", "the import's subject")
+    contains(subject, "import a\\x1b[31m.csv: ")
+    iop_ok(tmp, "-C", d, "med", "P-0001", "start", "naltrexone", "--date", "2026-11-04")
+    eq(head(tmp, d, "%s"), "med P-0001: start, 2026-11-04", "no medication name")
+    # a commit made by someone else, with an escape sequence in its message
+    (d / "notes.txt").write_text("x\n")
+    git(tmp, d, "add", "notes.txt")
+    git(tmp, d, "-c", "user.name=Eve\u202e", "commit", "-qm", "fix \x1b]0;owned\x07 \u202e")
+    out = iop_ok(tmp, "-C", d, "log").out
+    for raw in ("\x1b", "\x07", "\u202e"):
+        not_contains(out, raw, "iop log")
+    contains(out, "fix \\x1b]0;owned\\x07 \\u{202e}")
+    js = json.loads(iop_ok(tmp, "-C", d, "log", "--format", "json").out)
+    eq(js[0]["message"], "fix \\x1b]0;owned\\x07 \\u{202e}", "json message escaped")
+    eq(js[0]["author"], "Eve\\u{202e}", "json author escaped")
+
+
 # ---------------------------------------------------------------- several sites
 
 
@@ -446,7 +601,7 @@ def conflicting_headers_stop_the_merge_and_check_names_the_line(tmp):
     git(tmp, a, "push", "-q")
     p = git(tmp, b, "pull", "-q", "--no-rebase", "--no-edit", ok=False)
     check(p.returncode != 0, f"two different names do not merge:\n{p.stdout}{p.stderr}")
-    contains(p.stderr, "both sides changed what was already in the file", "the driver says why")
+    contains(p.stderr, "patients/P-0001.toml: both sides changed the header", "the driver says why")
     text = record_path(b).read_text()
     contains(text, 'name = "Jane A. Doe"')
     contains(text, 'name = "Jane B. Doe"')
@@ -457,6 +612,59 @@ def conflicting_headers_stop_the_merge_and_check_names_the_line(tmp):
     eq(r.code, 3, f"exit of check on a broken file:\n{r!r}")
     matches(rf"^patients/P-0001\.toml:{line}:1: error: .*\[record-invalid\]$", r.out,
             "check names the line")
+
+
+@case
+def a_line_added_by_hand_to_the_last_entry_is_a_conflict_not_moved_into_another(tmp):
+    """Site A adds a line by hand to its last entry, site B appends an entry:
+    a byte merge would put A's line inside B's new entry. Entry by entry it
+    is a change to an entry both sides had: a conflict."""
+    a, b = two_sites(tmp)
+    iop_ok(tmp, "-C", a, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+           "2026-11-06")
+    git(tmp, a, "push", "-q")
+    git(tmp, b, "pull", "-q", "--no-rebase", "--no-edit")
+    f = record_path(a)
+    f.write_text(f.read_text() + 'note = "added by hand"\n')
+    git(tmp, a, "commit", "-qam", "a note added to the session by hand")
+    git(tmp, a, "push", "-q")
+    iop_ok(tmp, "-C", b, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-07")
+    p = git(tmp, b, "pull", "-q", "--no-rebase", "--no-edit", ok=False)
+    check(p.returncode != 0, f"git stops the merge:\n{p.stdout}{p.stderr}")
+    matches(r"patients/P-0001\.toml: the entry at line \d+ of theirs changed an entry both sides "
+            r"had \(line \d+ of base\); resolve the conflict by hand", p.stderr,
+            "the driver names the entry")
+    eq(len([l for l in p.stderr.splitlines() if l.startswith("iop: ")]), 1, "one line from iop")
+    check("patients/P-0001.toml" in git(tmp, b, "diff", "--name-only", "--diff-filter=U").stdout,
+          "git marks the file conflicted")
+
+
+@case
+def an_entry_that_reached_both_sites_by_a_cherry_pick_is_kept_once(tmp):
+    a, b = two_sites(tmp)
+    iop_ok(tmp, "-C", a, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+           "2026-11-06", user="site-a")
+    git(tmp, a, "push", "-q")
+    git(tmp, b, "fetch", "-q")
+    git(tmp, b, "cherry-pick", "origin/main")
+    iop_ok(tmp, "-C", b, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-07",
+           user="site-b")
+    iop_ok(tmp, "-C", a, "screen", "P-0001", "--result", "negative", "--date", "2026-11-08",
+           user="site-a")
+    git(tmp, a, "push", "-q")
+    p = git(tmp, b, "pull", "-q", "--no-rebase", "--no-edit", ok=False)
+    eq(p.returncode, 0, f"git pull merges without conflict:\n{p.stdout}{p.stderr}")
+    data = load_toml(record_path(b))
+    eq([(str(s["date"]), s["recorded_by"]) for s in data["session"]],
+       [("2026-11-06", "site-a"), ("2026-11-07", "site-b")], "the cherry-picked session once")
+    eq(len(data["screen"]), 1, "the screen of site A")
+    r = iop(tmp, "-C", b, "check")
+    not_contains(r.out, "record-invalid", "check after the merge")
+    eq(r.err, "", "check's stderr")
+    # merging the other way gives the very same file
+    git(tmp, b, "push", "-q")
+    git(tmp, a, "pull", "-q", "--no-rebase", "--no-edit")
+    eq(record_path(a).read_bytes(), record_path(b).read_bytes(), "both sites hold the same file")
 
 
 def union_sites(tmp):
