@@ -497,9 +497,10 @@ Lock Store::lock(double wait_seconds) const {
     return lock;
 }
 
-void Store::create_record(std::string_view id, std::string_view text) const {
+void Store::create_record(std::string_view id, std::string_view text) {
     if (exists(id))
         throw Refused(fmt::format("patient '{}' already exists ({})", id, shown_path(id)));
+    require_private_history();
     Transaction tx;
     tx.stage(record_path(id), text, shown_path(id));
     tx.commit();
@@ -513,7 +514,8 @@ std::string Store::appended(std::string content, std::string_view text) {
     return content;
 }
 
-void Store::replace_record(std::string_view id, std::string_view content) const {
+void Store::replace_record(std::string_view id, std::string_view content) {
+    require_private_history();
     Transaction tx;
     tx.stage(record_path(id), content, shown_path(id));
     tx.commit();
@@ -521,6 +523,7 @@ void Store::replace_record(std::string_view id, std::string_view content) const 
 }
 
 void Store::commit(Transaction& tx) {
+    require_private_history();
     std::vector<std::string> files;
     for (const auto& target : tx.targets())
         files.push_back(target.lexically_relative(root_).string());
@@ -598,9 +601,12 @@ const std::optional<git::Repository>& Store::history_repository() {
 }
 
 void Store::require_private_history() {
+    if (history_checked_)
+        return;
     if (const auto& repo = history_repository())
         if (auto why = git::exposure(*repo))
             throw IoError(*why);
+    history_checked_ = true;
 }
 
 } // namespace iop

@@ -141,11 +141,11 @@ class Store {
     Lock lock(double wait_seconds) const;
 
     // Writes a new patient file; Refused if it already exists.
-    void create_record(std::string_view id, std::string_view text) const;
+    void create_record(std::string_view id, std::string_view text);
     // Replaces a patient file with `content`, the whole new file (its old
     // bytes with a block appended): written to a temp file, fsynced and
     // renamed over the old one, then the directory fsynced.
-    void replace_record(std::string_view id, std::string_view content) const;
+    void replace_record(std::string_view id, std::string_view content);
     // `content` with `text` appended, after a newline if `content` lacks one.
     static std::string appended(std::string content, std::string_view text);
     std::filesystem::path record_path(std::string_view id) const;
@@ -164,9 +164,11 @@ class Store {
     const std::vector<std::string>& changed_files() const { return changed_; }
     // `date`: the author date (the entries' recorded_at), if any.
     void commit_history(const std::optional<std::string>& date);
-    // Before a write: when its files will be committed, refuses (IoError,
-    // exit 4) a repository whose git directory is open to other users and
-    // not shared on purpose (git::exposure). Run once, under the lock.
+    // Before the first write (create_record, replace_record, commit): when
+    // its files will be committed, refuses (IoError, exit 4) a repository
+    // whose git directory is open to other users and not shared on purpose
+    // (git::exposure). A command that writes nothing (import --dry-run) is
+    // never refused.
     void require_private_history();
     // The commits that changed patients/ID.toml (or anything in the records
     // directory), newest first. UsageError (exit 2) when git is turned off or
@@ -176,6 +178,7 @@ class Store {
   private:
     // The repository the writes are committed to, once looked up.
     std::optional<std::optional<git::Repository>> history_repo_;
+    bool history_checked_ = false; // require_private_history passed
     const std::optional<git::Repository>& history_repository();
     std::filesystem::path root_;
     std::unique_ptr<Program> program_;

@@ -12,10 +12,8 @@ namespace iop {
 Store& Context::store() {
     if (!store_) {
         store_.emplace(Store::discover(dir_option, env_dir, cwd));
-        if (lock_on_open) {
+        if (lock_on_open)
             lock_.emplace(store_->lock(wait_seconds));
-            store_->require_private_history();
-        }
     }
     return *store_;
 }

@@ -462,6 +462,19 @@ def a_repository_open_to_other_users_is_refused_before_anything_is_written(tmp):
     expect_error(r, 4, "mode 0750", "chmod -R go-rwx")
     eq(record_path(d).read_bytes(), text, "the record unchanged")
     eq(commits(tmp, repo), 2, "no commit")
+    # an import is refused likewise, but its dry run writes nothing and is not
+    csv = tmp / "sessions.csv"
+    csv.write_text("id,date,kind,topic,hours,status\n"
+                   "P-0001,2026-11-04,group,illness,3.0,attended\n")
+    r = iop(tmp, "-C", d, "import", csv)
+    expect_error(r, 4, "mode 0750", "chmod -R go-rwx")
+    eq(record_path(d).read_bytes(), text, "the record unchanged by the refused import")
+    eq([p.name for p in (d / "patients").iterdir()], ["P-0001.toml"], "no temporary file left")
+    r = iop(tmp, "-C", d, "import", "--dry-run", csv)
+    eq(r.code, 0, f"a dry run is not refused\n{r!r}")
+    contains(r.out, "1 session")
+    eq(record_path(d).read_bytes(), text, "the record unchanged by the dry run")
+    eq(commits(tmp, repo), 2, "no commit")
     # shared on purpose: allowed, and git shares what it creates with the group
     git(tmp, repo, "config", "core.sharedRepository", "group")
     iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04")

@@ -260,7 +260,7 @@ TEST_CASE("discover: nothing found is a usage error naming where it searched") {
 
 // What a writing command does: the record's bytes, a block appended, the
 // file replaced.
-static void append(const iop::Store& store, const std::string& id, std::string_view text) {
+static void append(iop::Store& store, const std::string& id, std::string_view text) {
     store.replace_record(id, iop::Store::appended(store.read_record_text(id), text));
 }
 
