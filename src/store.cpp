@@ -428,13 +428,15 @@ std::vector<fs::path> Transaction::targets() const {
 
 namespace {
 
-// Whether `dir` has a program.toml, so is a records directory. Anything by
-// that name counts (not followed if a link): a FIFO or directory there is
-// reported for what it is, never opened, rather than as missing.
-bool has_program(const fs::path& dir) {
+// Whether `dir` has a program.toml, so is a records directory. A regular
+// file or a link counts (a link is refused when read); anything else (a
+// FIFO, a device) is reported for what it is, never opened, rather than as
+// missing. A directory by that name is reported too, unless `skip_dirs` (the
+// search upwards passes over it: some other project's folder).
+bool has_program(const fs::path& dir, bool skip_dirs = false) {
     const fs::path p = dir / "program.toml";
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0)
+    if (::lstat(p.c_str(), &st) != 0 || (skip_dirs && S_ISDIR(st.st_mode)))
         return false;
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
         not_regular(p.string(), st.st_mode);
@@ -461,7 +463,7 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
     if (env_dir && *env_dir)
         return check(fs::path(env_dir), "from $IOP_DIR");
     for (fs::path p = cwd;; p = p.parent_path()) {
-        if (has_program(p))
+        if (has_program(p, true))
             return p;
         if (p == p.root_path() || p.parent_path() == p)
             break;

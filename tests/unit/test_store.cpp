@@ -293,6 +293,8 @@ TEST_CASE("discover: a program.toml that is not a regular file is reported as su
           fifo_msg);
     CHECK(refused([&] { iop::Store::discover(dir_dir.string(), nullptr, tmp.path); }) ==
           (dir_dir / "program.toml").string() + " is not a regular file (a directory)");
+    // Searching upwards, a directory by that name is passed over.
+    CHECK_THROWS_AS(iop::Store::discover(std::nullopt, nullptr, dir_dir), iop::UsageError);
     // init does not replace either.
     CHECK(refused([&] { iop::Store::init(fifo_dir); }) == fifo_msg);
     CHECK(fs::is_fifo(fifo_dir / "program.toml"));
