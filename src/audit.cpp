@@ -82,21 +82,6 @@ void check_mode(const fs::path& path, const std::string& shown, bool dir, const 
     out.push_back({shown, std::move(f)});
 }
 
-bool temp_name(const std::string& name, std::string& target) {
-    // ".TARGET.tmp-XXXXXX", as Transaction::stage names them (mkstemp).
-    constexpr std::string_view mark = ".tmp-";
-    if (name.size() < 1 + 1 + mark.size() + 6 || name[0] != '.')
-        return false;
-    std::size_t at = name.size() - 6 - mark.size();
-    if (name.compare(at, mark.size(), mark) != 0)
-        return false;
-    if (!std::all_of(name.end() - 6, name.end(),
-                     [](unsigned char c) { return std::isalnum(c) != 0; }))
-        return false;
-    target = name.substr(1, at - 1);
-    return !target.empty();
-}
-
 // The git directory of the repository the records are committed to (in
 // the records directory, or the enclosing repository's): it holds every
 // version of every record. Git runs only when its mode is loose (and git
@@ -147,34 +132,6 @@ std::vector<FileFinding> permission_findings(const Store& store,
     git_directory_finding(store, out);
     for (const auto& id : ids)
         check_mode(store.record_path(id), Store::shown_path(id), false, "the record", out);
-    return out;
-}
-
-std::vector<TempFile> temp_files(const Store& store) {
-    std::vector<TempFile> out;
-    for (const auto& [dir, prefix] :
-         {std::pair{store.root(), std::string()}, std::pair{store.patients_dir(), std::string("patients/")}}) {
-        std::error_code ec;
-        fs::directory_iterator it(dir, ec);
-        if (ec)
-            continue; // a missing patients/ is reported by the listing of records
-        for (const auto& entry : it) {
-            std::string name = entry.path().filename().string(), target;
-            if (!temp_name(name, target))
-                continue;
-            std::error_code sec;
-            if (!entry.is_regular_file(sec) || entry.is_symlink(sec))
-                continue;
-            TempFile t{entry.path(), prefix + name, std::nullopt};
-            if (!prefix.empty() && target.size() > 5 &&
-                target.compare(target.size() - 5, 5, ".toml") == 0 &&
-                valid_id(target.substr(0, target.size() - 5)))
-                t.patient = target.substr(0, target.size() - 5);
-            out.push_back(std::move(t));
-        }
-    }
-    std::sort(out.begin(), out.end(),
-              [](const TempFile& a, const TempFile& b) { return a.shown < b.shown; });
     return out;
 }
 

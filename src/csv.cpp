@@ -6,12 +6,7 @@
 #include <csv.h>
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cstring>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace iop {
 
@@ -220,49 +215,6 @@ std::vector<std::string> split_list(std::string_view cell) {
     }
     flush();
     return items;
-}
-
-// ---------------------------------------------------------------- input
-
-std::string read_input(const std::string& path, const std::string& shown, std::uintmax_t limit) {
-    int fd = 0;
-    if (path != "-") {
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            throw IoError(fmt::format("cannot read {}: {}", shown, std::strerror(errno)));
-        struct stat st {};
-        if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-            ::close(fd);
-            throw IoError(fmt::format("cannot read {}: it is a directory", shown));
-        }
-    }
-    std::string content;
-    char buf[1 << 16];
-    while (true) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int err = errno;
-            if (fd != 0)
-                ::close(fd);
-            throw IoError(fmt::format("cannot read {}: {}", shown, std::strerror(err)));
-        }
-        if (n == 0)
-            break;
-        content.append(buf, static_cast<std::size_t>(n));
-        if (content.size() > limit) {
-            if (fd != 0)
-                ::close(fd);
-            throw DataError(shown, {},
-                            fmt::format("larger than the {} MiB iop imports at once; "
-                                        "split it into smaller files",
-                                        limit / (1024 * 1024)));
-        }
-    }
-    if (fd != 0)
-        ::close(fd);
-    return content;
 }
 
 // ---------------------------------------------------------------- layout

@@ -42,12 +42,24 @@ void fsync_dir(const fs::path& dir, const std::string& shown) {
         io_fail("cannot sync directory", shown, err);
 }
 
+// IoError (exit 4) for a directory of the records that is a symbolic link,
+// naming where it points: iop follows no links for records.
+[[noreturn]] void linked_dir(const fs::path& dir, const std::string& shown) {
+    std::error_code ec;
+    fs::path to = fs::read_symlink(dir, ec);
+    throw IoError(fmt::format("{} is a symbolic link (to {}); iop does not follow links for "
+                              "records: make it a directory of its own",
+                              shown, ec ? std::string("?") : to.string()));
+}
+
 void make_private_dir(const fs::path& dir, const std::string& shown) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         io_fail("cannot create directory", shown, errno);
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0)
         io_fail("cannot read", shown, errno);
+    if (S_ISLNK(st.st_mode))
+        linked_dir(dir, shown);
     if (!S_ISDIR(st.st_mode))
         throw IoError(fmt::format("{} exists and is not a directory", shown));
     if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0)
@@ -59,65 +71,132 @@ bool is_dir(const fs::path& p) {
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool is_file(const fs::path& p) {
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+} // namespace
+
+namespace {
+
+// What a file that is not a regular one is, for messages: "a FIFO".
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    return "not a regular file";
 }
+
+[[noreturn]] void not_regular(const std::string& shown, mode_t mode) {
+    throw IoError(fmt::format("{} is not a regular file ({})", shown, file_kind(mode)));
+}
+
+// The one reader of whole files: reads `fd` to its end, never more than
+// `limit` + 1 bytes (more is refused as `too_large`). With `text`, stops at
+// the first block read that holds a NUL byte: binary data (or UTF-16), which
+// the CSV parser refuses, naming its line, without the rest. `size` is the
+// file's size when known (a regular file), else 0.
+std::string read_bounded(int fd, const std::string& shown, std::uintmax_t limit,
+                         std::uintmax_t size, bool text, const std::string& too_large) {
+    std::string content;
+    // One byte more than a regular file holds: its end is seen without growing.
+    content.resize(static_cast<std::size_t>(
+        std::min<std::uintmax_t>(size > 0 ? size + 1 : 1u << 16, limit + 1)));
+    std::size_t done = 0;
+    while (true) {
+        if (done == content.size())
+            content.resize(std::min<std::uintmax_t>(content.size() * 2, limit + 1));
+        ssize_t n = ::read(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            io_fail("cannot read", shown, errno);
+        }
+        if (n == 0)
+            break;
+        const bool binary =
+            text && std::memchr(content.data() + done, '\0', static_cast<std::size_t>(n));
+        done += static_cast<std::size_t>(n);
+        if (done > limit)
+            throw DataError(shown, {}, too_large);
+        if (binary)
+            break;
+    }
+    content.resize(done);
+    return content;
+}
+
+// Closes a file descriptor when it goes out of scope.
+struct Fd {
+    int fd;
+    ~Fd() {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
 
 } // namespace
 
 std::string read_file(const fs::path& path, const std::string& shown) {
-    // O_NONBLOCK: a FIFO or device in patients/ must not block the open; it
-    // is refused below as not a regular file. Regular files ignore the flag.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) {
+    // Looked at before it is opened: a FIFO is never opened (that could wake
+    // a writer waiting on it), nor a device.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        not_regular(shown, st.st_mode);
+    // O_NONBLOCK: should the name become a FIFO or device after the lstat,
+    // the open does not block; it is refused below. Regular files ignore it.
+    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)};
+    if (f.fd < 0) {
         if (errno == ELOOP)
             throw IoError(fmt::format("{} is a symbolic link; iop does not follow links for "
                                       "records",
                                       shown));
         io_fail("cannot read", shown, errno);
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        int err = errno;
-        ::close(fd);
-        io_fail("cannot read", shown, err);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw IoError(fmt::format("{} is not a regular file", shown));
-    }
-    if (static_cast<std::uintmax_t>(st.st_size) > max_file_bytes) {
-        ::close(fd);
-        throw DataError(shown, {},
-                        fmt::format("file is {} bytes, larger than the {} MiB iop reads",
-                                    st.st_size, max_file_bytes / (1024 * 1024)));
-    }
-    std::string content;
-    content.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t done = 0;
-    while (true) {
-        if (done == content.size())
-            content.resize(content.size() + 4096);
-        ssize_t n = ::read(fd, content.data() + done, content.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int err = errno;
-            ::close(fd);
-            io_fail("cannot read", shown, err);
+    if (::fstat(f.fd, &st) != 0)
+        io_fail("cannot read", shown, errno);
+    if (!S_ISREG(st.st_mode))
+        not_regular(shown, st.st_mode);
+    const std::string too_large = fmt::format("file is {} bytes, larger than the {} MiB iop reads",
+                                              st.st_size, max_file_bytes / (1024 * 1024));
+    if (static_cast<std::uintmax_t>(st.st_size) > max_file_bytes)
+        throw DataError(shown, {}, too_large);
+    return read_bounded(f.fd, shown, max_file_bytes, static_cast<std::uintmax_t>(st.st_size), false,
+                        "file grew past the size iop reads");
+}
+
+std::string read_input(const std::string& path, const std::string& shown, std::uintmax_t limit) {
+    const std::string too_large =
+        fmt::format("larger than the {} MiB iop imports at once; split it into smaller files",
+                    limit / (1024 * 1024));
+    Fd f{-1};
+    int fd = 0; // standard input for "-"
+    std::uintmax_t size = 0;
+    if (path != "-") {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+            not_regular(shown, st.st_mode);
+        // A FIFO (bash's <(...)) is input like a file: waiting for its writer
+        // is what the user asked for.
+        f.fd = fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            io_fail("cannot read", shown, errno);
+        if (::fstat(f.fd, &st) != 0)
+            io_fail("cannot read", shown, errno);
+        if (S_ISDIR(st.st_mode))
+            not_regular(shown, st.st_mode);
+        if (S_ISREG(st.st_mode)) {
+            size = static_cast<std::uintmax_t>(st.st_size);
+            if (size > limit)
+                throw DataError(shown, {}, too_large);
         }
-        if (n == 0)
-            break;
-        done += static_cast<std::size_t>(n);
-        if (done > max_file_bytes) {
-            ::close(fd);
-            throw DataError(shown, {}, "file grew past the size iop reads");
-        }
     }
-    ::close(fd);
-    content.resize(done);
-    return content;
+    return read_bounded(fd, shown, limit, size, true, too_large);
 }
 
 // ---------------------------------------------------------------- Lock
@@ -129,15 +208,47 @@ Lock::~Lock() {
 
 // ---------------------------------------------------------------- Transaction
 
+std::string temp_name_prefix(std::string_view file_name) {
+    return fmt::format(".{}.tmp-", file_name);
+}
+
+std::optional<std::string> temp_name_target(std::string_view name) {
+    constexpr std::string_view mark = ".tmp-";
+    constexpr std::size_t random = 6; // mkstemp's XXXXXX, or keep_old's six
+    if (name.size() < 2 + mark.size() + random || name[0] != '.')
+        return std::nullopt;
+    const std::size_t at = name.size() - random - mark.size();
+    if (name.substr(at, mark.size()) != mark)
+        return std::nullopt;
+    for (char c : name.substr(at + mark.size()))
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return std::nullopt;
+    return std::string(name.substr(1, at - 1));
+}
+
+std::optional<std::string> oversize_write(const std::string& shown, std::uintmax_t new_size,
+                                          std::optional<std::uintmax_t> old_size) {
+    if (new_size <= max_file_bytes)
+        return std::nullopt;
+    auto mib = [](std::uintmax_t bytes) { return static_cast<double>(bytes) / (1024 * 1024); };
+    const std::uintmax_t limit = max_file_bytes / (1024 * 1024);
+    if (!old_size)
+        return fmt::format("{} would be {:.1f} MiB, larger than the {} MiB iop reads; nothing "
+                           "was written",
+                           shown, mib(new_size), limit);
+    return fmt::format("{} would grow past the {} MiB iop reads ({:.1f} MiB now); nothing was "
+                       "written: a record grows by a few hundred bytes a session, so look for "
+                       "what made this one so large (a long comment or pasted text), remove it "
+                       "by hand and run 'iop check'",
+                       shown, limit, mib(*old_size));
+}
+
 namespace {
 
 // ".TARGET.tmp-" beside the target: what every temporary name starts with,
-// followed by six letters or digits (src/audit.cpp recognises them).
+// followed by six letters or digits (temp_name_target recognises them).
 std::string temp_prefix(const fs::path& target) {
-    std::string name = ".";
-    name += target.filename().string();
-    name += ".tmp-";
-    return (target.parent_path() / name).string();
+    return (target.parent_path() / temp_name_prefix(target.filename().string())).string();
 }
 
 } // namespace
@@ -154,6 +265,14 @@ Transaction::~Transaction() {
 
 void Transaction::stage(const fs::path& target, std::string_view content,
                         const std::string& shown) {
+    // Never write a file iop would refuse to read (read_file).
+    if (content.size() > max_file_bytes) {
+        struct stat st {};
+        std::optional<std::uintmax_t> now;
+        if (::lstat(target.c_str(), &st) == 0)
+            now = static_cast<std::uintmax_t>(st.st_size);
+        throw Refused(*oversize_write(shown, content.size(), now));
+    }
     std::string pattern = temp_prefix(target) + "XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
@@ -307,6 +426,25 @@ std::vector<fs::path> Transaction::targets() const {
 
 // ---------------------------------------------------------------- Store
 
+namespace {
+
+// Whether `dir` has a program.toml, so is a records directory. A regular
+// file or a link counts (a link is refused when read); anything else (a
+// FIFO, a device) is reported for what it is, never opened, rather than as
+// missing. A directory by that name is reported too, unless `skip_dirs` (the
+// search upwards passes over it: some other project's folder).
+bool has_program(const fs::path& dir, bool skip_dirs = false) {
+    const fs::path p = dir / "program.toml";
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || (skip_dirs && S_ISDIR(st.st_mode)))
+        return false;
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        not_regular(p.string(), st.st_mode);
+    return true;
+}
+
+} // namespace
+
 fs::path Store::discover(const std::optional<std::string>& dir, const char* env_dir,
                          const fs::path& cwd) {
     auto check = [](const fs::path& p, const std::string& how) {
@@ -314,7 +452,7 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
             throw UsageError(fmt::format("records directory '{}' ({}) does not exist; create "
                                          "one with 'iop init {}'",
                                          p.string(), how, p.string()));
-        if (!is_file(p / "program.toml"))
+        if (!has_program(p))
             throw UsageError(fmt::format("'{}' ({}) is not a records directory: it has no "
                                          "program.toml; create one with 'iop init {}'",
                                          p.string(), how, p.string()));
@@ -325,7 +463,7 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
     if (env_dir && *env_dir)
         return check(fs::path(env_dir), "from $IOP_DIR");
     for (fs::path p = cwd;; p = p.parent_path()) {
-        if (is_file(p / "program.toml"))
+        if (has_program(p, true))
             return p;
         if (p == p.root_path() || p.parent_path() == p)
             break;
@@ -337,15 +475,22 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
 }
 
 std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {
-    if (is_file(dir / "program.toml") || fs::is_symlink(dir / "program.toml"))
+    if (has_program(dir))
         throw Refused(fmt::format("{} already holds a program.toml; iop init never overwrites it",
                                   dir.string()));
-    std::error_code ec;
-    if (!dir.parent_path().empty() && !is_dir(dir.parent_path()))
-        fs::create_directories(dir.parent_path(), ec);
-    if (ec)
-        throw IoError(fmt::format("cannot create directory {}: {}", dir.parent_path().string(),
-                                  ec.message()));
+    // Missing parents are made 0700 too (mkdir asks for no more; the umask
+    // may give less); existing ones are left as they are.
+    std::vector<fs::path> missing;
+    for (fs::path p = dir.parent_path(); !p.empty() && !is_dir(p); p = p.parent_path()) {
+        missing.push_back(p);
+        if (p == p.parent_path())
+            break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+            io_fail("cannot create directory", it->string(), errno);
+        make_private_dir(*it, it->string());
+    }
     make_private_dir(dir, dir.string());
     make_private_dir(dir / "patients", (dir / "patients").string());
     Transaction tx;
@@ -365,7 +510,11 @@ std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {
     return written;
 }
 
-Store::Store(fs::path root) : root_(std::move(root)) {}
+Store::Store(fs::path root) : root_(std::move(root)) {
+    struct stat st {};
+    if (::lstat(patients_dir().c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        linked_dir(patients_dir(), "patients/");
+}
 
 const Program& Store::program() {
     if (!program_) {
@@ -520,6 +669,42 @@ void Store::replace_record(std::string_view id, std::string_view content) {
     tx.stage(record_path(id), content, shown_path(id));
     tx.commit();
     note_written({shown_path(id)});
+}
+
+std::vector<TempFile> Store::temp_files() const {
+    std::vector<TempFile> out;
+    for (const auto& [dir, prefix] :
+         {std::pair{root_, std::string()}, std::pair{patients_dir(), std::string("patients/")}}) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        if (ec)
+            continue; // a missing patients/ is reported by the listing of records
+        for (const auto& entry : it) {
+            const std::string name = entry.path().filename().string();
+            auto target = temp_name_target(name);
+            if (!target)
+                continue;
+            std::optional<std::string> patient;
+            if (prefix.empty()) {
+                if (*target != "program.toml" && *target != "closures.toml")
+                    continue;
+            } else {
+                const std::string_view ext = ".toml";
+                if (target->size() <= ext.size() ||
+                    target->compare(target->size() - ext.size(), ext.size(), ext) != 0 ||
+                    !valid_id(target->substr(0, target->size() - ext.size())))
+                    continue;
+                patient = target->substr(0, target->size() - ext.size());
+            }
+            std::error_code sec;
+            if (entry.is_symlink(sec) || !entry.is_regular_file(sec))
+                continue;
+            out.push_back({entry.path(), prefix + name, std::move(patient)});
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const TempFile& a, const TempFile& b) { return a.shown < b.shown; });
+    return out;
 }
 
 void Store::commit(Transaction& tx) {

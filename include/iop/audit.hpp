@@ -30,16 +30,8 @@ struct FileFinding {
 std::vector<FileFinding> permission_findings(const Store& store,
                                              const std::vector<std::string>& ids);
 
-// A temporary file of an interrupted write: ".NAME.tmp-XXXXXX" (mkstemp's six
-// characters) beside its target, in the records directory or patients/.
-struct TempFile {
-    std::filesystem::path path;
-    std::string shown;                  // relative to the records directory
-    std::optional<std::string> patient; // the id whose record it was meant to replace
-};
-
-// Every such file, sorted by name. Only regular files are listed.
-std::vector<TempFile> temp_files(const Store& store);
+// The temporary files of interrupted writes are listed by
+// Store::temp_files (TempFile), which alone knows the names iop gives them.
 
 // Whether it is still there (a write in progress renames its file away).
 bool temp_file_exists(const TempFile& temp);

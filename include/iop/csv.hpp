@@ -69,14 +69,6 @@ std::vector<std::string> split_list(std::string_view cell);
 // ASCII spaces and tabs removed from both ends.
 std::string_view trim(std::string_view text);
 
-// Import inputs may be larger than a record file; above this they are refused.
-inline constexpr std::uintmax_t max_import_bytes = 1024u * 1024 * 1024;
-
-// All of `path`, or of standard input for "-". IoError (exit 4) when it cannot
-// be read, DataError (exit 3) when larger than `limit`. `shown` names it.
-std::string read_input(const std::string& path, const std::string& shown,
-                       std::uintmax_t limit = max_import_bytes);
-
 // ---------------------------------------------------------------- layout
 
 // Every column an import file may have. The journal layout is all of them,

@@ -23,8 +23,38 @@
 namespace iop {
 
 // Files above this size are refused rather than read (a record grows by a few
-// hundred bytes a session; years of records stay far below it).
+// hundred bytes a session; years of records stay far below it), and never
+// written: a write that would make a file larger is refused (Refused, exit 1).
 inline constexpr std::uintmax_t max_file_bytes = 16u * 1024 * 1024;
+
+// Import inputs may be larger than a record file; above this they are refused,
+// without reading past it. Ten times the largest import documented (a 26 MB
+// file of 600,000 sessions, docs/import-export.md).
+inline constexpr std::uintmax_t max_import_bytes = 256u * 1024 * 1024;
+
+// The refusal of a write that would leave `shown` larger than max_file_bytes,
+// a file iop could not read back: the message (the file's size `old_size`
+// now, when it exists, and what to do), or nothing when `new_size` is within
+// the limit.
+std::optional<std::string> oversize_write(const std::string& shown, std::uintmax_t new_size,
+                                          std::optional<std::uintmax_t> old_size);
+
+// The temporary files iop writes beside a file (Transaction): ".NAME.tmp-"
+// followed by six letters or digits (mkstemp's, or the name of a second link
+// to an old version). temp_name_prefix builds the part before the six
+// characters; temp_name_target recognises a whole name and returns NAME.
+std::string temp_name_prefix(std::string_view file_name);
+std::optional<std::string> temp_name_target(std::string_view name);
+
+// A temporary file of an interrupted write, named as iop names them, beside a
+// file iop writes: patients/.ID.toml.tmp-XXXXXX (ID a valid patient id), or
+// .program.toml.tmp-XXXXXX or .closures.toml.tmp-XXXXXX in the records
+// directory.
+struct TempFile {
+    std::filesystem::path path;
+    std::string shown;                  // relative to the records directory
+    std::optional<std::string> patient; // the id whose record it was meant to replace
+};
 
 // Holds the exclusive flock(2) on .iop.lock until destroyed.
 class Lock {
@@ -94,6 +124,8 @@ class Store {
     explicit Store(std::filesystem::path root);
 
     const std::filesystem::path& root() const { return root_; }
+    // patients/ of the records directory. The constructor refuses one that is
+    // a symbolic link (IoError, exit 4, naming where it points).
     std::filesystem::path patients_dir() const { return root_ / "patients"; }
 
     // Loaded and validated on first use.
@@ -149,6 +181,9 @@ class Store {
     // `content` with `text` appended, after a newline if `content` lacks one.
     static std::string appended(std::string content, std::string_view text);
     std::filesystem::path record_path(std::string_view id) const;
+    // Every leftover temporary file iop itself names (TempFile), sorted by
+    // name; only regular files, never other names.
+    std::vector<TempFile> temp_files() const;
     // Commits a multi-file change (see Transaction) and remembers its files.
     void commit(Transaction& tx);
 
@@ -210,7 +245,19 @@ void Store::for_each_record(const std::vector<std::string>& ids, unsigned jobs, 
 }
 
 // Reads a whole file (regular files only, not links; at most max_file_bytes).
-// `shown` names it in messages.
+// `shown` names it in messages. A file that is not a regular one (a FIFO, a
+// directory, ...) is refused before it is opened (IoError, exit 4, naming
+// what it is).
 std::string read_file(const std::filesystem::path& path, const std::string& shown);
+
+// All of an input to import: `path` (links followed: the user named it; a
+// FIFO, such as bash's <(...), is read like a file), or standard input for
+// "-". Reads at most `limit` bytes: DataError (exit 3) above it, a regular
+// file refused unread. Stops reading after the block that holds its first
+// NUL byte, returning what it read: binary data (or UTF-16), which parse_csv
+// refuses, naming the line; so /dev/zero is read for one block (64 KiB).
+// IoError (exit 4) when it cannot be read or is a directory. `shown` names it.
+std::string read_input(const std::string& path, const std::string& shown,
+                       std::uintmax_t limit = max_import_bytes);
 
 } // namespace iop

@@ -63,7 +63,7 @@ int check(const CheckOptions& o, Context& ctx) {
         // Listed before the lock is probed: a file that was a write in
         // progress then is gone once the lock is seen free, so what is still
         // there after that was left by a writer that died.
-        std::vector<TempFile> temps = temp_files(store);
+        std::vector<TempFile> temps = store.temp_files();
         if (lock || !writer_active(store)) {
             for (const TempFile& t : temps) {
                 if (!all_active && (!t.patient || !std::binary_search(ids.begin(), ids.end(),

@@ -520,6 +520,7 @@ struct Target {
     Counts counts; // entries added and duplicates skipped (patients_with_entries unused)
     std::vector<std::pair<int, std::string>> errors;       // rows that failed
     std::optional<std::pair<int, std::string>> unreadable; // the new file did not read back
+    std::optional<std::pair<int, std::string>> oversize;   // it would be too large to read
     std::optional<std::string> content;                    // the new file, until it is staged
 
     bool changes() const { return is_new || !entry_lines.empty(); }
@@ -585,6 +586,7 @@ class Importer {
         return line > 0 ? fmt::format("{}:{}", shown_, line) : shown_;
     }
     [[noreturn]] void report_errors();
+    [[noreturn]] void refuse_oversize(std::vector<std::pair<int, std::string>>& oversize) const;
     void list_changes(const std::vector<Target*>& touched) const;
 
     Context& ctx_;
@@ -1075,6 +1077,8 @@ void Importer::settle(Target& t) const {
 void Importer::build(Target& t) const {
     // Where each new entry starts in the new file.
     std::vector<int> starts;
+    const std::optional<std::uintmax_t> old_size =
+        t.is_new ? std::nullopt : std::optional<std::uintmax_t>(t.text.size());
     std::string content =
         t.is_new ? render_header(t.record.header) : Store::appended(std::move(t.text), "");
     std::string().swap(t.text);
@@ -1084,6 +1088,12 @@ void Importer::build(Target& t) const {
         starts.push_back(lines + 2); // after the blank line that opens an entry
         lines += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
         content += text;
+    }
+    // Never write a file iop would refuse to read (Transaction::stage checks
+    // it too; here every such patient is named, in a dry run too).
+    if (auto why = oversize_write(t.record.file, content.size(), old_size)) {
+        t.oversize.emplace(t.is_new ? t.patient_line : t.entry_lines.front(), std::move(*why));
+        return;
     }
     try {
         Record after = parse_record(content, t.record.file);
@@ -1113,6 +1123,18 @@ void Importer::report_errors() {
                     bad_rows.empty() ? std::string("nothing was imported")
                                      : fmt::format("{}; nothing was imported",
                                                    plural(bad_rows.size(), "bad row", "bad rows")));
+}
+
+// The patients whose records the import would take past the size iop reads:
+// each named at the first row that adds to it, then Refused (exit 1).
+void Importer::refuse_oversize(std::vector<std::pair<int, std::string>>& oversize) const {
+    std::stable_sort(oversize.begin(), oversize.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, message] : oversize)
+        *ctx_.err << location(line) << ": " << message << '\n';
+    throw Refused(fmt::format("{}: {} would grow past the {} MiB iop reads; nothing was imported",
+                              shown_, plural(oversize.size(), "record", "records"),
+                              max_file_bytes / (1024 * 1024)));
 }
 
 void Importer::list_changes(const std::vector<Target*>& touched) const {
@@ -1162,6 +1184,7 @@ int Importer::run() {
         all.push_back(&targets_.at(id));
     std::vector<Target*> touched;
     std::vector<std::pair<int, std::string>> unreadable;
+    std::vector<std::pair<int, std::string>> oversize;
     Transaction tx;
     std::size_t done = 0;
     const std::size_t window = 8 * static_cast<std::size_t>(std::max(ctx_.jobs, 1u)) + 8;
@@ -1173,12 +1196,15 @@ int Importer::run() {
                 errors_.push_back(std::move(e));
             if (t.unreadable)
                 unreadable.push_back(std::move(*t.unreadable));
+            if (t.oversize)
+                oversize.push_back(std::move(*t.oversize));
             counts_.add(t.counts);
             if (!t.entry_lines.empty())
                 counts_.patients_with_entries.insert(t.id);
             if (t.changes())
                 touched.push_back(&t);
-            if (t.content && !opts_.dry_run && errors_.empty() && unreadable.empty())
+            if (t.content && !opts_.dry_run && errors_.empty() && unreadable.empty() &&
+                oversize.empty())
                 tx.stage(store_.record_path(t.id), *t.content, t.record.file);
             t.content.reset();
             ++done;
@@ -1195,6 +1221,8 @@ int Importer::run() {
         errors_ = std::move(unreadable);
         report_errors();
     }
+    if (!oversize.empty())
+        refuse_oversize(oversize);
 
     if (opts_.dry_run) {
         list_changes(touched);

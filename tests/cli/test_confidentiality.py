@@ -91,6 +91,17 @@ def a_git_repository_is_private_whatever_the_umask(tmp):
 
 
 @case
+def init_makes_missing_parents_private(tmp):
+    # Every directory iop creates is 0700, the parents `iop init a/b/c` makes
+    # included (not 0755 from the umask); a parent that exists is left alone.
+    os.chmod(tmp, 0o755)
+    ok("init", tmp / "a" / "b" / "c", umask=0o022)
+    for path in ("a", "a/b", "a/b/c", "a/b/c/patients"):
+        eq(mode_of(tmp / path), 0o700, f"mode of {path}")
+    eq(mode_of(tmp), 0o755, "the existing parent is unchanged")
+
+
+@case
 def check_warns_about_loose_permissions(tmp):
     d = make_clinic(tmp)
     enroll(d, "P-0001", NAME, "2026-11-02")

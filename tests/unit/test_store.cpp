@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -145,9 +147,15 @@ TEST_CASE("init creates 0700 directories and a 0600 program.toml, even with umas
 TEST_CASE("init makes missing parents and tightens an existing directory") {
     UmaskGuard mask(022);
     TempDir tmp;
+    const unsigned outer = mode_of(tmp.path);
     fs::path nested = tmp.path / "a" / "b" / "clinic";
     iop::Store::init(nested);
     CHECK(mode_of(nested) == 0700u);
+    // The parents iop made are as private as the directory (not 0755 from
+    // the umask); the one that existed is left as it was.
+    CHECK(mode_of(tmp.path / "a") == 0700u);
+    CHECK(mode_of(tmp.path / "a" / "b") == 0700u);
+    CHECK(mode_of(tmp.path) == outer);
     CHECK(fs::is_regular_file(nested / "program.toml"));
 
     fs::path open_dir = tmp.path / "existing";
@@ -178,6 +186,34 @@ TEST_CASE("a second init is refused and changes nothing") {
     fs::create_symlink(other.path / "nowhere.toml", other.path / "program.toml");
     CHECK_THROWS_AS(iop::Store::init(other.path), iop::Refused);
     CHECK_FALSE(fs::exists(other.path / "nowhere.toml"));
+}
+
+TEST_CASE("a patients/ that is a symbolic link is refused, naming where it points") {
+    Clinic c;
+    fs::path elsewhere = c.tmp.path / "elsewhere";
+    fs::rename(c.patients(), elsewhere);
+    fs::create_symlink(elsewhere, c.patients());
+    spit(elsewhere / "P-0001.toml", record_text("P-0001"));
+    try {
+        iop::Store store(c.root);
+        FAIL("expected IoError");
+    } catch (const iop::IoError& e) {
+        CHECK(e.code() == iop::exit_io);
+        CHECK(std::string(e.what()) ==
+              fmt::format("patients/ is a symbolic link (to {}); iop does not follow links for "
+                          "records: make it a directory of its own",
+                          elsewhere.string()));
+    }
+    // init refuses it the same way (it would make the link's target 0700).
+    fs::remove(c.root / "program.toml");
+    try {
+        iop::Store::init(c.root);
+        FAIL("expected IoError");
+    } catch (const iop::IoError& e) {
+        CHECK(std::string(e.what()).find("is a symbolic link (to " + elsewhere.string() + ")") !=
+              std::string::npos);
+    }
+    CHECK(slurp(elsewhere / "P-0001.toml") == record_text("P-0001"));
 }
 
 // ---------------------------------------------------------------- discover
@@ -229,6 +265,45 @@ TEST_CASE("discover: a --dir or $IOP_DIR that is not a records directory is a us
     // A --dir without program.toml is refused even when the cwd has one.
     Clinic c;
     CHECK_THROWS_AS(iop::Store::discover(tmp.path.string(), nullptr, c.root), iop::UsageError);
+}
+
+// A program.toml that is a FIFO or a directory is reported for what it is,
+// never opened (a FIFO would block), by --dir and by the search upwards.
+TEST_CASE("discover: a program.toml that is not a regular file is reported as such") {
+    TempDir tmp;
+    fs::path fifo_dir = tmp.path / "fifo";
+    fs::path dir_dir = tmp.path / "dir";
+    fs::create_directories(fifo_dir / "sub");
+    fs::create_directories(dir_dir / "program.toml");
+    REQUIRE(::mkfifo((fifo_dir / "program.toml").c_str(), 0600) == 0);
+    auto refused = [](const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const iop::IoError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string fifo_msg =
+        (fifo_dir / "program.toml").string() + " is not a regular file (a FIFO)";
+    CHECK(refused([&] { iop::Store::discover(fifo_dir.string(), nullptr, tmp.path); }) == fifo_msg);
+    CHECK(refused([&] { iop::Store::discover(std::nullopt, fifo_dir.c_str(), tmp.path); }) ==
+          fifo_msg);
+    CHECK(refused([&] { iop::Store::discover(std::nullopt, nullptr, fifo_dir / "sub"); }) ==
+          fifo_msg);
+    CHECK(refused([&] { iop::Store::discover(dir_dir.string(), nullptr, tmp.path); }) ==
+          (dir_dir / "program.toml").string() + " is not a regular file (a directory)");
+    // Searching upwards, a directory by that name is passed over.
+    CHECK_THROWS_AS(iop::Store::discover(std::nullopt, nullptr, dir_dir), iop::UsageError);
+    // init does not replace either.
+    CHECK(refused([&] { iop::Store::init(fifo_dir); }) == fifo_msg);
+    CHECK(fs::is_fifo(fifo_dir / "program.toml"));
+    // Store::program() refuses one that became a FIFO after discovery.
+    Clinic c;
+    fs::remove(c.root / "program.toml");
+    REQUIRE(::mkfifo((c.root / "program.toml").c_str(), 0600) == 0);
+    iop::Store store(c.root);
+    CHECK(refused([&] { store.program(); }) == "program.toml is not a regular file (a FIFO)");
 }
 
 TEST_CASE("discover: nothing found is a usage error naming where it searched") {
@@ -426,6 +501,108 @@ TEST_CASE("a multi-file Transaction keeps each old version under a temp name unt
     }
 }
 
+// A write never leaves a file iop would refuse to read: past max_file_bytes
+// it is refused (exit 1) and nothing is written.
+TEST_CASE("a write that would take a file past max_file_bytes is refused, nothing written") {
+    Clinic c;
+    iop::Store store(c.root);
+    store.create_record("P-0001", record_text("P-0001"));
+    // Padded with a comment to just under the limit: still read, still writable
+    // by a small append.
+    std::string text = record_text("P-0001");
+    const std::size_t room = 100;
+    text += "# " + std::string(iop::max_file_bytes - room - text.size() - 3, 'x') + "\n";
+    spit(c.patients() / "P-0001.toml", text);
+    REQUIRE(store.load("P-0001").header.id == "P-0001");
+    const std::string small = "\n# note\n";
+    append(store, "P-0001", small);
+    text += small;
+    CHECK(slurp(c.patients() / "P-0001.toml") == text);
+
+    // The next session's block would take it over.
+    try {
+        append(store, "P-0001", session_entry);
+        FAIL("expected Refused");
+    } catch (const iop::Refused& e) {
+        CHECK(e.code() == iop::exit_refused);
+        CHECK(std::string(e.what()).find("patients/P-0001.toml would grow past the 16 MiB iop "
+                                         "reads (16.0 MiB now); nothing was written") == 0);
+    }
+    CHECK(slurp(c.patients() / "P-0001.toml") == text);
+    CHECK(listing(c.patients()) == std::vector<std::string>{"P-0001.toml"});
+    CHECK(store.load("P-0001").header.id == "P-0001");
+
+    // A new file that large is refused as well, in a Transaction too.
+    const std::string huge = record_text("P-0002") + "# " + std::string(iop::max_file_bytes, 'x');
+    CHECK_THROWS_AS(store.create_record("P-0002", huge), iop::Refused);
+    {
+        iop::Transaction tx;
+        tx.stage(c.patients() / "P-0003.toml", record_text("P-0003"), "patients/P-0003.toml");
+        CHECK_THROWS_AS(tx.stage(c.patients() / "P-0004.toml", huge, "patients/P-0004.toml"),
+                        iop::Refused);
+    }
+    CHECK(listing(c.patients()) == std::vector<std::string>{"P-0001.toml"});
+
+    // Exactly the limit is written and read back.
+    std::string exact =
+        text + "# " + std::string(iop::max_file_bytes - text.size() - 3, 'y') + "\n";
+    store.replace_record("P-0001", exact);
+    CHECK(iop::read_file(c.patients() / "P-0001.toml", "patients/P-0001.toml").size() ==
+          iop::max_file_bytes);
+
+    CHECK_FALSE(iop::oversize_write("x", iop::max_file_bytes, 1).has_value());
+    CHECK(*iop::oversize_write("patients/N.toml", iop::max_file_bytes + 1, std::nullopt) ==
+          "patients/N.toml would be 16.0 MiB, larger than the 16 MiB iop reads; nothing was "
+          "written");
+}
+
+// ---------------------------------------------------------------- temporary files
+
+TEST_CASE("temp_name_target recognises exactly the names temp_name_prefix builds") {
+    CHECK(iop::temp_name_prefix("P-0001.toml") == ".P-0001.toml.tmp-");
+    CHECK(iop::temp_name_target(iop::temp_name_prefix("P-0001.toml") + "aZ09bY") ==
+          std::optional<std::string>("P-0001.toml"));
+    CHECK(iop::temp_name_target(".program.toml.tmp-abcdef") ==
+          std::optional<std::string>("program.toml"));
+    for (const char* name : {".P-0001.toml.tmp-abcde", ".P-0001.toml.tmp-abcdefg",
+                             ".P-0001.toml.tmp-abc-ef", "P-0001.toml.tmp-abcdef", "..tmp-abcdef",
+                             ".P-0001.toml.tmp_abcdef", ".P-0001.toml.tmp-abcdé"})
+        CHECK_MESSAGE(!iop::temp_name_target(name).has_value(), name);
+}
+
+TEST_CASE("Store::temp_files lists iop's own temporary names only") {
+    Clinic c;
+    iop::Store store(c.root);
+    // iop's: a record's (mkstemp's), program.toml's, closures.toml's.
+    for (const char* name : {".P-0001.toml.tmp-Ab12Cd", ".P-0002.toml.tmp-zzzzzz"})
+        spit(c.patients() / name, "x\n");
+    for (const char* name : {".program.toml.tmp-abcdef", ".closures.toml.tmp-ABCDEF"})
+        spit(c.root / name, "x\n");
+    // Not iop's: a user's files that only look alike. (In patients/,
+    // .program.toml.tmp-XXXXXX is the temporary file of patient "program".)
+    for (const char* name :
+         {".notes.txt.tmp-abcdef", ".P 1.toml.tmp-abcdef", ".P-0001.txt.tmp-abcdef",
+          "..toml.tmp-abcdef", ".P-0001.toml.tmp-abc", ".-x.toml.tmp-abcdef"})
+        spit(c.patients() / name, "x\n");
+    for (const char* name :
+         {".notes.txt.tmp-abcdef", ".P-0001.toml.tmp-abcdef", ".config.toml.tmp-abcdef"})
+        spit(c.root / name, "x\n");
+    // Not a regular file: never listed (nor removed).
+    fs::create_symlink("/etc/passwd", c.patients() / ".P-0003.toml.tmp-abcdef");
+    fs::create_directory(c.patients() / ".P-0004.toml.tmp-abcdef");
+
+    std::vector<std::string> shown;
+    std::vector<std::string> patients;
+    for (const auto& t : store.temp_files()) {
+        shown.push_back(t.shown);
+        patients.push_back(t.patient.value_or("-"));
+    }
+    CHECK(shown == std::vector<std::string>{".closures.toml.tmp-ABCDEF", ".program.toml.tmp-abcdef",
+                                            "patients/.P-0001.toml.tmp-Ab12Cd",
+                                            "patients/.P-0002.toml.tmp-zzzzzz"});
+    CHECK(patients == std::vector<std::string>{"-", "-", "P-0001", "P-0002"});
+}
+
 // ---------------------------------------------------------------- reads
 
 TEST_CASE("ids() is sorted and ignores non-.toml files, dotfiles and temp files") {
@@ -535,7 +712,7 @@ TEST_CASE("read_file refuses directories and oversized files") {
         iop::read_file(tmp.path, "dir");
         FAIL("expected IoError");
     } catch (const iop::IoError& e) {
-        CHECK(std::string(e.what()) == "dir is not a regular file");
+        CHECK(std::string(e.what()) == "dir is not a regular file (a directory)");
     }
     fs::path big = tmp.path / "big.toml";
     {
@@ -548,6 +725,59 @@ TEST_CASE("read_file refuses directories and oversized files") {
     fs::resize_file(big, 5);
     CHECK(iop::read_file(big, "big.toml") == std::string(5, '\0'));
     CHECK_THROWS_AS(iop::read_file(tmp.path / "missing", "missing"), iop::IoError);
+}
+
+// read_input, the reader of import files: bounded, and binary data read no
+// further than its first NUL's block.
+TEST_CASE("read_input: bounded, binary cut short, directories refused, FIFOs read") {
+    TempDir tmp;
+    fs::path f = tmp.path / "in.csv";
+    spit(f, std::string(1000, 'a'));
+    CHECK(iop::read_input(f.string(), "in.csv", 1000).size() == 1000);
+    try {
+        iop::read_input(f.string(), "in.csv", 999);
+        FAIL("expected DataError");
+    } catch (const iop::DataError& e) {
+        CHECK(e.code() == iop::exit_data);
+        CHECK(std::string(e.what()).find("in.csv: larger than the 0 MiB iop imports at once") == 0);
+    }
+    // Binary data is returned as read so far, for the CSV parser to refuse
+    // with its line (UTF-16 too, a NUL in every ASCII character).
+    spit(f, "id,name\n" + std::string(1, '\0') + "x\n");
+    CHECK(iop::read_input(f.string(), "in.csv") == "id,name\n" + std::string(1, '\0') + "x\n");
+    try {
+        iop::read_input(tmp.path.string(), "dir");
+        FAIL("expected IoError");
+    } catch (const iop::IoError& e) {
+        CHECK(std::string(e.what()) == "dir is not a regular file (a directory)");
+    }
+    // /dev/zero: one block read, not a gigabyte.
+    const std::string zeros = iop::read_input("/dev/zero", "/dev/zero");
+    CHECK(zeros.size() == 65536);
+    CHECK(zeros == std::string(65536, '\0'));
+
+    // A FIFO (bash's <(...)) is read to its end like a file; an endless one
+    // stops at the limit.
+    fs::path fifo = tmp.path / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    for (bool endless : {false, true}) {
+        pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            int fd = ::open(fifo.c_str(), O_WRONLY);
+            std::string chunk(4096, 'b');
+            for (int i = 0; endless || i < 3; ++i)
+                if (::write(fd, chunk.data(), chunk.size()) < 0)
+                    break;
+            ::_exit(0);
+        }
+        if (endless)
+            CHECK_THROWS_AS(iop::read_input(fifo.string(), "fifo", 100000), iop::DataError);
+        else
+            CHECK(iop::read_input(fifo.string(), "fifo", 100000) == std::string(3 * 4096, 'b'));
+        int status = 0;
+        ::waitpid(child, &status, 0);
+    }
 }
 
 // open(O_RDONLY) on a FIFO would block until a writer appears, hanging every
