@@ -141,7 +141,7 @@ def missing_option_values(tmp):
         fails_cleanly(tmp, ["-C", d, *args], 2, f"{args[-2]}: an empty value")
     fails_cleanly(tmp, ["-C", d, "list", "--format="], 2, "--format needs a value")
     fails_cleanly(tmp, ["-C", d, "plan", "P-0001", "--weeks", "ten"], 2,
-                  "--weeks 'ten' is not a number")
+                  "--weeks 'ten' is not a whole number")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "group", "--kind", "family"], 2,
                   "--kind is given more than once")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind"], 2, "--kind")
