@@ -27,8 +27,8 @@ double parse_hours(std::string_view name, std::string_view text) {
                                      name, excerpt(text)));
     if (!plausible_hours(*hours))
         throw UsageError(fmt::format("{} {} is out of range: a session lasts {} to {} hours", name,
-                                     text, format_hours(min_session_hours),
-                                     format_hours(max_session_hours)));
+                                     text, min_session_hours,
+                                     max_session_hours));
     return *hours;
 }
 

@@ -124,7 +124,7 @@ def global_option_given_twice_last_wins(tmp):
 def bad_global_values(tmp):
     d = clinic(tmp)
     fails_cleanly(tmp, ["-C", d, "list", "--today", "2026-02-29"], 2, "--today")
-    fails_cleanly(tmp, ["-C", d, "list"], 2, "$IOP_TODAY", today="11/10/2026")
+    fails_cleanly(tmp, ["-C", d, "list"], 2, "IOP_TODAY: ", today="11/10/2026")
     fails_cleanly(tmp, ["-C", d, "list", "--wait", "-1"], 2, "--wait")
     fails_cleanly(tmp, ["-C", d, "list", "--wait", "soon"], 2, "--wait")
     fails_cleanly(tmp, ["-C", d, "list", "--format", "yaml"], 2, "--format")
