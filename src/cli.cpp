@@ -56,8 +56,8 @@ std::string require_user(const std::string& variable, const std::string& user) {
         problem = fmt::format("is longer than {} bytes", max_user_bytes);
     else if (user.find_first_of("<>") != std::string::npos)
         problem = "holds '<' or '>', which git refuses in a name";
-    else if (std::string_view crud = " \t.,:;\"\\'"; crud.find(user.front()) != crud.npos ||
-                                                          crud.find(user.back()) != crud.npos)
+    else if (std::string_view crud = " \t.,:;\"\\'";
+             crud.find(user.front()) != crud.npos || crud.find(user.back()) != crud.npos)
         problem = "begins or ends with a space or one of . , : ; \" \\ ', which git would "
                   "strip from the name";
     if (problem.empty())
@@ -188,8 +188,8 @@ std::string usage_message(const std::string& what) {
     if (auto at = what.find(": At Most 1 required but received"); at != std::string::npos)
         return what.substr(0, at) + " is given more than once; give it once";
     // A validator's words (whole_number): "--weeks: 'ten' is not ..."
-    if (auto at = what.find(": '"); what.rfind("--", 0) == 0 && at != std::string::npos &&
-                                    what.find(' ') == at + 1)
+    if (auto at = what.find(": '");
+        what.rfind("--", 0) == 0 && at != std::string::npos && what.find(' ') == at + 1)
         return excerpt(what.substr(0, at) + what.substr(at + 1), 200);
     return excerpt(what, 200); // CLI11's own words may quote a value
 }

@@ -202,8 +202,7 @@ Program load_program(const toml::table& table, const std::string& file) {
                               {"family_hours", p.family_hours}})
         if (!plausible_hours(hours))
             root.fail(key, fmt::format("'{}' is {}, must be {} to {} in steps of 0.01", key, hours,
-                                       min_session_hours,
-                                       max_session_hours));
+                                       min_session_hours, max_session_hours));
     load_int(root, "individual_per_week", p.individual_per_week, 0, max_sessions_per_week);
     load_int(root, "individual_max_gap_days", p.individual_max_gap_days, 1, 3650);
     load_int(root, "family_per_week", p.family_per_week, 0, max_sessions_per_week);

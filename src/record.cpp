@@ -295,8 +295,7 @@ Session read_session(const TableReader& r) {
         r.fail_here("missing 'hours'");
     if (!plausible_hours(*hours))
         r.fail("hours", fmt::format("'hours' is {}, must be {} to {} in steps of 0.01", *hours,
-                                    min_session_hours,
-                                    max_session_hours));
+                                    min_session_hours, max_session_hours));
     s.hours = *hours;
     s.status = read_enum<SessionStatus>(r, "status", parse_session_status, status_names);
     s.note = r.text("note", Lines::many).value_or("");

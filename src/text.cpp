@@ -106,8 +106,7 @@ std::optional<std::string> free_text_problem(std::string_view text, Lines lines)
         Decoded d = *decode(text, i);
         i += d.size;
         if (line_break(d.cp) && lines == Lines::one)
-            return fmt::format("holds a line break ({}); this field is one line",
-                               escape_one(d.cp));
+            return fmt::format("holds a line break ({}); this field is one line", escape_one(d.cp));
         if (d.cp == '\n')
             continue; // a line break where the field allows them; CR is a control character
         if (forbidden(d.cp))

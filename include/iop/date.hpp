@@ -23,7 +23,9 @@ std::string format_date(Date d);
 inline constexpr Date min_date{std::chrono::year{1900}, std::chrono::January, std::chrono::day{1}};
 inline constexpr Date max_date{std::chrono::year{2100}, std::chrono::December,
                                std::chrono::day{31}};
-inline bool plausible_date(Date d) { return d >= min_date && d <= max_date; }
+inline bool plausible_date(Date d) {
+    return d >= min_date && d <= max_date;
+}
 
 // Whole days from a to b (b - a).
 int days_between(Date a, Date b);

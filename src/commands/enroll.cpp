@@ -68,7 +68,8 @@ CommandSpec enroll_command() {
                     ->type_name("DATE");
                 app.add_option("--born", o->born, "Date of birth (under 18 = adolescent)")
                     ->type_name("DATE");
-                app.add_option("--weeks", o->weeks, "Planned length in weeks")->check(not_empty)
+                app.add_option("--weeks", o->weeks, "Planned length in weeks")
+                    ->check(not_empty)
                     ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")

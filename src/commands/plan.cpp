@@ -73,7 +73,8 @@ CommandSpec plan_command() {
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<PlanOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
-                app.add_option("--weeks", o->weeks, "Planned length in weeks")->transform(whole_number())
+                app.add_option("--weeks", o->weeks, "Planned length in weeks")
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")
                     ->transform(whole_number())

@@ -125,8 +125,8 @@ void print_medications(std::ostream& out, const Assessment& a, Date today, const
         }
         Date next = add_days(m.last_review, m.review_days);
         out << fmt::format("  {}{}: started {}, last review {}, next review {}{}\n",
-                           escaped(m.name), dose,
-                           format_date(m.started), format_date(m.last_review), format_date(next),
+                           escaped(m.name), dose, format_date(m.started),
+                           format_date(m.last_review), format_date(next),
                            next < today ? style.red(" (overdue)") : "");
     }
 }

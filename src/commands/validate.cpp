@@ -27,8 +27,7 @@ double parse_hours(std::string_view name, std::string_view text) {
                                      name, excerpt(text)));
     if (!plausible_hours(*hours))
         throw UsageError(fmt::format("{} {} is out of range: a session lasts {} to {} hours", name,
-                                     text, min_session_hours,
-                                     max_session_hours));
+                                     text, min_session_hours, max_session_hours));
     return *hours;
 }
 
@@ -107,9 +106,9 @@ double default_hours(const Program& p, SessionKind kind) {
 void session_program(Session& s, const SessionInput& in, const Program& program, Naming naming) {
     if (in.topic) {
         if (!program.find_topic(*in.topic))
-            throw UsageError(fmt::format("unknown topic '{}'{}; topics in program.toml: {}",
-                                         excerpt(*in.topic), did_you_mean(*in.topic, program.topic_ids()),
-                                         join(program.topic_ids())));
+            throw UsageError(fmt::format(
+                "unknown topic '{}'{}; topics in program.toml: {}", excerpt(*in.topic),
+                did_you_mean(*in.topic, program.topic_ids()), join(program.topic_ids())));
         s.topic = *in.topic;
     } else if (s.kind == SessionKind::group) {
         throw UsageError(fmt::format("a group session needs {}; topics in program.toml: {}",

@@ -836,8 +836,8 @@ TEST_CASE("load error: hours are 0.1 to 12 in steps of 0.01") {
     CHECK(big.detail() == "'hours' is 12.5, must be 0.1 to 12 in steps of 0.01");
     REQUIRE_LOAD_ERROR(fine, base + session_block("2026-11-03", "group", "illness", "1.005"));
     CHECK(fine.detail() == "'hours' is 1.005, must be 0.1 to 12 in steps of 0.01");
-    CHECK_NOTHROW(iop::parse_record(base + session_block("2026-11-03", "group", "illness", "0.1"),
-                                    file));
+    CHECK_NOTHROW(
+        iop::parse_record(base + session_block("2026-11-03", "group", "illness", "0.1"), file));
 
     REQUIRE_LOAD_ERROR(neg, base + session_block("2026-11-03", "group", "illness", "-1.0"));
     CHECK(neg.pos().line == 16);
