@@ -203,6 +203,16 @@ def a_forged_name_cannot_forge_a_line_of_list(tmp):
 
 
 @case
+def show_keeps_a_multi_line_diagnosis_in_its_column(tmp):
+    d = clinic(tmp)
+    ok("-C", d, "enroll", "P-0002", "--name", "X", "--start", "2026-11-02", "--diagnosis",
+       "F10.20 alcohol use disorder\nF17.210 nicotine dependence")
+    out = ok("-C", d, "show", "P-0002").out
+    contains(out, "  diagnosis   F10.20 alcohol use disorder\n"
+                  "              F17.210 nicotine dependence\n", "show")
+
+
+@case
 def error_messages_quote_short_excerpts(tmp):
     d = clinic(tmp)
     big = "h" * (30 << 20)
