@@ -293,6 +293,13 @@ def hours_are_a_plain_decimal_from_0_1_to_12(tmp):
         copy_record(d, pid, extra=f'\n[[session]]\ndate = 2026-11-03\nkind = "individual"\n'
                     f'hours = {hours}\nstatus = "attended"\n')
         fails_cleanly(tmp, ["-C", d, "show", pid], 3, f"patients/{pid}.toml:")
+    program = (d / "program.toml").read_text()
+    for value in ("0.05", "1.234", "0x10"):
+        text = program.replace("family_hours = 1.0", f"family_hours = {value}", 1)
+        check(text != program, "program.toml sets family_hours")
+        (d / "program.toml").write_text(text)
+        fails_cleanly(tmp, ["-C", d, "list"], 3, "program.toml:", "'family_hours' is")
+    (d / "program.toml").write_text(program)
     for hours in ("0.1", "12", "1.25", "3"):
         ok("-C", d, "attend", "P-0001", "--kind", "individual", "--hours", hours,
            "--allow-duplicate", "--date", "2026-11-03")
