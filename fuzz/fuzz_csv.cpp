@@ -48,16 +48,6 @@ struct Row {
             throw UsageError("not a whole number");
         return n;
     }
-    std::optional<double> number(Column c) const {
-        auto v = optional(c);
-        double x = 0;
-        if (!v)
-            return std::nullopt;
-        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
-        if (ec != std::errc() || end != v->data() + v->size() || !std::isfinite(x))
-            throw UsageError("not a number");
-        return x;
-    }
 };
 
 template <typename F> void checked(F&& f) {
@@ -93,14 +83,14 @@ void validate(const Row& r, const Program& program, Date today) {
             SessionInput in;
             in.kind = r.value(C::kind);
             in.topic = r.optional(C::topic);
-            in.hours = r.number(C::hours);
+            in.hours = r.optional(C::hours);
             if (auto st = r.optional(C::status))
                 in.status = *parse_session_status(
                     require_choice("status", *st, {"attended", "absent", "excused"}));
             in.note = r.text(C::note);
             Session s = session_fields(in, Naming::column);
             session_program(s, in, program, Naming::column);
-            IOP_FUZZ_CHECK(s.hours > 0 && s.hours <= max_session_hours);
+            IOP_FUZZ_CHECK(plausible_hours(s.hours));
             IOP_FUZZ_CHECK(s.kind != SessionKind::group || program.find_topic(s.topic));
         });
     if (r.has(C::result))
@@ -109,11 +99,14 @@ void validate(const Row& r, const Program& program, Date today) {
             screen_fields(in, Naming::column);
         });
     if (r.has(C::note))
-        checked([&] { require_note(Naming::column, "note", r.text(C::note)); });
+        checked([&] {
+            std::string note = require_text("note", r.text(C::note), Lines::many);
+            IOP_FUZZ_CHECK(note.empty() || !free_text_problem(note, Lines::many));
+        });
     if (r.has(C::date))
         checked([&] { parse_date_option("date", r.value(C::date)); });
     if (auto at = r.optional(C::recorded_at))
-        (void)parse_timestamp(*at);
+        (void)valid_recorded_at(*at);
     if (r.has(C::recorded_by))
         checked([&] { require_text("recorded_by", r.text(C::recorded_by)); });
 }

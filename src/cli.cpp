@@ -27,7 +27,7 @@ struct GlobalOptions {
     std::optional<std::string> format;
     std::string color = "auto";
     bool quiet = false;
-    double wait = 5;
+    std::optional<std::string> wait; // seconds, as written
     std::optional<int> jobs;
 };
 
@@ -45,26 +45,65 @@ Date system_today() {
                 std::chrono::day{static_cast<unsigned>(local.tm_mday)}};
 }
 
+// A name git records as given (git's ident.c strips these characters from
+// either end of a name, and refuses '<' and '>' anywhere).
+constexpr std::size_t max_user_bytes = 64;
+
+std::string require_user(const std::string& variable, const std::string& user) {
+    std::string problem;
+    if (auto p = free_text_problem(user, Lines::one))
+        problem = *p;
+    else if (user.size() > max_user_bytes)
+        problem = fmt::format("is longer than {} bytes", max_user_bytes);
+    else if (user.find_first_of("<>") != std::string::npos)
+        problem = "holds '<' or '>', which git refuses in a name";
+    else if (std::string_view crud = " \t.,:;\"\\'";
+             crud.find(user.front()) != crud.npos || crud.find(user.back()) != crud.npos)
+        problem = "begins or ends with a space or one of . , : ; \" \\ ', which git would "
+                  "strip from the name";
+    if (problem.empty())
+        return user;
+    throw UsageError(fmt::format("{}: '{}' {}; it names who recorded an entry", variable,
+                                 excerpt(user), problem));
+}
+
 std::string login_name() {
     if (const char* u = env("IOP_USER"))
-        return require_text("$IOP_USER", u);
+        return require_user("IOP_USER", u);
     if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name && *pw->pw_name)
         return pw->pw_name;
     for (const char* name : {"LOGNAME", "USER"})
         if (const char* u = env(name))
-            return require_text(std::string("$") + name, u);
+            return require_user(name, u);
     return "unknown";
 }
 
 std::string now_timestamp() {
     if (const char* fixed = env("IOP_NOW")) {
         if (!parse_timestamp(fixed))
-            throw UsageError(fmt::format("$IOP_NOW '{}' is not a UTC timestamp like "
-                                         "2026-11-03T17:02:11Z",
-                                         fixed));
+            throw UsageError(fmt::format("IOP_NOW: '{}' is not a UTC timestamp like "
+                                         "2026-11-03T17:02:11Z between {} and {}",
+                                         excerpt(fixed), format_date(min_date),
+                                         format_date(max_date)));
         return fixed;
     }
     return format_timestamp(std::chrono::system_clock::now());
+}
+
+// --wait: a plain decimal number of seconds (at most one decimal place), 0 to
+// a day.
+constexpr double max_wait_seconds = 86400;
+
+double wait_seconds(const std::string& text) {
+    auto v = parse_plain_decimal(text, 1);
+    if (!v)
+        throw UsageError(fmt::format("--wait '{}' is not a number of seconds like 5 or 0.5 (at "
+                                     "most one decimal place)",
+                                     excerpt(text)));
+    if (*v > max_wait_seconds)
+        throw UsageError(
+            fmt::format("--wait {} is out of range: 0 to {} seconds", text, max_wait_seconds));
+    return *v;
 }
 
 std::vector<std::string> command_names() {
@@ -104,14 +143,14 @@ void reject_extras(const CLI::App& app, const CLI::App* sub) {
     const CLI::App& scope = sub ? *sub : app;
     if (first.size() > 1 && first[0] == '-') {
         std::string name = first.substr(0, first.find('='));
-        throw UsageError(fmt::format("unknown option '{}'{}{}; {}", name,
+        throw UsageError(fmt::format("unknown option '{}'{}{}; {}", excerpt(name),
                                      sub ? fmt::format(" for 'iop {}'", sub->get_name()) : "",
                                      did_you_mean(name, option_names(scope)), help_hint(sub)));
     }
     if (!sub)
-        throw UsageError(fmt::format("unknown command '{}'{}; {}", first,
+        throw UsageError(fmt::format("unknown command '{}'{}; {}", excerpt(first),
                                      did_you_mean(first, command_names()), help_hint(nullptr)));
-    throw UsageError(fmt::format("unexpected argument '{}' for 'iop {}'; {}", first,
+    throw UsageError(fmt::format("unexpected argument '{}' for 'iop {}'; {}", excerpt(first),
                                  sub->get_name(), help_hint(sub)));
 }
 
@@ -142,14 +181,18 @@ std::string usage_message(const std::string& what) {
         if (eq != std::string::npos)
             return fmt::format("{} '{}' is not a number",
                                what.substr(convert.size(), eq - convert.size()),
-                               what.substr(eq + 3));
+                               excerpt(what.substr(eq + 3)));
     }
     if (auto at = what.find(": 1 required "); at != std::string::npos && what.size() > 8 &&
                                               what.compare(what.size() - 8, 8, " missing") == 0)
         return what.substr(0, at) + " needs a value";
     if (auto at = what.find(": At Most 1 required but received"); at != std::string::npos)
         return what.substr(0, at) + " is given more than once; give it once";
-    return what;
+    // A validator's words (whole_number): "--weeks: 'ten' is not ..."
+    if (auto at = what.find(": '");
+        what.rfind("--", 0) == 0 && at != std::string::npos && what.find(' ') == at + 1)
+        return excerpt(what.substr(0, at) + what.substr(at + 1), 200);
+    return excerpt(what, 200); // CLI11's own words may quote a value
 }
 
 const CommandSpec* find_spec(const std::string& name) {
@@ -186,12 +229,10 @@ void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
     if (g.today)
         ctx.today = parse_date_option("--today", *g.today);
     else if (const char* t = env("IOP_TODAY"))
-        ctx.today = parse_date_option("$IOP_TODAY", t);
+        ctx.today = parse_date_option("IOP_TODAY:", t);
     else
         ctx.today = system_today();
-    if (!(g.wait >= 0 && g.wait <= 86400))
-        throw UsageError(fmt::format("--wait {} is out of range: 0 to 86400 seconds", g.wait));
-    ctx.wait_seconds = g.wait;
+    ctx.wait_seconds = g.wait ? wait_seconds(*g.wait) : 5;
     git::timeout_seconds(); // a bad $IOP_GIT_TIMEOUT is refused before anything is written
     if (g.jobs && (*g.jobs < 1 || *g.jobs > 1024))
         throw UsageError(fmt::format("--jobs {} is out of range: 1 to 1024 threads", *g.jobs));
@@ -244,6 +285,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->type_name("SECONDS");
     app.add_option("--jobs", g.jobs, "Threads that read records (default: one a CPU core)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+        ->transform(whole_number())
         ->type_name("N");
 
     std::map<std::string, Runner> runners;
@@ -293,11 +335,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return code;
     } catch (const Error& e) {
         out.flush();
-        err << "iop: error: " << e.what() << '\n';
+        // Defence in depth: whatever a message quotes reaches no terminal raw.
+        err << "iop: error: " << escaped(e.what(), Lines::many) << '\n';
         return e.code();
     } catch (const std::exception& e) {
         out.flush();
-        err << "iop: error: " << e.what() << '\n';
+        err << "iop: error: " << escaped(e.what(), Lines::many) << '\n';
         return exit_io;
     }
 }

@@ -85,7 +85,7 @@ std::optional<system_clock::time_point> parse_timestamp(std::string_view text) {
     auto d = parse_date(text.substr(0, 10));
     int h = 0, mi = 0, s = 0;
     if (!d || !read_digits(text, 11, 2, h) || !read_digits(text, 14, 2, mi) ||
-        !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 60)
+        !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 59 || !plausible_date(*d))
         return std::nullopt;
     sys_seconds t = sys_days{*d} + hours{h} + minutes{mi} + seconds{s};
     // system_clock counts nanoseconds in 64 bits: years 1678 to 2261 only

@@ -629,18 +629,12 @@ double timeout_seconds() {
     const char* v = std::getenv("IOP_GIT_TIMEOUT");
     if (!v || !*v)
         return default_timeout_seconds;
-    std::string_view text(v);
-    double seconds = 0;
-    bool number =
-        !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
-        std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' && text.back() != '.';
-    if (number)
-        seconds = std::strtod(v, nullptr);
-    if (!number || !(seconds > 0 && seconds <= 86400))
-        throw UsageError(fmt::format("$IOP_GIT_TIMEOUT '{}' is not a number of seconds from "
+    auto seconds = parse_plain_decimal(v, 3);
+    if (!seconds || !(*seconds > 0 && *seconds <= 86400))
+        throw UsageError(fmt::format("IOP_GIT_TIMEOUT: '{}' is not a number of seconds from "
                                      "more than 0 to 86400 (e.g. 60)",
-                                     escaped(text)));
-    return seconds;
+                                     excerpt(v)));
+    return *seconds;
 }
 
 std::optional<std::string> author_from_environment() {

@@ -207,7 +207,7 @@ std::string finding_line(const std::string& file, const Finding& f, const Style&
     std::string severity(to_string(f.severity));
     return fmt::format("{}: {}: {} [{}]", format_location(file, f.pos),
                        f.severity == Severity::error ? style.red(severity) : style.yellow(severity),
-                       f.message, f.rule);
+                       escaped(f.message, Lines::many), f.rule);
 }
 
 void write_json(std::ostream& out, const json& value) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
 namespace iop {
@@ -162,6 +163,12 @@ void load_int(const TableReader& r, std::string_view key, int& into, int lo, int
 
 } // namespace
 
+bool plausible_hours(double hours) {
+    const double hundredths = hours * 100;
+    return hours >= min_session_hours - 1e-9 && hours <= max_session_hours &&
+           std::abs(hundredths - std::round(hundredths)) < 1e-6;
+}
+
 Program load_program(const toml::table& table, const std::string& file) {
     TableReader root(table, file);
     Program p = default_program();
@@ -181,7 +188,7 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "plan_review_days", "medication_review_days", "lost_contact_days",
                          "weeks", "groups_per_week", "hours_per_week", "graduation",
                          "storage", "curriculum"});
-    root.string("name");
+    root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
     p.groups_per_week = load_range(root, "groups_per_week", p.groups_per_week, 0,
@@ -190,6 +197,12 @@ Program load_program(const toml::table& table, const std::string& file) {
     p.individual_hours =
         load_hours(root, "individual_hours", p.individual_hours, 0, max_session_hours, true);
     p.family_hours = load_hours(root, "family_hours", p.family_hours, 0, max_session_hours, true);
+    for (auto [key, hours] : {std::pair<std::string_view, double>{"group_hours", p.group_hours},
+                              {"individual_hours", p.individual_hours},
+                              {"family_hours", p.family_hours}})
+        if (!plausible_hours(hours))
+            root.fail(key, fmt::format("'{}' is {}, must be {} to {} in steps of 0.01", key, hours,
+                                       min_session_hours, max_session_hours));
     load_int(root, "individual_per_week", p.individual_per_week, 0, max_sessions_per_week);
     load_int(root, "individual_max_gap_days", p.individual_max_gap_days, 1, 3650);
     load_int(root, "family_per_week", p.family_per_week, 0, max_sessions_per_week);
@@ -247,10 +260,12 @@ Program load_program(const toml::table& table, const std::string& file) {
             if (!valid_id(topic.id))
                 r.fail("id", fmt::format("curriculum id '{}' must match "
                                          "[A-Za-z0-9][A-Za-z0-9._-]{{0,63}}",
-                                         topic.id));
+                                         excerpt(topic.id)));
             if (!seen.insert(topic.id).second)
                 r.fail("id", fmt::format("duplicate curriculum id '{}'", topic.id));
-            topic.title = r.string("title").value_or(topic.id);
+            topic.title = r.text("title").value_or(topic.id);
+            if (topic.title.empty())
+                r.fail("title", "'[[curriculum]].title' is empty");
             topic.sessions = r.bounded("sessions", 1, 100).value_or(1);
             topic.core = r.boolean("core").value_or(false);
             p.curriculum.push_back(std::move(topic));

@@ -29,17 +29,28 @@ bool valid_id(std::string_view id) {
 void require_valid_id(std::string_view id) {
     if (valid_id(id))
         return;
-    std::string shown;
-    for (unsigned char c : id.substr(0, 80)) {
-        if (c < 0x20 || c == 0x7f)
-            shown += fmt::format("\\x{:02x}", c);
-        else
-            shown += static_cast<char>(c);
-    }
     throw UsageError(fmt::format(
-        "invalid patient id '{}'{}: an id is 1 to 64 characters, letters, digits, '.', '_' "
+        "invalid patient id '{}': an id is 1 to 64 characters, letters, digits, '.', '_' "
         "or '-', starting with a letter or digit",
-        shown, id.size() > 80 ? "..." : ""));
+        excerpt(id, 80)));
+}
+
+bool valid_recorded_at(std::string_view text) {
+    if (text.empty() || text.size() > 40)
+        return false;
+    try {
+        toml::table t = parse_toml("t = " + std::string(text), "recorded_at");
+        const toml::node* n = t.get("t");
+        const auto* dt = n ? n->as_date_time() : nullptr;
+        if (!dt || t.size() != 1)
+            return false;
+        const toml::date& d = dt->get().date;
+        return format_date_time(dt->get()) == text &&
+               plausible_date(Date{std::chrono::year{d.year}, std::chrono::month{d.month},
+                                   std::chrono::day{d.day}});
+    } catch (const DataError&) {
+        return false;
+    }
 }
 
 std::string toml_quote(std::string_view text) {
@@ -244,7 +255,7 @@ namespace {
 
 void read_meta(const TableReader& r, EntryMeta& m) {
     m.date = r.require_date("date");
-    m.recorded_by = r.string("recorded_by").value_or("");
+    m.recorded_by = r.text("recorded_by").value_or("");
     m.recorded_at = r.datetime_text("recorded_at").value_or("");
     m.recorded_on = r.local_day("recorded_at");
     m.pos = r.pos();
@@ -277,18 +288,18 @@ Session read_session(const TableReader& r) {
     Session s;
     read_meta(r, s);
     s.kind = read_enum<SessionKind>(r, "kind", parse_session_kind, kind_names);
-    s.topic = r.string("topic").value_or("");
+    s.topic = r.text("topic").value_or("");
     if (s.kind == SessionKind::group && s.topic.empty())
         r.fail_here("a group session needs a 'topic'");
     auto hours = r.number("hours");
     if (!hours)
         r.fail_here("missing 'hours'");
-    if (*hours <= 0 || *hours > max_session_hours)
-        r.fail("hours", fmt::format("'hours' is {}, must be greater than 0 and at most {}",
-                                    *hours, max_session_hours));
+    if (!plausible_hours(*hours))
+        r.fail("hours", fmt::format("'hours' is {}, must be {} to {} in steps of 0.01", *hours,
+                                    min_session_hours, max_session_hours));
     s.hours = *hours;
     s.status = read_enum<SessionStatus>(r, "status", parse_session_status, status_names);
-    s.note = r.string("note").value_or("");
+    s.note = r.text("note", Lines::many).value_or("");
     return s;
 }
 
@@ -297,7 +308,7 @@ Screen read_screen(const TableReader& r) {
     Screen s;
     read_meta(r, s);
     s.result = read_enum<ScreenResult>(r, "result", parse_screen_result, result_names);
-    s.substances = r.strings("substances").value_or(std::vector<std::string>{});
+    s.substances = r.texts("substances").value_or(std::vector<std::string>{});
     return s;
 }
 
@@ -310,7 +321,8 @@ Medication read_medication(const TableReader& r) {
     m.name = r.require_string("name");
     if (m.name.empty())
         r.fail("name", "medication 'name' is empty");
-    m.dose = r.string("dose").value_or("");
+    r.text("name");
+    m.dose = r.text("dose").value_or("");
     m.review_days = r.bounded("review_days", 1, 3650);
     return m;
 }
@@ -355,26 +367,26 @@ Event read_event(const TableReader& r) {
         if (e.plan.empty())
             r.fail_here("a plan-change event changes nothing: give weeks, groups_per_week, "
                         "individual_per_week or family_per_week");
-        e.text = r.string("note").value_or("");
+        e.text = r.text("note", Lines::many).value_or("");
         break;
     }
     case EventType::plan_review:
         r.reject_unknown({"type", "date", "note", "recorded_by", "recorded_at"});
-        e.text = r.string("note").value_or("");
+        e.text = r.text("note", Lines::many).value_or("");
         break;
     case EventType::aftercare:
         r.reject_unknown({"type", "date", "sponsor", "groups", "note", "recorded_by",
                           "recorded_at"});
-        e.sponsor = r.string("sponsor").value_or("");
-        e.groups = r.strings("groups").value_or(std::vector<std::string>{});
-        e.text = r.string("note").value_or("");
+        e.sponsor = r.text("sponsor").value_or("");
+        e.groups = r.texts("groups").value_or(std::vector<std::string>{});
+        e.text = r.text("note", Lines::many).value_or("");
         break;
     case EventType::graduated:
         r.reject_unknown({"type", "date", "forced", "reason", "note", "recorded_by",
                           "recorded_at"});
         e.forced = r.boolean("forced").value_or(false);
-        e.reason = r.string("reason").value_or("");
-        e.text = r.string("note").value_or("");
+        e.reason = r.text("reason", Lines::many).value_or("");
+        e.text = r.text("note", Lines::many).value_or("");
         break;
     case EventType::discharged: {
         r.reject_unknown({"type", "date", "reason", "note", "recorded_by", "recorded_at"});
@@ -383,12 +395,15 @@ Event read_event(const TableReader& r) {
         if (std::find(valid.begin(), valid.end(), e.reason) == valid.end())
             r.fail("reason", fmt::format("the discharge reason must be one of: {}{}", join(valid),
                                          did_you_mean(e.reason, valid)));
-        e.text = r.string("note").value_or("");
+        e.text = r.text("note", Lines::many).value_or("");
         break;
     }
     case EventType::note:
         r.reject_unknown({"type", "date", "text", "recorded_by", "recorded_at"});
         e.text = r.require_string("text");
+        if (e.text.empty())
+            r.fail("text", "'text' is empty");
+        r.text("text", Lines::many);
         break;
     }
     read_meta(r, e);
@@ -477,14 +492,17 @@ Record load_record(const toml::table& table, const std::string& file) {
         root.fail("id", "'id' is not a valid patient id: 1 to 64 letters, digits, '.', '_' or "
                         "'-', starting with a letter or digit");
     h.name = root.require_string("name");
+    if (h.name.empty())
+        root.fail("name", "'name' is empty");
+    root.text("name");
     h.born = root.date("born");
     h.enrolled = root.require_date("enrolled");
     if (h.born && *h.born > h.enrolled)
         root.fail("born", "'born' is after 'enrolled'");
-    h.clinician = root.string("clinician").value_or("");
-    h.diagnosis = root.string("diagnosis").value_or("");
-    h.insurance = root.string("insurance").value_or("");
-    h.recorded_by = root.string("recorded_by").value_or("");
+    h.clinician = root.text("clinician").value_or("");
+    h.diagnosis = root.text("diagnosis", Lines::many).value_or("");
+    h.insurance = root.text("insurance").value_or("");
+    h.recorded_by = root.text("recorded_by").value_or("");
     h.recorded_at = root.datetime_text("recorded_at").value_or("");
     h.recorded_on = root.local_day("recorded_at");
 

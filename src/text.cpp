@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace iop {
 
 namespace {
@@ -103,17 +105,24 @@ std::optional<std::string> free_text_problem(std::string_view text, Lines lines)
     for (std::size_t i = 0; i < text.size();) {
         Decoded d = *decode(text, i);
         i += d.size;
-        if (line_break(d.cp)) {
-            if (lines == Lines::one)
-                return fmt::format("holds a line break ({}); this field is one line",
-                                   escape_one(d.cp));
-            continue;
-        }
+        if (line_break(d.cp) && lines == Lines::one)
+            return fmt::format("holds a line break ({}); this field is one line", escape_one(d.cp));
+        if (d.cp == '\n')
+            continue; // a line break where the field allows them; CR is a control character
         if (forbidden(d.cp))
             return fmt::format("holds a control character ({})", escape_one(d.cp));
     }
     if (only_spaces(text))
         return "holds only spaces";
+    return std::nullopt;
+}
+
+std::optional<std::string> list_item_problem(std::string_view item) {
+    if (auto problem = free_text_problem(item, Lines::one))
+        return problem;
+    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    if (blank(item.front()) || blank(item.back()))
+        return "begins or ends with a space; a list item is trimmed";
     return std::nullopt;
 }
 
@@ -152,6 +161,30 @@ std::string excerpt(std::string_view text, std::size_t max_chars) {
         ++chars;
     }
     return out;
+}
+
+std::optional<double> parse_plain_decimal(std::string_view text, int max_decimals) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0;
+    while (i < text.size() && digit(text[i]))
+        ++i;
+    if (i == 0 || i > 9)
+        return std::nullopt;
+    if (i < text.size()) {
+        if (text[i] != '.')
+            return std::nullopt;
+        std::size_t decimals = text.size() - i - 1;
+        if (decimals == 0 || decimals > static_cast<std::size_t>(max_decimals))
+            return std::nullopt;
+        for (std::size_t k = i + 1; k < text.size(); ++k)
+            if (!digit(text[k]))
+                return std::nullopt;
+    }
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
 }
 
 } // namespace iop

@@ -173,6 +173,23 @@ std::optional<std::string> TableReader::string(std::string_view key) const {
     type_error(key, "a string");
 }
 
+std::optional<std::string> TableReader::text(std::string_view key, Lines lines) const {
+    auto v = string(key);
+    if (v && !v->empty())
+        if (auto problem = free_text_problem(*v, lines))
+            fail(key, fmt::format("'{}' {}", name(key), *problem));
+    return v;
+}
+
+std::optional<std::vector<std::string>> TableReader::texts(std::string_view key) const {
+    auto v = strings(key);
+    if (v)
+        for (const auto& item : *v)
+            if (auto problem = list_item_problem(item))
+                fail(key, fmt::format("an item of '{}' {}", name(key), *problem));
+    return v;
+}
+
 std::optional<Date> TableReader::date(std::string_view key) const {
     const toml::node* n = get(key);
     if (!n)
@@ -182,6 +199,9 @@ std::optional<Date> TableReader::date(std::string_view key) const {
         Date out{std::chrono::year{d.year}, std::chrono::month{d.month}, std::chrono::day{d.day}};
         if (!out.ok() || d.year < 1)
             fail(key, fmt::format("'{}' is not a valid date", name(key)));
+        if (!plausible_date(out))
+            fail(key, fmt::format("'{}' is {}, must be between {} and {}", name(key),
+                                  format_date(out), format_date(min_date), format_date(max_date)));
         return out;
     }
     type_error(key, "a date (YYYY-MM-DD, unquoted)");
@@ -293,8 +313,14 @@ std::optional<std::string> TableReader::datetime_text(std::string_view key) cons
     const toml::node* n = get(key);
     if (!n)
         return std::nullopt;
-    if (auto v = n->as_date_time())
+    if (auto v = n->as_date_time()) {
+        const toml::date& d = v->get().date;
+        Date day{std::chrono::year{d.year}, std::chrono::month{d.month}, std::chrono::day{d.day}};
+        if (!plausible_date(day))
+            fail(key, fmt::format("'{}' is dated {}, must be between {} and {}", name(key),
+                                  format_date(day), format_date(min_date), format_date(max_date)));
         return format_date_time(v->get());
+    }
     type_error(key, "a date-time (e.g. 2026-11-03T17:02:11Z)");
 }
 

@@ -4,6 +4,7 @@
 
 #include "iop/date.hpp"
 #include "iop/error.hpp"
+#include "iop/text.hpp"
 
 #include <toml++/toml.h>
 
@@ -32,13 +33,21 @@ class TableReader {
     std::optional<long long> integer(std::string_view key) const;
     std::optional<double> number(std::string_view key) const; // integer or float
     std::optional<std::string> string(std::string_view key) const;
+    // A string by the free-text rule (SPEC section 11): DataError naming the
+    // key and the problem, never the text. An empty string passes (an
+    // optional field left empty); a required one checks that itself.
+    std::optional<std::string> text(std::string_view key, Lines lines = Lines::one) const;
+    // An array of one-line texts, none of them empty (list_item_problem).
+    std::optional<std::vector<std::string>> texts(std::string_view key) const;
+    // A date, within plausible_date.
     std::optional<Date> date(std::string_view key) const;
     std::optional<bool> boolean(std::string_view key) const;
     std::optional<std::vector<std::string>> strings(std::string_view key) const;
     const toml::table* table(std::string_view key) const;
     // An array of tables ([[key]]), empty when absent.
     std::vector<const toml::table*> tables(std::string_view key) const;
-    // A date-time kept as written (recorded_at), checked to be a date-time.
+    // A date-time kept as written (recorded_at), checked to be a date-time
+    // whose date is plausible_date.
     std::optional<std::string> datetime_text(std::string_view key) const;
     // The local date of that date-time (a date-time without an offset is
     // local already); nullopt when absent.

@@ -16,6 +16,17 @@ using Date = std::chrono::year_month_day;
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(Date d);
 
+// The dates iop accepts from an option, a CSV cell or a record (today,
+// enrolled, born, an entry's date, recorded_at): 1900-01-01 to 2100-12-31.
+// A date centuries off is a typing error, and one in year 1 would make a
+// report list every week since then.
+inline constexpr Date min_date{std::chrono::year{1900}, std::chrono::January, std::chrono::day{1}};
+inline constexpr Date max_date{std::chrono::year{2100}, std::chrono::December,
+                               std::chrono::day{31}};
+inline bool plausible_date(Date d) {
+    return d >= min_date && d <= max_date;
+}
+
 // Whole days from a to b (b - a).
 int days_between(Date a, Date b);
 Date add_days(Date d, int days);
@@ -23,7 +34,8 @@ Date add_days(Date d, int days);
 // Age in whole years on a given day.
 int age_on(Date born, Date day);
 
-// A UTC timestamp as written in recorded_at: 2026-11-03T17:02:11Z.
+// A UTC timestamp as written in recorded_at: 2026-11-03T17:02:11Z, its date
+// plausible_date, seconds 00 to 59 (TOML has no leap second).
 std::string format_timestamp(std::chrono::system_clock::time_point t);
 std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text);
 

@@ -76,5 +76,10 @@ Program parse_program(std::string_view text, const std::string& file);
 // Upper bounds that keep plan values sane whatever the program says.
 inline constexpr int max_sessions_per_week = 7;
 inline constexpr double max_session_hours = 12.0;
+// The shortest session: six minutes.
+inline constexpr double min_session_hours = 0.1;
+// Hours a session may last wherever they come from: min_session_hours to
+// max_session_hours, in steps of 0.01 (two decimal places).
+bool plausible_hours(double hours);
 
 } // namespace iop

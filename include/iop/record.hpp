@@ -30,6 +30,12 @@ bool valid_id(std::string_view id);
 // Throws UsageError (exit 2) unless valid_id(id); call before any path is built.
 void require_valid_id(std::string_view id);
 
+// A recorded_at as a record may hold it and iop writes it back: a TOML
+// date-time in the form iop prints (2026-11-03T17:02:11Z, with an offset such
+// as +02:00, fractional seconds, or none for a local time), its date within
+// plausible_date. What an export writes, an import takes back unchanged.
+bool valid_recorded_at(std::string_view text);
+
 struct Plan {
     int weeks = 12;
     int groups_per_week = 3;

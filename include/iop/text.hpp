@@ -26,6 +26,12 @@ bool valid_utf8(std::string_view text);
 // quotes more of the text than the offending character, escaped.
 std::optional<std::string> free_text_problem(std::string_view text, Lines lines);
 
+// An item of a list (substances, aftercare groups): free_text_problem for
+// one line, and no space or tab at either end, since a CSV list cell trims
+// its items ("alcohol; opioids"), so only such items survive an export and
+// import.
+std::optional<std::string> list_item_problem(std::string_view item);
+
 // `text` with every character the rule forbids (and any byte that is not
 // UTF-8) written as an escape: \n, \r, \t where they are not allowed,
 // \x1b for other bytes below 0x80, \u{202e} for code points. Line breaks are
@@ -36,5 +42,10 @@ std::string escaped(std::string_view text, Lines lines = Lines::one);
 // An excerpt of `text` for an error message: escaped, at most `max_chars`
 // characters, with "..." when cut. Bad input is quoted this way, never whole.
 std::string excerpt(std::string_view text, std::size_t max_chars = 40);
+
+// A plain decimal as a person writes it: digits, then optionally a point and
+// at most `max_decimals` digits ("1", "1.5", "0.25"); nullopt for anything
+// else (a sign, an exponent, hex, spaces, "inf", more decimals).
+std::optional<double> parse_plain_decimal(std::string_view text, int max_decimals);
 
 } // namespace iop

@@ -22,9 +22,8 @@ int aftercare(const AftercareOptions& o, Context& ctx) {
     e.type = EventType::aftercare;
     e.sponsor = require_text("--sponsor", o.sponsor);
     for (const auto& g : o.groups)
-        if (!require_text("--group", g).empty())
-            e.groups.push_back(g);
-    e.text = require_text("--note", o.note);
+        e.groups.push_back(require_item("--group", g));
+    e.text = require_text("--note", o.note, Lines::many);
     if (e.sponsor.empty() && e.groups.empty())
         throw UsageError("an aftercare plan needs --sponsor NAME or --group NAME (e.g. --group "
                          "\"Alcoholics Anonymous\")");

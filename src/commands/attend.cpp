@@ -11,7 +11,7 @@ struct AttendOptions {
     std::string kind;
     std::optional<std::string> topic;
     std::optional<std::string> date;
-    std::optional<double> hours;
+    std::optional<std::string> hours;
     bool absent = false;
     bool excused = false;
     std::string note;

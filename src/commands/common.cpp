@@ -22,7 +22,10 @@ Date parse_date_option(std::string_view option, const std::string& value) {
     auto d = parse_date(value);
     if (!d)
         throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD", option,
-                                     value));
+                                     excerpt(value)));
+    if (!plausible_date(*d))
+        throw UsageError(fmt::format("{} {} is out of range: dates are {} to {}", option, value,
+                                     format_date(min_date), format_date(max_date)));
     return *d;
 }
 
@@ -31,19 +34,50 @@ std::string require_choice(std::string_view option, const std::string& value,
     for (const auto& c : choices)
         if (c == value)
             return value;
-    throw UsageError(fmt::format("{} '{}' is not valid{}; valid values: {}", option, value,
+    throw UsageError(fmt::format("{} '{}' is not valid{}; valid values: {}", option, excerpt(value),
                                  did_you_mean(value, choices), join(choices)));
 }
 
-std::string require_text(std::string_view option, const std::string& value) {
-    if (!valid_utf8(value))
-        throw UsageError(fmt::format("{} is not valid UTF-8", option));
-    for (unsigned char c : value)
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            throw UsageError(fmt::format("{} contains a control character", option));
-    if (value.size() > 4096)
-        throw UsageError(fmt::format("{} is longer than 4096 bytes", option));
+std::string require_text(std::string_view option, const std::string& value, Lines lines) {
+    if (value.empty())
+        return value;
+    std::string text;
+    if (lines == Lines::many) { // a spreadsheet's CRLF in a cell is a line break
+        text.reserve(value.size());
+        for (std::size_t i = 0; i < value.size(); ++i)
+            if (!(value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n'))
+                text += value[i];
+    } else {
+        text = value;
+    }
+    if (auto problem = free_text_problem(text, lines))
+        throw UsageError(fmt::format("{} {}", option, *problem));
+    return text;
+}
+
+std::string require_item(std::string_view option, const std::string& value) {
+    if (auto problem = list_item_problem(value))
+        throw UsageError(fmt::format("{} {}", option, *problem));
     return value;
+}
+
+const CLI::Validator& whole_number() {
+    static const CLI::Validator check(
+        [](std::string& value) {
+            if (value.empty())
+                return std::string(); // one_value_a_use's check says so
+            std::size_t sign = !value.empty() && value[0] == '-' ? 1 : 0;
+            std::size_t first = value.find_first_not_of('0', sign);
+            bool digits = value.size() > sign && value.size() - sign <= 9 &&
+                          std::all_of(value.begin() + static_cast<std::ptrdiff_t>(sign),
+                                      value.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (!digits)
+                return fmt::format("'{}' is not a whole number like 12", excerpt(value));
+            value = first == std::string::npos ? "0" : value.substr(0, sign) + value.substr(first);
+            return std::string();
+        },
+        "", "whole number");
+    return check;
 }
 
 int plan_bound(const Program& p, std::string_view key, int value, Naming naming) {

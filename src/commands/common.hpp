@@ -18,8 +18,22 @@ Date parse_date_option(std::string_view option, const std::string& value);
 std::string require_choice(std::string_view option, const std::string& value,
                            const std::vector<std::string>& choices);
 
-// A free-text value: well-formed UTF-8, no control characters but tab.
-std::string require_text(std::string_view option, const std::string& value);
+// A free-text value by the rule of SPEC section 11 (free_text_problem), a
+// CRLF in a field that may span lines read as a line break; UsageError naming
+// the option (or the import column) and the problem, never the value. An
+// empty value passes: an optional field left out (a required one checks that
+// it is given).
+std::string require_text(std::string_view option, const std::string& value,
+                         Lines lines = Lines::one);
+
+// An item of a list (--substance, --group, a CSV list's item): UsageError
+// naming the option unless list_item_problem finds nothing.
+std::string require_item(std::string_view option, const std::string& value);
+
+// For an integer option: a plain whole number in decimal ("12", "-1"), no
+// hex, octal, sign '+' or spaces, which CLI11 alone would take ("0x10",
+// "010" as 8); leading zeros are dropped before CLI11 converts it.
+const CLI::Validator& whole_number();
 
 // A plan value within the program's bounds (key: weeks, groups_per_week,
 // individual_per_week or family_per_week); UsageError naming the option (or

@@ -18,7 +18,7 @@ int discharge(const DischargeOptions& o, Context& ctx) {
     Event e;
     e.type = EventType::discharged;
     e.reason = require_choice("--reason", o.reason, discharge_reasons());
-    e.text = require_text("--note", o.note);
+    e.text = require_text("--note", o.note, Lines::many);
     const LoadedRecord loaded = load_active(ctx, o.id);
     const Record& rec = loaded.record;
     e.date = entry_date(ctx, rec, o.date);

@@ -68,18 +68,23 @@ CommandSpec enroll_command() {
                     ->type_name("DATE");
                 app.add_option("--born", o->born, "Date of birth (under 18 = adolescent)")
                     ->type_name("DATE");
-                app.add_option("--weeks", o->weeks, "Planned length in weeks")->check(not_empty)
+                app.add_option("--weeks", o->weeks, "Planned length in weeks")
+                    ->check(not_empty)
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")
                     ->check(not_empty)
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--individual-per-week", o->individual_per_week,
                                "Individual sessions a week")
                     ->check(not_empty)
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--family-per-week", o->family_per_week,
                                "Family sessions a week (0 = none)")
                     ->check(not_empty)
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--clinician", o->clinician, "Responsible clinician")
                     ->type_name("NAME");

@@ -186,7 +186,7 @@ int export_records(const ExportOptions& o, Context& ctx) {
         progress.clear();
         if (r.error) {
             // Reported, never silently left out of a copy meant to be complete.
-            *ctx.err << "iop: error: " << r.error->what() << '\n';
+            *ctx.err << "iop: error: " << escaped(r.error->what(), Lines::many) << '\n';
             ++broken;
         } else if (r.included && !r.text.empty()) {
             if (format != Format::csv && !first)

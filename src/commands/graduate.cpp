@@ -18,7 +18,7 @@ struct GraduateOptions {
 
 int graduate(const GraduateOptions& o, Context& ctx) {
     require_valid_id(o.id);
-    std::string reason = require_text("--reason", o.reason);
+    std::string reason = require_text("--reason", o.reason, Lines::many);
     if (o.force && reason.empty())
         throw UsageError("--force needs --reason TEXT: an override is recorded with its reason");
     if (!o.force && !reason.empty())

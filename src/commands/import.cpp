@@ -188,7 +188,7 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
             std::replace(lower.begin(), lower.end(), '-', '_');
             auto near = parse_column(lower);
             unknown.push_back(
-                fmt::format("'{}'{}", name,
+                fmt::format("'{}'{}", excerpt(name),
                             near ? fmt::format(" (did you mean '{}'?)", column_name(*near))
                                  : did_you_mean(name, column_names())));
             continue;
@@ -327,18 +327,9 @@ class RowReader {
         int n = 0;
         auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
         if (ec != std::errc() || end != v->data() + v->size())
-            throw UsageError(fmt::format("{} '{}' is not a whole number", column_name(c), *v));
+            throw UsageError(
+                fmt::format("{} '{}' is not a whole number", column_name(c), excerpt(*v)));
         return n;
-    }
-    std::optional<double> number(Column c) const {
-        auto v = optional(c);
-        if (!v)
-            return std::nullopt;
-        double x = 0;
-        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
-        if (ec != std::errc() || end != v->data() + v->size() || !std::isfinite(x))
-            throw UsageError(fmt::format("{} '{}' is not a number", column_name(c), *v));
-        return x;
     }
     const std::vector<std::string>& cells() const { return cells_; }
 
@@ -579,7 +570,9 @@ class Importer {
     void check_entry(Target& t, PendingRow& row) const;
     void build(Target& t) const;
     void stamp(EntryMeta& m, const RowReader& r) const;
+    std::string recorded_by(const RowReader& r) const;
     std::string recorded_at(const RowReader& r) const;
+    bool as_written() const;
 
     void error(int line, const std::string& message) { errors_.emplace_back(line, message); }
     std::string location(int line) const {
@@ -692,20 +685,37 @@ void Importer::apply(const RowReader& r, RowKind kind, int line) {
         entry_row(r, kind, line);
 }
 
+// An export (the journal layout with both columns) is taken as written: an
+// entry that had no recorded_by or recorded_at gets none, so that an export
+// imports back to the same bytes. Any other file is stamped where a cell is
+// empty, as a command stamps what it writes.
+bool Importer::as_written() const {
+    return header_->layout == Layout::journal &&
+           header_->index[static_cast<std::size_t>(C::recorded_by)] >= 0 &&
+           header_->index[static_cast<std::size_t>(C::recorded_at)] >= 0;
+}
+
+std::string Importer::recorded_by(const RowReader& r) const {
+    std::string by = r.text(C::recorded_by);
+    if (!trim(by).empty())
+        return require_text("recorded_by", by);
+    return as_written() ? std::string() : ctx_.user;
+}
+
 std::string Importer::recorded_at(const RowReader& r) const {
     auto v = r.optional(C::recorded_at);
     if (!v)
-        return ctx_.now;
-    if (!parse_timestamp(*v))
-        throw UsageError(fmt::format("recorded_at '{}' is not a UTC timestamp like "
-                                     "2026-11-03T17:02:11Z",
-                                     *v));
+        return as_written() ? std::string() : ctx_.now;
+    if (!valid_recorded_at(*v))
+        throw UsageError(fmt::format("recorded_at '{}' is not a date-time like "
+                                     "2026-11-03T17:02:11Z or 2026-11-03T19:02:11+02:00 between "
+                                     "{} and {}",
+                                     excerpt(*v), format_date(min_date), format_date(max_date)));
     return *v;
 }
 
 void Importer::stamp(EntryMeta& m, const RowReader& r) const {
-    std::string by = require_text("recorded_by", r.text(C::recorded_by));
-    m.recorded_by = trim(by).empty() ? ctx_.user : by;
+    m.recorded_by = recorded_by(r);
     m.recorded_at = recorded_at(r);
 }
 
@@ -717,7 +727,7 @@ void Importer::patient_row(const RowReader& r, int line) {
     if (auto earlier = patient_rows_.find(in.id); earlier != patient_rows_.end())
         throw UsageError(fmt::format("patient '{}' is already on line {} of this file; each "
                                      "patient has one row",
-                                     in.id, earlier->second));
+                                     excerpt(in.id), earlier->second));
     patient_rows_[in.id] = line;
     // A bad patient row must not make every later row of that patient an
     // "unknown patient" too.
@@ -756,8 +766,7 @@ void Importer::patient_row(const RowReader& r, int line) {
     }
     fail_guard([&] {
         h.plan = patient_plan(in, program_, Naming::column);
-        std::string by = require_text("recorded_by", r.text(C::recorded_by));
-        h.recorded_by = trim(by).empty() ? ctx_.user : by;
+        h.recorded_by = recorded_by(r);
         h.recorded_at = recorded_at(r);
     });
     Target t;
@@ -824,7 +833,7 @@ Target* Importer::target_for(const std::string& id) {
         std::vector<std::string> known = *store_ids_;
         for (const auto& [k, _] : targets_)
             known.push_back(k);
-        throw Refused(fmt::format("unknown patient '{}'{}{}", id, did_you_mean(id, known),
+        throw Refused(fmt::format("unknown patient '{}'{}{}", excerpt(id), did_you_mean(id, known),
                                   header_->layout == Layout::journal
                                       ? "; a patient's row must come before its entries"
                                       : "; enroll the patient first (iop enroll, or import a "
@@ -850,7 +859,7 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
         SessionInput in;
         in.kind = r.required(C::kind);
         in.topic = r.optional(C::topic);
-        in.hours = r.number(C::hours);
+        in.hours = r.optional(C::hours);
         if (auto st = r.optional(C::status))
             in.status = *parse_session_status(
                 require_choice("status", *st, {"attended", "absent", "excused"}));
@@ -869,7 +878,8 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
         Medication m;
         m.action = *parse_med_action(
             require_choice("action", r.required(C::action), {"start", "review", "stop"}));
-        m.name = require_text("medication", r.required(C::medication));
+        r.required(C::medication); // not empty; the name is kept as written
+        m.name = require_text("medication", r.text(C::medication));
         m.dose = require_text("dose", r.text(C::dose));
         m.review_days = r.integer(C::review_days);
         if (m.review_days && (*m.review_days < 1 || *m.review_days > 3650))
@@ -885,7 +895,7 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
         Event e;
         e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
         event_type = e.type;
-        e.text = require_note(Naming::column, "note", r.text(C::note));
+        e.text = require_text("note", r.text(C::note), Lines::many);
         switch (e.type) {
         case EventType::plan_change: {
             auto bound = [&](Column c) -> std::optional<int> {
@@ -906,7 +916,7 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
         case EventType::aftercare:
             e.sponsor = require_text("sponsor", r.text(C::sponsor));
             for (const auto& g : split_list(r.text(C::groups)))
-                e.groups.push_back(require_text("groups", g));
+                e.groups.push_back(require_item("groups", g));
             if (trim(e.sponsor).empty() && e.groups.empty())
                 throw UsageError("an aftercare event needs a sponsor or groups");
             break;
@@ -914,7 +924,7 @@ std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReade
             std::string forced = r.value(C::forced);
             if (!forced.empty())
                 e.forced = require_choice("forced", forced, {"true", "false"}) == "true";
-            e.reason = require_text("reason", r.text(C::reason));
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
             if (e.forced && trim(e.reason).empty())
                 throw UsageError("a forced graduation needs a reason");
             break;
@@ -1115,7 +1125,7 @@ void Importer::report_errors() {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::set<int> bad_rows;
     for (const auto& [line, message] : errors_) {
-        *ctx_.err << location(line) << ": " << message << '\n';
+        *ctx_.err << escaped(location(line) + ": " + message, Lines::many) << '\n';
         if (line > header_line_)
             bad_rows.insert(line);
     }
@@ -1142,7 +1152,8 @@ void Importer::list_changes(const std::vector<Target*>& touched) const {
         std::vector<std::string> parts = t->counts.entry_kinds();
         if (t->is_new)
             *ctx_.out << fmt::format("would create {}: {}, enrolled {}{}{}\n", t->record.file,
-                                     t->record.header.name, format_date(t->record.header.enrolled),
+                                     escaped(t->record.header.name),
+                                     format_date(t->record.header.enrolled),
                                      parts.empty() ? "" : ", ", join(parts));
         else
             *ctx_.out << fmt::format("would append to {}: {}\n", t->record.file, join(parts));

@@ -38,7 +38,7 @@ int list(const ListOptions& o, Context& ctx) {
     };
     store.for_each_record(store.ids(), ctx.jobs, work, [&](auto& result) {
         if (auto* error = std::get_if<DataError>(&result)) {
-            *ctx.err << "iop: error: " << error->what() << '\n';
+            *ctx.err << "iop: error: " << escaped(error->what(), Lines::many) << '\n';
             ++broken;
         } else if (auto* row = std::get_if<Row>(&result)) {
             rows.push_back(std::move(*row));
@@ -85,10 +85,10 @@ int list(const ListOptions& o, Context& ctx) {
             std::string status(to_string(r.state.status));
             std::string shown_status = r.state.status == Status::active ? ctx.style.green(status)
                                                                         : ctx.style.dim(status);
-            *ctx.out << fmt::format("{}  {}{}  week {:>2}/{:<2}  since {}  {}\n",
-                                    pad(h.id, id_w), shown_status,
-                                    std::string(status_w - status.size(), ' '), r.week,
-                                    r.state.plan.weeks, format_date(h.enrolled), h.name);
+            *ctx.out << fmt::format("{}  {}{}  week {:>2}/{:<2}  since {}  {}\n", pad(h.id, id_w),
+                                    shown_status, std::string(status_w - status.size(), ' '),
+                                    r.week, r.state.plan.weeks, format_date(h.enrolled),
+                                    escaped(h.name));
         }
     }
     return broken ? exit_data : exit_ok;

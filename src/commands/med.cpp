@@ -79,6 +79,7 @@ CommandSpec med_command() {
                 app.add_option("--dose", o->dose, "Dose, e.g. \"50 mg daily\"")->type_name("TEXT");
                 app.add_option("--review-days", o->review_days,
                                "Review at least every N days (default from program.toml)")
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--date", o->date, "Day of the action (default today)")
                     ->type_name("DATE");

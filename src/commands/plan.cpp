@@ -17,7 +17,7 @@ struct PlanOptions {
 int plan(const PlanOptions& o, Context& ctx) {
     require_valid_id(o.id);
     Event e;
-    e.text = require_text("--note", o.note);
+    e.text = require_text("--note", o.note, Lines::many);
     PlanChange& change = e.plan;
     change.weeks = o.weeks;
     change.groups_per_week = o.groups_per_week;
@@ -73,14 +73,19 @@ CommandSpec plan_command() {
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<PlanOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
-                app.add_option("--weeks", o->weeks, "Planned length in weeks")->type_name("N");
+                app.add_option("--weeks", o->weeks, "Planned length in weeks")
+                    ->transform(whole_number())
+                    ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--individual-per-week", o->individual_per_week,
                                "Individual sessions a week")
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--family-per-week", o->family_per_week,
                                "Family sessions a week (0 = none)")
+                    ->transform(whole_number())
                     ->type_name("N");
                 app.add_flag("--review", o->review, "Record a plan review instead of a change");
                 app.add_option("--date", o->date, "Day the change applies from (default today)")

@@ -82,7 +82,8 @@ int remind(const RemindOptions& o, Context& ctx) {
         for (const auto& r : p.items) {
             std::string kind = fmt::format("{:<18}", r.kind);
             *ctx.out << fmt::format("  {}  {}  {}\n", format_date(r.due),
-                                    r.urgency == 0 ? ctx.style.red(kind) : kind, r.message);
+                                    r.urgency == 0 ? ctx.style.red(kind) : kind,
+                                    escaped(r.message, Lines::many));
         }
     }
     return exit_ok;
@@ -97,6 +98,7 @@ CommandSpec remind_command() {
                 auto o = std::make_shared<RemindOptions>();
                 app.add_option("--within", o->within,
                                "Also list what falls due in the next DAYS days (default 0)")
+                    ->transform(whole_number())
                     ->type_name("DAYS");
                 return [o](Context& ctx) { return remind(*o, ctx); };
             }};

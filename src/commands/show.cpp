@@ -13,6 +13,17 @@ struct ShowOptions {
     std::string id;
 };
 
+// Text of several lines, escaped, its later lines indented under the first.
+std::string indented(std::string_view text, std::size_t indent) {
+    std::string out;
+    for (char c : escaped(text, Lines::many)) {
+        out += c;
+        if (c == '\n')
+            out.append(indent, ' ');
+    }
+    return out;
+}
+
 std::string short_date(Date d) {
     return fmt::format("{:02}-{:02}", static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
 }
@@ -34,17 +45,17 @@ void print_header(std::ostream& out, const Record& rec, const Assessment& a, con
     std::string status(to_string(a.status));
     if (a.ended)
         status += " on " + format_date(*a.ended);
-    out << style.bold(fmt::format("{}  {}", h.id, h.name)) << "  (" << status << ")\n";
+    out << style.bold(fmt::format("{}  {}", h.id, escaped(h.name))) << "  (" << status << ")\n";
     out << fmt::format("  enrolled    {}\n", format_date(h.enrolled));
     if (h.born)
         out << fmt::format("  born        {}{}\n", format_date(*h.born),
                            is_adolescent(h) ? " (adolescent: under 18 at enrollment)" : "");
     if (!h.clinician.empty())
-        out << fmt::format("  clinician   {}\n", h.clinician);
+        out << fmt::format("  clinician   {}\n", escaped(h.clinician));
     if (!h.diagnosis.empty())
-        out << fmt::format("  diagnosis   {}\n", h.diagnosis);
+        out << fmt::format("  diagnosis   {}\n", indented(h.diagnosis, 14));
     if (!h.insurance.empty())
-        out << fmt::format("  insurance   {}\n", h.insurance);
+        out << fmt::format("  insurance   {}\n", escaped(h.insurance));
     out << fmt::format("  plan        {} weeks; a week: {} group, {} individual, {} family\n",
                        a.plan.weeks, a.plan.groups_per_week, a.plan.individual_per_week,
                        a.plan.family_per_week);
@@ -95,7 +106,7 @@ void print_curriculum(std::ostream& out, const Assessment& a, const Program& pro
         const Topic* topic = program.find_topic(t.id);
         bool done = t.attended >= t.needed;
         out << fmt::format("  {} {}  {}/{}  {}  {}\n", done ? "+" : " ", pad(t.id, 20), t.attended,
-                           t.needed, t.core ? "core" : "    ", topic ? topic->title : "");
+                           t.needed, t.core ? "core" : "    ", topic ? escaped(topic->title) : "");
     }
     if (!a.curriculum.remaining.empty())
         out << fmt::format("  left: {}\n", join(a.curriculum.remaining));
@@ -106,15 +117,16 @@ void print_medications(std::ostream& out, const Assessment& a, Date today, const
         return;
     out << '\n' << style.bold("Medications") << '\n';
     for (const auto& m : a.medications) {
-        std::string dose = m.dose.empty() ? "" : " " + m.dose;
+        std::string dose = m.dose.empty() ? "" : " " + escaped(m.dose);
         if (!m.active) {
-            out << fmt::format("  {}{}: started {}, stopped {}\n", m.name, dose,
+            out << fmt::format("  {}{}: started {}, stopped {}\n", escaped(m.name), dose,
                                format_date(m.started), m.stopped ? format_date(*m.stopped) : "?");
             continue;
         }
         Date next = add_days(m.last_review, m.review_days);
-        out << fmt::format("  {}{}: started {}, last review {}, next review {}{}\n", m.name, dose,
-                           format_date(m.started), format_date(m.last_review), format_date(next),
+        out << fmt::format("  {}{}: started {}, last review {}, next review {}{}\n",
+                           escaped(m.name), dose, format_date(m.started),
+                           format_date(m.last_review), format_date(next),
                            next < today ? style.red(" (overdue)") : "");
     }
 }

@@ -19,25 +19,16 @@ std::string value_name(Naming naming, std::string_view key) {
     return option;
 }
 
-std::string require_note(Naming naming, std::string_view key, const std::string& value) {
-    std::string name = value_name(naming, key);
-    if (naming == Naming::option)
-        return require_text(name, value);
-    std::string text;
-    for (std::size_t i = 0; i < value.size(); ++i)
-        if (!(value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n'))
-            text += value[i];
-    std::size_t start = 0;
-    while (true) { // each line by require_text's rules
-        std::size_t end = text.find('\n', start);
-        require_text(name, text.substr(start, end == std::string::npos ? end : end - start));
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    if (text.size() > 4096)
-        throw UsageError(fmt::format("{} is longer than 4096 bytes", name));
-    return text;
+double parse_hours(std::string_view name, std::string_view text) {
+    auto hours = parse_plain_decimal(text, 2);
+    if (!hours)
+        throw UsageError(fmt::format("{} '{}' is not a number of hours like 1.5 (at most two "
+                                     "decimal places)",
+                                     name, excerpt(text)));
+    if (!plausible_hours(*hours))
+        throw UsageError(fmt::format("{} {} is out of range: a session lasts {} to {} hours", name,
+                                     text, min_session_hours, max_session_hours));
+    return *hours;
 }
 
 // ---------------------------------------------------------------- patients
@@ -58,7 +49,7 @@ Header patient_header(const PatientInput& in, Date today, Naming naming) {
                                          *in.born, format_date(h.enrolled)));
     }
     h.clinician = require_text(name("clinician"), in.clinician);
-    h.diagnosis = require_text(name("diagnosis"), in.diagnosis);
+    h.diagnosis = require_text(name("diagnosis"), in.diagnosis, Lines::many);
     h.insurance = require_text(name("insurance"), in.insurance);
     return h;
 }
@@ -90,11 +81,9 @@ Session session_fields(const SessionInput& in, Naming naming) {
     s.kind = *parse_session_kind(
         require_choice(value_name(naming, "kind"), in.kind, {"group", "individual", "family"}));
     s.status = in.status;
-    s.note = require_note(naming, "note", in.note);
-    if (in.hours && !(*in.hours > 0 && *in.hours <= max_session_hours))
-        throw UsageError(fmt::format("{} {} is out of range: a session lasts more than 0 and "
-                                     "at most {} hours",
-                                     value_name(naming, "hours"), *in.hours, max_session_hours));
+    s.note = require_text(value_name(naming, "note"), in.note, Lines::many);
+    if (in.hours)
+        s.hours = parse_hours(value_name(naming, "hours"), *in.hours);
     return s;
 }
 
@@ -117,16 +106,17 @@ double default_hours(const Program& p, SessionKind kind) {
 void session_program(Session& s, const SessionInput& in, const Program& program, Naming naming) {
     if (in.topic) {
         if (!program.find_topic(*in.topic))
-            throw UsageError(fmt::format("unknown topic '{}'{}; topics in program.toml: {}",
-                                         *in.topic, did_you_mean(*in.topic, program.topic_ids()),
-                                         join(program.topic_ids())));
+            throw UsageError(fmt::format(
+                "unknown topic '{}'{}; topics in program.toml: {}", excerpt(*in.topic),
+                did_you_mean(*in.topic, program.topic_ids()), join(program.topic_ids())));
         s.topic = *in.topic;
     } else if (s.kind == SessionKind::group) {
         throw UsageError(fmt::format("a group session needs {}; topics in program.toml: {}",
                                      naming == Naming::option ? "--topic" : "a topic",
                                      join(program.topic_ids())));
     }
-    s.hours = in.hours.value_or(default_hours(program, s.kind));
+    if (!in.hours)
+        s.hours = default_hours(program, s.kind);
 }
 
 const Session* identical_session(const Record& record, const Session& s) {
@@ -146,11 +136,8 @@ Screen screen_fields(const ScreenInput& in, Naming naming) {
     s.result = *parse_screen_result(
         require_choice(value_name(naming, "result"), in.result, {"negative", "positive"}));
     std::string substance = naming == Naming::option ? "--substance" : "substances";
-    for (const auto& sub : in.substances) {
-        if (require_text(substance, sub).empty())
-            throw UsageError(fmt::format("{} is empty", substance));
-        s.substances.push_back(sub);
-    }
+    for (const auto& sub : in.substances)
+        s.substances.push_back(require_item(substance, sub));
     return s;
 }
 

@@ -21,10 +21,10 @@ namespace iop {
 enum class Naming { option, column };
 std::string value_name(Naming naming, std::string_view key);
 
-// A note: require_text's rules, except that an import cell may span lines
-// (spreadsheets allow line breaks in a cell; CRLF becomes LF). A command-line
-// value stays on one line.
-std::string require_note(Naming naming, std::string_view key, const std::string& value);
+// Hours as written in an option or a CSV cell: a plain decimal with at most
+// two decimal places (no sign, exponent or hex), from min_session_hours to
+// max_session_hours; UsageError naming the option or column otherwise.
+double parse_hours(std::string_view name, std::string_view text);
 
 // ---------------------------------------------------------------- patients
 
@@ -51,7 +51,7 @@ bool same_header(const Header& a, const Header& b);
 struct SessionInput {
     std::string kind;
     std::optional<std::string> topic;
-    std::optional<double> hours; // default from the program for the kind
+    std::optional<std::string> hours; // as written; default from the program for the kind
     SessionStatus status = SessionStatus::attended;
     std::string note;
 };

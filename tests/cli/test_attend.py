@@ -215,9 +215,9 @@ def recorded_by(tmp):
     eq([s["recorded_by"] for s in sessions(d)], ["jrivera", "Ana María"], "recorded_by")
     eq({s["recorded_at"] for s in sessions(d)}, {UTC_NOW}, "recorded_at from $IOP_NOW")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
-                        "2026-11-05"], 2, "$IOP_USER", user="bad\nuser")
+                        "2026-11-05"], 2, "IOP_USER: ", user="bad\nuser")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
-                        "2026-11-05"], 2, "$IOP_NOW", now="yesterday")
+                        "2026-11-05"], 2, "IOP_NOW: ", now="yesterday")
 
 
 @case
@@ -253,8 +253,11 @@ def note_round_trips(tmp):
     note = 'said "thanks" \\ felt #better = yes; ünïcode'
     attend(d, "--kind", "individual", "--date", "2026-11-03", "--note", note)
     eq(sessions(d)[0]["note"], note, "note")
+    # a note may span lines (SPEC section 11), but holds no other control character
+    attend(d, "--kind", "individual", "--date", "2026-11-04", "--note", "two\nlines")
+    eq(sessions(d)[1]["note"], "two\nlines", "a note of two lines")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
-                        "2026-11-04", "--note", "two\nlines"], 2, "--note")
+                        "2026-11-05", "--note", "two\rlines"], 2, "--note")
 
 
 if __name__ == "__main__":

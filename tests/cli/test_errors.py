@@ -124,7 +124,7 @@ def global_option_given_twice_last_wins(tmp):
 def bad_global_values(tmp):
     d = clinic(tmp)
     fails_cleanly(tmp, ["-C", d, "list", "--today", "2026-02-29"], 2, "--today")
-    fails_cleanly(tmp, ["-C", d, "list"], 2, "$IOP_TODAY", today="11/10/2026")
+    fails_cleanly(tmp, ["-C", d, "list"], 2, "IOP_TODAY: ", today="11/10/2026")
     fails_cleanly(tmp, ["-C", d, "list", "--wait", "-1"], 2, "--wait")
     fails_cleanly(tmp, ["-C", d, "list", "--wait", "soon"], 2, "--wait")
     fails_cleanly(tmp, ["-C", d, "list", "--format", "yaml"], 2, "--format")
@@ -141,7 +141,7 @@ def missing_option_values(tmp):
         fails_cleanly(tmp, ["-C", d, *args], 2, f"{args[-2]}: an empty value")
     fails_cleanly(tmp, ["-C", d, "list", "--format="], 2, "--format needs a value")
     fails_cleanly(tmp, ["-C", d, "plan", "P-0001", "--weeks", "ten"], 2,
-                  "--weeks 'ten' is not a number")
+                  "--weeks 'ten' is not a whole number")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "group", "--kind", "family"], 2,
                   "--kind is given more than once")
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind"], 2, "--kind")

@@ -420,7 +420,7 @@ def a_bad_iop_git_timeout_is_a_usage_error(tmp):
     for bad in ("0", "-1", "abc", "1e3", "90000", ".5.", "1 "):
         r = iop(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04",
                 env={"IOP_GIT_TIMEOUT": bad})
-        expect_error(r, 2, "$IOP_GIT_TIMEOUT")
+        expect_error(r, 2, "IOP_GIT_TIMEOUT: ")
         eq(record_path(d).read_bytes(), text, f"IOP_GIT_TIMEOUT={bad!r}: nothing written")
     iop_ok(tmp, "-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-04",
            env={"IOP_GIT_TIMEOUT": "2.5"})

@@ -441,7 +441,7 @@ def every_bad_row_is_reported(tmp):
         "bad.csv:5: date 2026-10-01 is before P-0001 was enrolled (2026-11-02)",
         "bad.csv:6: unknown topic 'ilness' (did you mean 'illness'?)",
         "bad.csv:7: kind 'grp' is not valid",
-        "bad.csv:8: hours 13 is out of range: a session lasts more than 0 and at most 12 hours",
+        "bad.csv:8: hours 13 is out of range: a session lasts 0.1 to 12 hours",
         "bad.csv:9: hours 'x' is not a number",
         "bad.csv:10: status 'came' is not valid; valid values: attended, absent, excused",
         "bad.csv:11: a group session needs a topic",

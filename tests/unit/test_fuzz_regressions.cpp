@@ -36,8 +36,11 @@ TEST_CASE("a recorded_at after 2261 is refused, not overflowed") {
     CHECK_FALSE(parse_timestamp("6016-12-31T23:59:60Z"));
     CHECK_FALSE(parse_timestamp("2262-04-12T00:00:00Z"));
     CHECK_FALSE(parse_timestamp("1677-01-01T00:00:00Z"));
-    CHECK(parse_timestamp("2261-12-31T23:59:59Z"));
-    CHECK(parse_timestamp("1678-01-01T00:00:00Z"));
+    // and now within the dates iop accepts at all (1900 to 2100)
+    CHECK_FALSE(parse_timestamp("2261-12-31T23:59:59Z"));
+    CHECK_FALSE(parse_timestamp("1678-01-01T00:00:00Z"));
+    CHECK(parse_timestamp("2100-12-31T23:59:59Z"));
+    CHECK(parse_timestamp("1900-01-01T00:00:00Z"));
 }
 
 TEST_CASE("non-ASCII outside strings and comments is a DataError with its position") {

@@ -178,15 +178,16 @@ TEST_CASE("render_header parses back to the same header") {
     CHECK(b.header.plan.family_per_week == 0);
 }
 
-TEST_CASE("strings with quotes, backslashes, newlines, controls and unicode survive") {
-    const std::string tricky = "Zoë \"Jo\" O'Brien \\ C:\\path\nsecond line\r\n\ttab \x01\x1f\x7f "
-                               "日本語 🙂 '''\"\"\" # not a comment";
+TEST_CASE("strings with quotes, backslashes, newlines and unicode survive") {
+    const std::string one_line = "Zoë \"Jo\" O'Brien \\ C:\\path\ttab "
+                                 "日本語 🙂 '''\"\"\" # not a comment";
+    const std::string tricky = one_line + "\nsecond line\n\tthird";
     iop::Header h = sample_header();
-    h.name = tricky;
+    h.name = one_line;
     h.clinician = "Dr. \"Quote\"";
     h.diagnosis = "line1\nline2";
     h.insurance = "back\\slash";
-    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3), "user \"x\"\n");
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3), "user \"x\"");
     s.topic = "illness";
     s.hours = 3;
     s.note = tricky;
@@ -194,18 +195,53 @@ TEST_CASE("strings with quotes, backslashes, newlines, controls and unicode surv
     n.type = iop::EventType::note;
     n.text = tricky;
     iop::Screen sc = with_meta(iop::Screen{}, ymd(2026, 11, 5));
-    sc.substances = {tricky, "", "a,b"};
+    sc.substances = {one_line, "a,b"};
     iop::Record r = render_and_parse(h, {s, n, sc});
-    CHECK(r.header.name == tricky);
+    CHECK(r.header.name == one_line);
     CHECK(r.header.clinician == "Dr. \"Quote\"");
     CHECK(r.header.diagnosis == "line1\nline2");
     CHECK(r.header.insurance == "back\\slash");
     REQUIRE(r.journal.size() == 3);
     CHECK(std::get<iop::Session>(r.journal[0]).note == tricky);
-    CHECK(std::get<iop::Session>(r.journal[0]).recorded_by == "user \"x\"\n");
+    CHECK(std::get<iop::Session>(r.journal[0]).recorded_by == "user \"x\"");
     CHECK(std::get<iop::Event>(r.journal[1]).text == tricky);
     CHECK(std::get<iop::Screen>(r.journal[2]).substances ==
-          std::vector<std::string>{tricky, "", "a,b"});
+          std::vector<std::string>{one_line, "a,b"});
+}
+
+TEST_CASE("load: every string follows the free-text rule, naming the key, never the text") {
+    struct Case {
+        std::string line, detail;
+    };
+    const std::string name_line = "name = \"Jane Doe\"\n";
+    for (const Case& c : std::vector<Case>{
+             {"name = \"Jane\\nDoe\"\n", "'name' holds a line break (\\n); this field is one line"},
+             {"name = \"   \"\n", "'name' holds only spaces"},
+             {"name = \"\"\n", "'name' is empty"},
+             {name_line + "clinician = \"Dr\\u001b[2J\"\n",
+              "'clinician' holds a control character (\\x1b)"},
+             {name_line + "insurance = \"x\\u0085\"\n",
+              "'insurance' holds a control character (\\u{0085})"},
+             {name_line + "diagnosis = \"x\\u202Ey\"\n",
+              "'diagnosis' holds a control character (\\u{202e})"},
+             {name_line + "diagnosis = \"a\\r\\nb\"\n",
+              "'diagnosis' holds a control character (\\r)"},
+             {name_line + "recorded_by = \"a\\u2028b\"\n",
+              "'recorded_by' holds a control character (\\u{2028})"},
+         }) {
+        std::string text = base;
+        text.replace(text.find(name_line), name_line.size(), c.line);
+        CAPTURE(c.line);
+        REQUIRE_LOAD_ERROR(e, text);
+        CHECK(e.detail() == c.detail);
+    }
+    REQUIRE_LOAD_ERROR(sub, base + "\n[[screen]]\ndate = 2026-11-03\nresult = \"positive\"\n"
+                                   "substances = [\"ok\", \" x\"]\n");
+    CHECK(sub.detail() ==
+          "an item of '[[screen]].substances' begins or ends with a space; a list item is trimmed");
+    REQUIRE_LOAD_ERROR(note, base + "\n[[event]]\ntype = \"note\"\ndate = 2026-11-03\n"
+                                    "text = \"a\\u0007\"\n");
+    CHECK(note.detail() == "'[[event]].text' holds a control character (\\x07)");
 }
 
 // ---------------------------------------------------------------- entries
@@ -419,7 +455,11 @@ TEST_CASE("recorded_at is kept as written: offsets, fractions, local times") {
     CHECK(recorded_at("2026-11-03T17:02:11.25Z") == "2026-11-03T17:02:11.25Z");
     CHECK(recorded_at("2026-11-03T17:02:11.000000005Z") == "2026-11-03T17:02:11.000000005Z");
     CHECK(recorded_at("2026-11-03T17:02:11") == "2026-11-03T17:02:11");
-    CHECK(recorded_at("0999-01-02T03:04:05Z") == "0999-01-02T03:04:05Z");
+    CHECK(recorded_at("1900-01-01T00:00:00Z") == "1900-01-01T00:00:00Z");
+    REQUIRE_LOAD_ERROR(old, base + "\n[[screen]]\ndate = 2026-11-03\nresult = \"negative\"\n"
+                                   "recorded_at = 0999-01-02T03:04:05Z\n");
+    CHECK(old.detail() == "'[[screen]].recorded_at' is dated 0999-01-02, must be between "
+                          "1900-01-01 and 2100-12-31");
 
     REQUIRE_LOAD_ERROR(e, base + "\n[[screen]]\ndate = 2026-11-03\nresult = \"negative\"\n"
                                  "recorded_at = \"2026-11-03T17:02:11Z\"\n");
@@ -787,16 +827,20 @@ TEST_CASE("load error: a group session without a topic") {
     CHECK(std::get<iop::Session>(r.journal.at(0)).topic == "");
 }
 
-TEST_CASE("load error: hours must be greater than 0 and at most 12") {
+TEST_CASE("load error: hours are 0.1 to 12 in steps of 0.01") {
     REQUIRE_LOAD_ERROR(zero, base + session_block("2026-11-03", "group", "illness", "0"));
     CHECK(zero.pos().line == 16);
     CHECK(zero.pos().column == 9);
-    CHECK(zero.detail() == "'hours' is 0, must be greater than 0 and at most 12");
+    CHECK(zero.detail() == "'hours' is 0, must be 0.1 to 12 in steps of 0.01");
 
     REQUIRE_LOAD_ERROR(big, base + session_block("2026-11-03", "group", "illness", "12.5"));
     CHECK(big.pos().line == 16);
     CHECK(big.pos().column == 9);
-    CHECK(big.detail() == "'hours' is 12.5, must be greater than 0 and at most 12");
+    CHECK(big.detail() == "'hours' is 12.5, must be 0.1 to 12 in steps of 0.01");
+    REQUIRE_LOAD_ERROR(fine, base + session_block("2026-11-03", "group", "illness", "1.005"));
+    CHECK(fine.detail() == "'hours' is 1.005, must be 0.1 to 12 in steps of 0.01");
+    CHECK_NOTHROW(
+        iop::parse_record(base + session_block("2026-11-03", "group", "illness", "0.1"), file));
 
     REQUIRE_LOAD_ERROR(neg, base + session_block("2026-11-03", "group", "illness", "-1.0"));
     CHECK(neg.pos().line == 16);
@@ -979,7 +1023,7 @@ TEST_CASE("require_valid_id throws a usage error that shows control characters")
         FAIL("expected UsageError");
     } catch (const iop::UsageError& e) {
         CHECK(e.code() == 2);
-        CHECK(std::string(e.what()).find("invalid patient id 'a\\x0a'") == 0);
+        CHECK(std::string(e.what()).find("invalid patient id 'a\\n'") == 0);
     }
     CHECK_THROWS_AS(iop::require_valid_id("../x"), iop::UsageError);
     CHECK_THROWS_AS(iop::require_valid_id(""), iop::UsageError);

@@ -11,7 +11,13 @@ TEST_SUITE_BEGIN("text");
 TEST_CASE("free text: what every field may hold") {
     CHECK_FALSE(iop::free_text_problem("Jane Doe", Lines::one));
     CHECK_FALSE(iop::free_text_problem("Zoë 日本語\tcol", Lines::one));
-    CHECK_FALSE(iop::free_text_problem("first line\nsecond\r\nthird", Lines::many));
+    CHECK_FALSE(iop::free_text_problem("first line\nsecond\nthird", Lines::many));
+    // A line break is LF: CR is a control character even where lines are allowed
+    // (a CSV cell's CRLF is read as LF before the rule applies).
+    CHECK(*iop::free_text_problem("first\r\nsecond", Lines::many) ==
+          "holds a control character (\\r)");
+    CHECK(*iop::free_text_problem("a\rb", Lines::one) ==
+          "holds a line break (\\r); this field is one line");
     CHECK(*iop::free_text_problem("", Lines::one) == "is empty");
     CHECK(*iop::free_text_problem("   \t ", Lines::one) == "holds only spaces");
     CHECK(*iop::free_text_problem(" \n ", Lines::many) == "holds only spaces");
@@ -54,6 +60,17 @@ TEST_CASE("excerpt: short and escaped") {
                        "cd",
                        3) == "ab\\x1b...");
     CHECK(iop::excerpt("日本語です", 3) == "日本語...");
+}
+
+TEST_CASE("parse_plain_decimal: digits and at most so many decimals, nothing else") {
+    CHECK(*iop::parse_plain_decimal("1", 2) == 1.0);
+    CHECK(*iop::parse_plain_decimal("1.5", 2) == 1.5);
+    CHECK(*iop::parse_plain_decimal("0.25", 2) == 0.25);
+    CHECK(*iop::parse_plain_decimal("012", 2) == 12.0);
+    for (const char* bad : {"", ".5", "1.", "1.234", "0x1p1", "1e-300", "1e2", "-1", "+1", " 1",
+                            "1 ", "inf", "nan", "1,5", "1234567890"})
+        CHECK_MESSAGE(!iop::parse_plain_decimal(bad, 2), bad);
+    CHECK(*iop::parse_plain_decimal("0.001", 3) == 0.001);
 }
 
 TEST_SUITE_END();
