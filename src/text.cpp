@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <charconv>
 
 namespace iop {
@@ -98,6 +100,17 @@ bool valid_utf8(std::string_view s) {
 std::optional<std::string> free_text_problem(std::string_view text, Lines lines) {
     if (text.empty())
         return "is empty";
+    // Most text is printable ASCII: one cheap pass settles it (every record
+    // string is checked on load, so this is on check's path).
+    bool printable = text.size() <= max_text_bytes;
+    bool blank = true;
+    for (std::size_t i = 0; printable && i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        printable = (c >= 0x20 && c < 0x7F) || c == '\t';
+        blank = blank && (c == ' ' || c == '\t');
+    }
+    if (printable && !blank)
+        return std::nullopt;
     if (!valid_utf8(text))
         return "is not valid UTF-8";
     if (text.size() > max_text_bytes)
@@ -127,6 +140,10 @@ std::optional<std::string> list_item_problem(std::string_view item) {
 }
 
 std::string escaped(std::string_view text, Lines lines) {
+    // Printable ASCII needs no escape: the common case, on every line of output.
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return (c >= 0x20 && c < 0x7F) || c == '\t'; }))
+        return std::string(text);
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
