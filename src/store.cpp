@@ -462,16 +462,25 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
         return check(fs::path(*dir), "from --dir");
     if (env_dir && *env_dir)
         return check(fs::path(env_dir), "from $IOP_DIR");
+    // A directory named program.toml is passed over (it is no program), but
+    // named if the search then finds nothing: "no program.toml" alone would
+    // puzzle whoever sees one.
+    std::optional<fs::path> skipped;
     for (fs::path p = cwd;; p = p.parent_path()) {
         if (has_program(p, true))
             return p;
+        if (!skipped && is_dir(p / "program.toml"))
+            skipped = p / "program.toml";
         if (p == p.root_path() || p.parent_path() == p)
             break;
     }
     throw UsageError(fmt::format("no records directory: neither --dir nor $IOP_DIR is set, and "
-                                 "no program.toml in {} or any parent; create one with 'iop init "
+                                 "no program.toml in {} or any parent{}; create one with 'iop init "
                                  "DIR' or pass --dir DIR",
-                                 cwd.string()));
+                                 cwd.string(),
+                                 skipped ? fmt::format(" ({} is a directory, not a program file)",
+                                                       skipped->string())
+                                         : std::string()));
 }
 
 std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {

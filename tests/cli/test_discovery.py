@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, check, contains, enroll, eq, fails_cleanly, main, make_clinic, matches,
-                  ok, record_path)
+from iopt import (case, check, contains, enroll, eq, expect_error, fails_cleanly, main,
+                  make_clinic, matches, ok, record_path, run)
 
 
 def ids_listed(r):
@@ -86,6 +86,12 @@ def a_directory_named_program_toml_is_not_a_program(tmp):
     (fake / "program.toml").mkdir(parents=True)
     r = ok("list", cwd=fake)
     eq(ids_listed(r), ["P-OUT"], "a program.toml directory is skipped")
+    # with no records directory above it, the error names it
+    alone = tmp / "alone"
+    (alone / "program.toml").mkdir(parents=True)
+    r = run("list", cwd=alone)
+    expect_error(r, 2, "no records directory",
+                 f"({alone}/program.toml is a directory, not a program file)")
 
 
 @case
