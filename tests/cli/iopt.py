@@ -244,6 +244,52 @@ def attend(clinic, pid="P-0001", *extra, **kw):
     return ok("-C", clinic, "attend", pid, *extra, **kw)
 
 
+def one_patient_clinic(tmp, attended=True):
+    """A records directory with P-0001 (Jane Doe, enrolled 2026-11-02) and,
+    unless attended is False, one attended group session on 2026-11-03."""
+    d = make_clinic(tmp)
+    enroll(d, "P-0001", "Jane Doe", "2026-11-02")
+    if attended:
+        ok("-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
+           "2026-11-03")
+    return d
+
+
+def copy_record(d, pid, extra=b"", base_pid="P-0001", header_edit=None):
+    """A copy of base_pid's record under a new id, its text edited by
+    header_edit (str -> str) and `extra` (bytes or str) appended."""
+    text = record_path(d, base_pid).read_text(encoding="utf-8").replace(base_pid, pid)
+    if header_edit:
+        text = header_edit(text)
+    data = text.encode("utf-8") + (extra if isinstance(extra, bytes) else extra.encode("utf-8"))
+    record_path(d, pid).write_bytes(data)
+
+
+def edit_program(d, old, new, count=1):
+    """Replaces text in d/program.toml (which must hold it)."""
+    p = d / "program.toml"
+    text = p.read_text()
+    check(old in text, f"program.toml has {old!r}")
+    p.write_text(text.replace(old, new, count))
+
+
+def import_fails(tmp, d, name, data, *needles, code=3, timeout=120):
+    """Imports CSV data (bytes or str) from tmp/name; requires the per-row
+    report, a final 'iop: error:' line, the exit code, every needle on
+    stderr and every file under tmp unchanged."""
+    path = tmp / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    before = snapshot(tmp)
+    r = run("-C", d, "import", path, timeout=timeout)
+    eq(r.code, code, f"exit of importing {name}\n{r!r}")
+    lines = r.err.splitlines()
+    check(lines and lines[-1].startswith("iop: error: "), f"final error line\n{r!r}")
+    for n in needles:
+        contains(r.err, n, "stderr")
+    assert_unchanged(before, snapshot(tmp), f"after importing {name}")
+    return r
+
+
 def record_path(clinic, pid="P-0001"):
     return Path(clinic) / "patients" / f"{pid}.toml"
 

@@ -9,16 +9,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, check, contains, enroll, eq, expect_error, fails_cleanly, line_of,
-                  load_toml, main, make_clinic, ok, record_path, run, snapshot)
-
-
-def clinic(tmp):
-    d = make_clinic(tmp)
-    enroll(d, "P-0001", "Jane Doe", "2026-11-02")
-    ok("-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
-       "2026-11-03")
-    return d
+from iopt import (case, check, contains, edit_program, enroll, eq, expect_error, fails_cleanly,
+                  line_of, load_toml, main, make_clinic, ok, one_patient_clinic, record_path, run,
+                  snapshot)
 
 
 # ---------------------------------------------------------------- ids
@@ -29,7 +22,7 @@ BAD_IDS = ["../x", "../../x", "/etc/passwd", "", "a" * 65, "P-0001\nx", "P-0001\
 
 @case
 def invalid_ids_are_refused_before_any_path(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     absolute = str(tmp / "outside")  # an absolute id pointing into the watched tree
     for pid in BAD_IDS + [absolute, str(d / "patients" / "P-0002")]:
         # "--" ends the options, so an id starting with '-' reaches iop as an id
@@ -45,7 +38,7 @@ def invalid_ids_are_refused_before_any_path(tmp):
 
 @case
 def longest_valid_id(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     pid = "A" + "b" * 62 + "9"
     eq(len(pid), 64, "id length")
     enroll(d, pid, "Long Id")
@@ -71,7 +64,7 @@ def invalid_ids_in_a_fresh_directory(tmp):
 
 @case
 def unknown_commands(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     for typo, right in [("atend", "attend"), ("enrol", "enroll"), ("lsit", "list"),
                         ("shwo", "show"), ("int", "init")]:
         r = fails_cleanly(tmp, ["-C", d, typo, "P-0001"], 2, f"did you mean '{right}'")
@@ -81,7 +74,7 @@ def unknown_commands(tmp):
 
 @case
 def no_command(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     before = snapshot(tmp)
     r = run("-C", d)
     eq(r.code, 2, f"exit code without a command:\n{r!r}")
@@ -94,7 +87,7 @@ def no_command(tmp):
 
 @case
 def unknown_options(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     cases = [
         (["list", "--statsu", "all"], "--statsu", "--status"),
         (["attend", "P-0001", "--kind", "group", "--topic", "illness", "--tpoic", "x"],
@@ -115,14 +108,14 @@ def unknown_options(tmp):
 
 @case
 def global_option_given_twice_last_wins(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     r = ok("-C", d, "list", "--format", "json", "--format", "csv")
     check(r.out.startswith("id,"), f"the last --format wins:\n{r!r}")
 
 
 @case
 def bad_global_values(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     fails_cleanly(tmp, ["-C", d, "list", "--today", "2026-02-29"], 2, "--today")
     fails_cleanly(tmp, ["-C", d, "list"], 2, "IOP_TODAY: ", today="11/10/2026")
     fails_cleanly(tmp, ["-C", d, "list", "--wait", "-1"], 2, "--wait")
@@ -135,7 +128,7 @@ def bad_global_values(tmp):
 
 @case
 def missing_option_values(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     for args in (["plan", "P-0001", "--weeks", ""], ["attend", "P-0001", "--kind", ""],
                  ["med", "P-0001", "start", "X", "--review-days", ""], ["list", "--today", ""]):
         fails_cleanly(tmp, ["-C", d, *args], 2, f"{args[-2]}: an empty value")
@@ -154,7 +147,7 @@ def missing_option_values(tmp):
 
 @case
 def malformed_record(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     path = record_path(d)
     with open(path, "a") as f:
         f.write("\n[[session]]\ndate = 2026-11-04\nkind = = \"group\"\n")
@@ -167,7 +160,7 @@ def malformed_record(tmp):
 
 @case
 def invalid_values_in_a_record(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     path = record_path(d)
     text = path.read_text()
     for old, new, needle in [('kind = "group"', 'kind = "groop"', "did you mean 'group'"),
@@ -194,7 +187,7 @@ def invalid_values_in_a_record(tmp):
 
 @case
 def newer_schema_version(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     path = record_path(d)
     path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 2", 1))
     n = line_of(path, "schema_version = 2")
@@ -207,7 +200,7 @@ def newer_schema_version(tmp):
 
 @case
 def missing_schema_version(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     path = record_path(d)
     path.write_text(path.read_text().replace("schema_version = 1\n", "", 1))
     fails_cleanly(tmp, ["-C", d, "show", "P-0001"], 3, "patients/P-0001.toml", "schema_version")
@@ -215,7 +208,7 @@ def missing_schema_version(tmp):
 
 @case
 def record_that_is_a_symlink_or_directory(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     target = tmp / "elsewhere.toml"
     target.write_bytes(record_path(d).read_bytes().replace(b"P-0001", b"P-0002"))
     os.symlink(target, record_path(d, "P-0002"))
@@ -235,16 +228,9 @@ def record_that_is_a_symlink_or_directory(tmp):
 # ---------------------------------------------------------------- bad programs
 
 
-def edit_program(d, old, new, count=1):
-    p = d / "program.toml"
-    text = p.read_text()
-    check(old in text, f"program.toml has {old!r}")
-    p.write_text(text.replace(old, new, count))
-
-
 @case
 def malformed_program(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     edit_program(d, "screens_per_week = 1", "screens_per_week = = 1")
     n = line_of(d / "program.toml", "screens_per_week = = 1")
     loc = re.compile(rf"^iop: error: program\.toml:{n}:\d+: ")
@@ -255,7 +241,7 @@ def malformed_program(tmp):
 
 @case
 def program_min_greater_than_max(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     edit_program(d, "min = 3\nmax = 13", "min = 14\nmax = 13")
     n = line_of(d / "program.toml", "min = 14")
     for args in (["show", "P-0001"], ["attend", "P-0001", "--kind", "individual"]):
@@ -265,7 +251,7 @@ def program_min_greater_than_max(tmp):
 
 @case
 def program_duplicate_topic(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     edit_program(d, 'id = "emotions"', 'id = "stress"')
     n = line_of(d / "program.toml", 'id = "stress"', occurrence=2)
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "group", "--topic", "stress"], 3,
@@ -274,7 +260,7 @@ def program_duplicate_topic(tmp):
 
 @case
 def program_invalid_values(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     p = d / "program.toml"
     original = p.read_text()
     for old, new in [("group_hours = 3.0", "group_hours = 0"),
@@ -299,7 +285,7 @@ def program_invalid_values(tmp):
 
 @case
 def program_curriculum_replaced_or_empty(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     p = d / "program.toml"
     text = p.read_text()
     head = text[: text.index("[[curriculum]]")]
@@ -323,7 +309,7 @@ def program_curriculum_replaced_or_empty(tmp):
 @case
 def repeatable_options_before_the_id_take_one_value_each(tmp):
     # `--group AA P-0001` must not read the id as a second group
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     ok("-C", d, "aftercare", "--group", "AA", "--group", "NA", "P-0001", "--date", "2026-11-05")
     ok("-C", d, "screen", "--result", "positive", "--substance", "alcohol", "--substance",
        "cannabis", "P-0001", "--date", "2026-11-05")

@@ -10,16 +10,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, check, contains, enroll, eq, expect_error, fails_cleanly, load_toml,
-                  main, make_clinic, ok, record_path, run, snapshot, assert_unchanged)
-
-
-def clinic(tmp):
-    d = make_clinic(tmp)
-    enroll(d, "P-0001", "Jane Doe", "2026-11-02")
-    ok("-C", d, "attend", "P-0001", "--kind", "group", "--topic", "illness", "--date",
-       "2026-11-03")
-    return d
+from iopt import (assert_unchanged, case, check, contains, copy_record, enroll, eq, expect_error,
+                  fails_cleanly, import_fails, load_toml, main, make_clinic, ok,
+                  one_patient_clinic, record_path, run, snapshot)
 
 
 # Not speed targets (bench/ measures speed, never a test): a bound that only
@@ -28,34 +21,12 @@ def clinic(tmp):
 HANG = 120
 
 
-def import_fails(tmp, d, name, data, *needles, code=3):
-    """Imports CSV bytes; requires the per-row report, a final 'iop: error:'
-    line, the exit code and every file unchanged."""
-    path = tmp / name
-    path.write_bytes(data)
-    before = snapshot(tmp)
-    r = run("-C", d, "import", path, timeout=HANG + 60)
-    eq(r.code, code, f"exit of importing {name}\n{r!r}")
-    lines = r.err.splitlines()
-    check(lines and lines[-1].startswith("iop: error: "), f"final error line\n{r!r}")
-    for n in needles:
-        contains(r.err, n, "stderr")
-    assert_unchanged(before, snapshot(tmp), f"after importing {name}")
-    return r
-
-
-def add_record(d, pid, extra, base_pid="P-0001"):
-    """A copy of base_pid's record under a new id, with `extra` (bytes) appended."""
-    text = record_path(d, base_pid).read_bytes().replace(base_pid.encode(), pid.encode())
-    record_path(d, pid).write_bytes(text + extra)
-
-
 # ---------------------------------------------------------------- ids
 
 
 @case
 def hostile_ids_in_an_import(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     rows = [b"../x", b"/etc/passwd", b"P-\x00001", b'"P-1\nx"', b'"P-1\r"', b"a" * 65,
             "Р-0001".encode(),  # Cyrillic Er
             "P\u20100002".encode(),  # a hyphen that is not '-'
@@ -71,7 +42,7 @@ def hostile_ids_in_an_import(tmp):
 
 @case
 def look_alike_ids_as_arguments(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     for pid in ["Р-0001", "P\u20100001", "P-０００1", "P-0001\u200b", "P-0001\u0301",
                 "\ufeffP-0001", "P-0001\x7f"]:
         for args in (["enroll", "--name", "X", "--", pid], ["show", "--", pid],
@@ -84,11 +55,11 @@ def look_alike_ids_as_arguments(tmp):
 
 @case
 def record_symlinked_outside_is_never_followed(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     outside = tmp / "outside"
     outside.mkdir()
     target = outside / "P-0002.toml"
-    add_record(d, "P-0002", b"")
+    copy_record(d, "P-0002", b"")
     os.replace(record_path(d, "P-0002"), target)
     os.symlink(target, record_path(d, "P-0002"))
     os.symlink(outside / "missing.toml", record_path(d, "P-0003"))  # dangling
@@ -116,11 +87,11 @@ def record_symlinked_outside_is_never_followed(tmp):
 
 @case
 def huge_records_are_refused_unread(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     # 100 MB (sparse: refused from its size, never read), and just over the limit
-    add_record(d, "P-0002", b"")
+    copy_record(d, "P-0002", b"")
     os.truncate(record_path(d, "P-0002"), 100 * 1024 * 1024)
-    add_record(d, "P-0003", b"")
+    copy_record(d, "P-0003", b"")
     with open(record_path(d, "P-0003"), "ab") as f:
         f.write(b"# " + b"x" * (16 * 1024 * 1024) + b"\n")
     for pid, size in (("P-0002", 100 * 1024 * 1024), ("P-0003", None)):
@@ -140,7 +111,7 @@ def huge_records_are_refused_unread(tmp):
 
 @case
 def deeply_nested_values_and_keys(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     n = 100_000
     cases = {
         "P-0002": b"x = " + b"[" * n + b"]" * n + b"\n",
@@ -152,7 +123,7 @@ def deeply_nested_values_and_keys(tmp):
                   b"]}" * 200 + b"]\n",
     }
     for pid, extra in cases.items():
-        add_record(d, pid, b"\n" + extra)
+        copy_record(d, pid, b"\n" + extra)
         r = fails_cleanly(tmp, ["-C", d, "show", pid], 3, f"patients/{pid}.toml:")
         check(r.seconds < HANG, f"{pid} took {r.seconds:.1f} s")
     r = run("-C", d, "check", "--rule=record-invalid", *cases)
@@ -167,12 +138,12 @@ def deeply_nested_values_and_keys(tmp):
 
 @case
 def invalid_utf8_anywhere(tmp):
-    d = clinic(tmp)
-    add_record(d, "P-0002", b"# \xff\xfe comment\n")
-    add_record(d, "P-0003", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\ntext = "a\xc3"\n')
-    add_record(d, "P-0004", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\n'
+    d = one_patient_clinic(tmp)
+    copy_record(d, "P-0002", b"# \xff\xfe comment\n")
+    copy_record(d, "P-0003", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\ntext = "a\xc3"\n')
+    copy_record(d, "P-0004", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\n'
                             b'text = "\xed\xa0\x80"\n')  # a UTF-16 surrogate
-    add_record(d, "P-0005", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\n'
+    copy_record(d, "P-0005", b'\n[[event]]\ntype = "note"\ndate = 2026-11-03\n'
                             b'text = "\xc0\xaf"\n')  # overlong '/'
     for pid in ("P-0002", "P-0003", "P-0004", "P-0005"):
         fails_cleanly(tmp, ["-C", d, "show", pid], 3, f"patients/{pid}.toml:")
@@ -195,7 +166,7 @@ def invalid_utf8_anywhere(tmp):
 
 @case
 def a_program_with_ten_thousand_topics(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     with open(d / "program.toml", "a") as f:
         for i in range(10_000):
             f.write(f'\n[[curriculum]]\nid = "t{i}"\ntitle = "Topic {i}"\nsessions = 1\n'
@@ -228,7 +199,7 @@ def a_program_with_a_thousand_topics_works_fast(tmp):
 
 @case
 def impossible_dates_and_hours_everywhere(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     for date in ("2026-02-30", "2025-02-29", "0000-01-01", "2026-13-01", "2026-11-00",
                  "10000-01-01", "-2026-11-03"):
         fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
@@ -252,7 +223,7 @@ def impossible_dates_and_hours_everywhere(tmp):
                        ("P-0005", b"date = 2026-11-03\nkind = \"individual\"\nhours = -inf\n"),
                        ("P-0006", b"date = 2026-11-03\nkind = \"individual\"\nhours = -1.0\n"),
                        ("P-0007", b"date = 2026-11-03\nkind = \"individual\"\nhours = 1e400\n")):
-        add_record(d, pid, b"\n[[session]]\n" + extra + b'status = "attended"\n')
+        copy_record(d, pid, b"\n[[session]]\n" + extra + b'status = "attended"\n')
         fails_cleanly(tmp, ["-C", d, "show", pid], 3, f"patients/{pid}.toml:")
 
 
@@ -261,7 +232,7 @@ def impossible_dates_and_hours_everywhere(tmp):
 
 @case
 def csv_with_a_million_columns(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp)
     million = 1_000_000
     r = import_fails(tmp, d, "wide-head.csv", b"id,name,enrolled" + b",x" * million + b"\n",
                      "wide-head.csv:1: unknown columns 'x'", f"and {million - 20} more")

@@ -9,8 +9,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (assert_unchanged, case, check, contains, enroll, eq, fails_cleanly, load_toml,
-                  main, make_clinic, not_contains, ok, record_path, run, snapshot)
+from iopt import (assert_unchanged, case, check, contains, copy_record, enroll, eq, fails_cleanly,
+                  import_fails, load_toml, main, make_clinic, not_contains, ok, one_patient_clinic,
+                  record_path, run, snapshot)
 
 # Characters the rule forbids in every field, with how a message shows them.
 FORBIDDEN = [("\x1b[2J", "\\x1b"), ("\x7f", "\\x7f"), ("\u0085", "\\u{0085}"),
@@ -19,38 +20,13 @@ FORBIDDEN = [("\x1b[2J", "\\x1b"), ("\x7f", "\\x7f"), ("\u0085", "\\u{0085}"),
 SECRET = "Secretname"  # record content: never repeated in a message
 
 
-def clinic(tmp):
-    d = make_clinic(tmp)
-    enroll(d, "P-0001", "Jane Doe", "2026-11-02")
-    return d
-
-
 def import_csv(tmp, d, name, text, code=3, *needles):
-    """Imports CSV text: the per-row report, a final 'iop: error:' line, the
-    exit code and every file unchanged."""
-    (tmp / name).write_bytes(text.encode("utf-8"))
-    before = snapshot(tmp)
-    r = run("-C", d, "import", tmp / name)
-    eq(r.code, code, f"exit of importing {name}\n{r!r}")
-    lines = r.err.splitlines()
-    check(lines and lines[-1].startswith("iop: error: "), f"final error line\n{r!r}")
-    for n in needles:
-        contains(r.err, n, "stderr")
-    assert_unchanged(before, snapshot(tmp), f"after importing {name}")
-    return r
+    return import_fails(tmp, d, name, text, *needles, code=code)
 
 
 def append_to_record(d, pid, text):
     with open(record_path(d, pid), "a", encoding="utf-8") as f:
         f.write(text)
-
-
-def copy_record(d, pid, header_edit=None, extra=""):
-    """A copy of P-0001's record as pid, its header edited by a function."""
-    text = record_path(d, "P-0001").read_text(encoding="utf-8").replace("P-0001", pid)
-    if header_edit:
-        text = header_edit(text)
-    record_path(d, pid).write_text(text + extra, encoding="utf-8")
 
 
 def toml_str(text):
@@ -63,7 +39,7 @@ def toml_str(text):
 
 @case
 def options_follow_the_rule(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for bad, shown in FORBIDDEN:
         for opt, args in (("--name", ["enroll", "P-0002", "--name", SECRET + bad]),
                           ("--clinician", ["enroll", "P-0002", "--name", "X", "--clinician",
@@ -99,7 +75,7 @@ def options_follow_the_rule(tmp):
 
 @case
 def csv_cells_follow_the_rule(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for i, (bad, shown) in enumerate(FORBIDDEN):
         if bad == "\r":
             continue  # a bare CR ends a CSV line
@@ -122,7 +98,7 @@ def csv_cells_follow_the_rule(tmp):
 
 @case
 def hand_edited_records_follow_the_rule(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     cases = {
         "P-0002": lambda t: t.replace('name = "Jane Doe"', f'name = {toml_str(SECRET + chr(0x85))}'),
         "P-0003": lambda t: t.replace('name = "Jane Doe"', 'name = "   "'),
@@ -131,7 +107,7 @@ def hand_edited_records_follow_the_rule(tmp):
                                       f'clinician = {toml_str(chr(0x202e) + SECRET)}'),
     }
     for pid, edit in cases.items():
-        copy_record(d, pid, edit)
+        copy_record(d, pid, header_edit=edit)
     copy_record(d, "P-0006", extra='\n[[medication]]\ndate = 2026-11-03\naction = "start"\n'
                 'name = " "\n')
     copy_record(d, "P-0007", extra='\n[[screen]]\ndate = 2026-11-03\nresult = "positive"\n'
@@ -156,7 +132,7 @@ def hand_edited_records_follow_the_rule(tmp):
 @case
 def list_items_have_no_spaces_at_either_end(tmp):
     # a CSV list cell trims its items, so no source may hold such an item
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for item in (" alcohol", "alcohol\t", " "):
         fails_cleanly(tmp, ["-C", d, "screen", "P-0001", "--result", "positive",
                             f"--substance={item}"], 2, "--substance")
@@ -173,7 +149,7 @@ def list_items_have_no_spaces_at_either_end(tmp):
 
 @case
 def program_texts_follow_the_rule(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     program = (d / "program.toml").read_text()
     (d / "program.toml").write_text(program.replace('title = "', 'title = "\\u001b[2J', 1))
     fails_cleanly(tmp, ["-C", d, "list"], 3, "program.toml:", "title' holds a control character")
@@ -187,10 +163,11 @@ def program_texts_follow_the_rule(tmp):
 
 @case
 def a_forged_name_cannot_forge_a_line_of_list(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     forged = "Jane\nP-0666  active  week  1/12  since 2026-11-02  Forged"
-    copy_record(d, "P-0002", lambda t: t.replace('name = "Jane Doe"', f"name = {toml_str(forged)}"))
-    copy_record(d, "P-0003", lambda t: t.replace('name = "Jane Doe"',
+    copy_record(d, "P-0002",
+                header_edit=lambda t: t.replace('name = "Jane Doe"', f"name = {toml_str(forged)}"))
+    copy_record(d, "P-0003", header_edit=lambda t: t.replace('name = "Jane Doe"',
                                                  f"name = {toml_str('Ann' + chr(27) + '[1A')}"))
     r = run("-C", d, "list")
     eq(r.code, 3, f"list\n{r!r}")
@@ -204,7 +181,7 @@ def a_forged_name_cannot_forge_a_line_of_list(tmp):
 
 @case
 def show_keeps_a_multi_line_diagnosis_in_its_column(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     ok("-C", d, "enroll", "P-0002", "--name", "X", "--start", "2026-11-02", "--diagnosis",
        "F10.20 alcohol use disorder\nF17.210 nicotine dependence")
     out = ok("-C", d, "show", "P-0002").out
@@ -214,7 +191,7 @@ def show_keeps_a_multi_line_diagnosis_in_its_column(tmp):
 
 @case
 def error_messages_quote_short_excerpts(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     big = "h" * (30 << 20)
     one_mb = "h" * (1 << 20)
     r = import_csv(tmp, d, "head.csv", f"id,name,enrolled,{big}\n", 3,
@@ -250,7 +227,7 @@ def error_messages_quote_short_excerpts(tmp):
 
 @case
 def dates_are_1900_to_2100_everywhere(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for date in ("1899-12-31", "2101-01-01", "0001-01-01", "9999-12-31"):
         for args, opt in ((["enroll", "P-0002", "--name", "X", "--start", date], "--start"),
                           (["enroll", "P-0002", "--name", "X", "--born", date], "--born"),
@@ -270,7 +247,7 @@ def dates_are_1900_to_2100_everywhere(tmp):
                                                      "born = 1899-12-31\nenrolled = 2026-11-02")),
                       ("P-0004", lambda t: t.replace("recorded_at = 2026-11-03T17:02:11Z",
                                                      "recorded_at = 2101-01-01T00:00:00Z"))):
-        copy_record(d, pid, edit)
+        copy_record(d, pid, header_edit=edit)
         fails_cleanly(tmp, ["-C", d, "show", pid], 3, f"patients/{pid}.toml:",
                       "must be between 1900-01-01 and 2100-12-31")
     # the bounds themselves are accepted
@@ -279,7 +256,7 @@ def dates_are_1900_to_2100_everywhere(tmp):
 
 @case
 def hours_are_a_plain_decimal_from_0_1_to_12(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for hours in ("0x1p1", "1e-300", "1e0", "0.05", "0.001", "12.01", "1.234", "+1", " 1", "1.",
                   ".5", "0"):
         fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--hours",
@@ -309,7 +286,7 @@ def hours_are_a_plain_decimal_from_0_1_to_12(tmp):
 
 @case
 def waits_are_plain_seconds(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for wait in ("0x1p1", "1e-300", "1e3", "0.05", "86401", "-1", "inf", "5s"):
         fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--wait", wait],
                       2, "--wait")
@@ -319,7 +296,7 @@ def waits_are_plain_seconds(tmp):
 
 @case
 def whole_numbers_are_plain_decimal(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for n in ("0x10", "0b11", "1e3", "+5", " 5", "5 ", "1.0", "99999999999"):
         for args, opt in ((["plan", "P-0001", "--weeks", n], "--weeks"),
                           (["enroll", "P-0002", "--name", "X", "--groups-per-week", n],
@@ -337,7 +314,7 @@ def whole_numbers_are_plain_decimal(tmp):
 
 @case
 def environment_variables_are_checked_first(tmp):
-    d = clinic(tmp)
+    d = one_patient_clinic(tmp, attended=False)
     for now in ("2026-11-03T17:02:60Z", "1899-12-31T23:59:59Z", "2101-01-01T00:00:00Z",
                 "yesterday", "2026-11-03T17:02:11+02:00"):
         r = fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual"], 2,

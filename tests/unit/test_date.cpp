@@ -1,6 +1,7 @@
 // Calendar dates and timestamps (include/iop/date.hpp), and treatment_week.
 #include "iop/date.hpp"
 #include "iop/record.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,11 +12,9 @@
 using namespace std::chrono;
 using iop::Date;
 
-namespace {
+using testutil::ymd;
 
-Date ymd(int y, unsigned m, unsigned d) {
-    return Date{year{y}, month{m}, day{d}};
-}
+namespace {
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include "iop/engine.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,11 +13,9 @@
 
 using namespace iop;
 
-namespace {
+using testutil::ymd;
 
-Date ymd(int y, unsigned m, unsigned d) {
-    return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-}
+namespace {
 
 const Date enrolled = ymd(2026, 11, 2);
 Date day(int n) {

@@ -1,6 +1,7 @@
 // The FHIR R4 export (include/iop/fhir.hpp): a pure function of program and
 // records, every resource labelled, ids stable.
 #include "iop/fhir.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,11 +9,9 @@
 #include <set>
 #include <string>
 
-namespace {
+using testutil::ymd;
 
-iop::Date ymd(int y, unsigned m, unsigned d) {
-    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-}
+namespace {
 
 iop::Record record() {
     iop::Record r;

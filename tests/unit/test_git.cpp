@@ -4,6 +4,7 @@
 #include "iop/error.hpp"
 #include "iop/git.hpp"
 #include "iop/program.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,11 +17,9 @@
 
 TEST_SUITE_BEGIN("git");
 
-namespace {
+using testutil::ymd;
 
-iop::Date day(int y, unsigned m, unsigned d) {
-    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-}
+namespace {
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
@@ -30,7 +29,7 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 
 TEST_CASE("commit subjects name the command, the id, the kind and the date") {
     iop::Session s;
-    s.date = day(2026, 11, 3);
+    s.date = ymd(2026, 11, 3);
     s.kind = iop::SessionKind::group;
     s.topic = "illness";
     CHECK(iop::git::entry_subject("P-0001", s) == "attend P-0001: group, illness, 2026-11-03");
@@ -41,12 +40,12 @@ TEST_CASE("commit subjects name the command, the id, the kind and the date") {
     CHECK(iop::git::entry_subject("P-0001", s) == "attend P-0001: individual, 2026-11-03, absent");
 
     iop::Screen sc;
-    sc.date = day(2026, 11, 4);
+    sc.date = ymd(2026, 11, 4);
     sc.result = iop::ScreenResult::positive;
     CHECK(iop::git::entry_subject("P-0002", sc) == "screen P-0002: positive, 2026-11-04");
 
     iop::Medication m;
-    m.date = day(2026, 11, 5);
+    m.date = ymd(2026, 11, 5);
     m.action = iop::MedAction::start;
     m.name = "naltrexone";
     // No medication name in a commit message.
@@ -55,7 +54,7 @@ TEST_CASE("commit subjects name the command, the id, the kind and the date") {
     CHECK(iop::git::entry_subject("P-0003", m) == "med P-0003: stop, 2026-11-05");
 
     iop::Event e;
-    e.date = day(2026, 11, 26);
+    e.date = ymd(2026, 11, 26);
     e.type = iop::EventType::plan_change;
     e.plan.weeks = 12;
     e.plan.groups_per_week = 2;
@@ -79,7 +78,7 @@ TEST_CASE("enroll, import and init subjects; no patient name") {
     iop::Header h;
     h.id = "P-0007";
     h.name = "Jane Doe";
-    h.enrolled = day(2026, 11, 30);
+    h.enrolled = ymd(2026, 11, 30);
     h.plan.weeks = 10;
     CHECK(iop::git::enroll_subject(h) == "enroll P-0007: from 2026-11-30, 10 weeks");
     CHECK(iop::git::import_subject("/tmp/x/sessions.csv", "imported 2 sessions for 2 patients") ==

@@ -1,6 +1,7 @@
 // Rendering for people and programs (include/iop/output.hpp): CSV cells that
 // no spreadsheet runs as a formula, JSON values of the record types.
 #include "iop/output.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,11 +10,9 @@
 
 using nlohmann::json;
 
-namespace {
+using testutil::ymd;
 
-iop::Date ymd(int y, unsigned m, unsigned d) {
-    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-}
+namespace {
 
 void set_meta(iop::EntryMeta& m, iop::Date date) {
     m.date = date;

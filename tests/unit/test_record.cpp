@@ -3,6 +3,7 @@
 #include "iop/error.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,13 +15,11 @@
 #include <string>
 #include <vector>
 
+using testutil::ymd;
+
 namespace {
 
 const std::string file = "patients/P-0001.toml";
-
-iop::Date ymd(int y, unsigned m, unsigned d) {
-    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-}
 
 iop::Header sample_header() {
     iop::Header h;

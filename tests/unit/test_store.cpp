@@ -4,6 +4,7 @@
 #include "iop/program.hpp"
 #include "iop/record.hpp"
 #include "iop/store.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -28,80 +29,15 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using testutil::listing;
+using testutil::mode_of;
+using testutil::record_text;
+using testutil::slurp;
+using testutil::spit;
+using testutil::TempDir;
+using testutil::UmaskGuard;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "iop-unit-XXXXXX").string();
-        std::vector<char> buf(pattern.begin(), pattern.end());
-        buf.push_back('\0');
-        REQUIRE(::mkdtemp(buf.data()) != nullptr);
-        path = buf.data();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
-
-struct UmaskGuard {
-    mode_t old;
-    explicit UmaskGuard(mode_t mask) : old(::umask(mask)) {}
-    ~UmaskGuard() { ::umask(old); }
-};
-
-unsigned mode_of(const fs::path& p) {
-    struct stat st {};
-    REQUIRE(::lstat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in.good());
-    std::ostringstream os;
-    os << in.rdbuf();
-    return os.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    REQUIRE(out.good());
-    out << text;
-}
-
-// Sorted names in a directory, dotfiles included.
-std::vector<std::string> listing(const fs::path& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir))
-        names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-std::string record_text(const std::string& id, const std::string& extra = "") {
-    return "# " + id +
-           ", enrolled by hand\n"
-           "schema_version = 1\n"
-           "id = \"" +
-           id +
-           "\"\n"
-           "name = \"Patient " +
-           id +
-           "\"   # a comment that must survive\n"
-           "enrolled = 2026-11-02\n"
-           "\n"
-           "[plan]\n"
-           "weeks = 12\n"
-           "groups_per_week = 3\n"
-           "individual_per_week = 1\n"
-           "family_per_week = 1\n" +
-           extra;
-}
 
 const std::string session_entry = "\n[[session]]\n"
                                   "date = 2026-11-03\n"

@@ -1,13 +1,12 @@
 // Parallel loading (include/iop/parallel.hpp, Store::for_each_record and
-// load_many with jobs) and the progress line (include/iop/progress.hpp):
-// whatever the number of threads, the same records come back in the same
+// load_many with jobs): whatever the number of threads, the same records come back in the same
 // order, a broken file is reported in its place, and memory is bounded by
 // the window, not by the number of records.
 #include "iop/error.hpp"
 #include "iop/parallel.hpp"
-#include "iop/progress.hpp"
 #include "iop/record.hpp"
 #include "iop/store.hpp"
+#include "testutil.hpp"
 #include "toml_reader.hpp"
 
 #include <doctest/doctest.h>
@@ -26,28 +25,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A records directory made by Store::init in a temporary directory.
 struct TempClinic {
-    fs::path root;
-    TempClinic() {
-        std::string pattern = (fs::temp_directory_path() / "iop-parallel-XXXXXX").string();
-        std::vector<char> buf(pattern.begin(), pattern.end());
-        buf.push_back('\0');
-        REQUIRE(::mkdtemp(buf.data()) != nullptr);
-        root = fs::path(buf.data()) / "clinic";
-        iop::Store::init(root);
-    }
-    ~TempClinic() {
-        std::error_code ec;
-        fs::remove_all(root.parent_path(), ec);
-    }
-    TempClinic(const TempClinic&) = delete;
-    TempClinic& operator=(const TempClinic&) = delete;
+    testutil::TempDir tmp{"iop-parallel"};
+    fs::path root = tmp.path / "clinic";
+    TempClinic() { iop::Store::init(root); }
 };
 
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-}
+using testutil::spit;
 
 iop::Date day(int offset) {
     return iop::add_days(*iop::parse_date("2026-09-01"), offset);
@@ -285,43 +270,6 @@ TEST_CASE("format_date_time prints what toml++ prints") {
         expected << *v;
         CHECK(iop::format_date_time(v->get()) == expected.str());
     }
-}
-
-TEST_CASE("progress prints nothing when disabled or before its delay") {
-    std::ostringstream err;
-    {
-        iop::Progress off(err, false, "checking", 10000, std::chrono::milliseconds(0));
-        for (int i = 0; i < 10000; ++i)
-            off.step();
-        iop::Progress slow(err, true, "checking", 10000, std::chrono::hours(1));
-        for (int i = 0; i < 10000; ++i)
-            slow.step();
-        CHECK(slow.done() == 10000);
-    }
-    CHECK(err.str().empty());
-}
-
-TEST_CASE("progress draws one line and erases it") {
-    std::ostringstream err;
-    {
-        iop::Progress p(err, true, "checking", 10000, std::chrono::milliseconds(0));
-        CHECK(p.line(1234) == "iop: checking 1,234 of 10,000 records (12%)");
-        p.step(1234);
-        CHECK(err.str() == "\riop: checking 1,234 of 10,000 records (12%)");
-        p.clear();
-        std::string width(std::string("iop: checking 1,234 of 10,000 records (12%)").size(), ' ');
-        CHECK(err.str() == "\riop: checking 1,234 of 10,000 records (12%)\r" + width + "\r");
-        err.str("");
-        p.step(); // not at once: at most ten draws a second, clears or not
-        CHECK(err.str().empty());
-        std::this_thread::sleep_for(std::chrono::milliseconds(120));
-        p.step();
-        CHECK(err.str() == "\riop: checking 1,236 of 10,000 records (12%)");
-        err.str("");
-    }
-    // The destructor erased the line.
-    CHECK(err.str().find('\r') == 0);
-    CHECK(err.str().find("iop:") == std::string::npos);
 }
 
 TEST_SUITE_END();
