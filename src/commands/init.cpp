@@ -59,7 +59,7 @@ int init(const InitOptions& opts, Context& ctx) {
     // other writing command's commit is made in cli::run.
     Store store(dir);
     store.note_written(written);
-    store.describe_change(git::init_subject());
+    store.describe_change(init_subject());
     store.commit_history(std::nullopt);
     return exit_ok;
 }
