@@ -52,7 +52,7 @@ int init(const InitOptions& opts, Context& ctx) {
         }
     std::vector<std::string> written = Store::init(dir, opts.git);
     confirm(ctx, fmt::format("initialized records directory {} (edit {} to match your program)",
-                             dir.string(), (dir / "program.toml").string()));
+                             dir.string(), (dir / program_file_name).string()));
     if (opts.git)
         git::prepare_repository(dir, this_program());
     // init has no store before it runs, so it commits its own files; every
