@@ -19,16 +19,7 @@ std::string shell_word(const std::string& s) {
     bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
         return std::isalnum(c) || std::strchr("._/-+@%:,=", c) != nullptr;
     });
-    if (safe)
-        return s;
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
+    return safe ? s : git::shell_quote(s);
 }
 
 // "group can read; others can read and write" for the 077 bits of a mode.
