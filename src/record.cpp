@@ -423,16 +423,7 @@ void check_journal(const Record& rec) {
 
 Record load_record(const toml::table& table, const std::string& file) {
     TableReader root(table, file);
-    auto version = root.integer("schema_version");
-    if (!version)
-        root.fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
-    if (*version > record_schema_version)
-        root.fail("schema_version",
-                  fmt::format("schema_version {} is newer than this iop supports ({}); "
-                              "upgrade iop to read this file",
-                              *version, record_schema_version));
-    if (*version < 1)
-        root.fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+    root.require_schema_version(record_schema_version);
     root.reject_unknown({"schema_version", "id", "name", "born", "enrolled", "clinician",
                          "diagnosis", "insurance", "recorded_by", "recorded_at", "plan",
                          "session", "screen", "medication", "event"});
