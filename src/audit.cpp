@@ -53,9 +53,9 @@ FileFinding mode_finding(const fs::path& path, const std::string& shown, bool di
     Finding f;
     f.severity = Severity::warning;
     f.rule = "permissions";
-    f.message = fmt::format("{} has mode {:04o}: {}; these are health records, run 'chmod {} {}'",
-                            what, mode, who_can(mode, dir), dir ? "700" : "600",
-                            shell_word(path.string()));
+    f.message =
+        fmt::format("{} has mode {:04o}: {}; these are health records, run 'chmod {} {}'", what,
+                    mode, who_can(mode, dir), dir ? "700" : "600", shell_word(path.string()));
     return {shown, std::move(f)};
 }
 
@@ -88,8 +88,8 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
     f.message = fmt::format("the git repository has mode {:04o}: {}; it keeps every version of "
                             "the records, run 'chmod -R go-rwx {}' (or, for a repository shared "
                             "on purpose, 'git -C {} config core.sharedRepository group')",
-                            *mode, who_can(*mode, true),
-                            shell_word(git_dir.string()), shell_word(top->string()));
+                            *mode, who_can(*mode, true), shell_word(git_dir.string()),
+                            shell_word(top->string()));
     out.push_back({inside ? std::string(".git/") : git_dir.string(), std::move(f)});
 }
 

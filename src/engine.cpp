@@ -265,8 +265,7 @@ void Assessor::weekly_findings() {
         if (w.complete && p.groups_per_week > 0 && w.groups < p.groups_per_week)
             add(Severity::error, "group-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            plural(w.groups, "group session", "group sessions"),
-                            p.groups_per_week),
+                            plural(w.groups, "group session", "group sessions"), p.groups_per_week),
                 after, w.last);
         if (w.complete && hours_min > 0 && w.hours + tolerance < hours_min)
             add(Severity::error, "hours-per-week", w.week,
@@ -552,20 +551,17 @@ void Assessor::criteria() {
                 {"screens", false,
                  screens.empty()
                      ? fmt::format("last {}: none recorded", plural(need, "screen", "screens"))
-                     : fmt::format("last {}: only {} recorded",
-                                   plural(need, "screen", "screens"),
-                                   plural(static_cast<int>(screens.size()), "screen",
-                                            "screens"))});
+                     : fmt::format("last {}: only {} recorded", plural(need, "screen", "screens"),
+                                   plural(static_cast<int>(screens.size()), "screen", "screens"))});
         } else {
             int negative = static_cast<int>(
                 std::count_if(screens.end() - need, screens.end(),
                               [](const Screen* s) { return s->result == ScreenResult::negative; }));
             bool met = negative == need;
-            out.push_back(
-                {"screens", met,
-                 met ? fmt::format("last {} negative", plural(need, "screen", "screens"))
-                     : fmt::format("last {}: {} negative", plural(need, "screen", "screens"),
-                                   negative)});
+            out.push_back({"screens", met,
+                           met ? fmt::format("last {} negative", plural(need, "screen", "screens"))
+                               : fmt::format("last {}: {} negative",
+                                             plural(need, "screen", "screens"), negative)});
         }
     }
     if (program_.require_aftercare)

@@ -1,7 +1,7 @@
 #include "iop/program.hpp"
 
-#include "iop/error.hpp"
 #include "iop/basics.hpp"
+#include "iop/error.hpp"
 #include "toml_reader.hpp"
 
 #include <fmt/format.h>

@@ -685,7 +685,8 @@ void Store::replace_record(std::string_view id, std::string_view content) {
 std::vector<TempFile> Store::temp_files() const {
     std::vector<TempFile> out;
     for (const auto& [dir, prefix] :
-         {std::pair{root_, std::string()}, std::pair{patients_dir(), fmt::format("{}/", patients_dir_name)}}) {
+         {std::pair{root_, std::string()},
+          std::pair{patients_dir(), fmt::format("{}/", patients_dir_name)}}) {
         std::error_code ec;
         fs::directory_iterator it(dir, ec);
         if (ec)

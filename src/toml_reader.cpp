@@ -138,9 +138,10 @@ void TableReader::require_schema_version(long long supported) const {
     if (!version)
         fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
     if (*version > supported)
-        fail("schema_version", fmt::format("schema_version {} is newer than this iop supports ({}); "
-                                           "upgrade iop to read this file",
-                                           *version, supported));
+        fail("schema_version",
+             fmt::format("schema_version {} is newer than this iop supports ({}); "
+                         "upgrade iop to read this file",
+                         *version, supported));
     if (*version < 1)
         fail("schema_version", fmt::format("schema_version {} is not valid", *version));
 }

@@ -4,8 +4,9 @@
 // line breaks inside quoted cells, CRLF, a UTF-8 byte-order mark), parsed by
 // libcsv, each row with the physical line it starts on so that errors can say
 // FILE:LINE. Writing: one cell quoted and its formula neutralised (csv_cell,
-// which every CSV output uses), made reversible so that an export reads back to the same values. And the one
-// table layout that holds a whole record (the "journal" layout export writes).
+// which every CSV output uses), made reversible so that an export reads back
+// to the same values. And the one table layout that holds a whole record (the
+// "journal" layout export writes).
 #pragma once
 
 #include <array>

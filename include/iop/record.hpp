@@ -193,5 +193,4 @@ Record parse_record(std::string_view text, const std::string& file);
 std::string render_header(const Header& header);
 std::string render_entry(const Entry& entry);
 
-
 } // namespace iop

@@ -1,6 +1,5 @@
 #include "commands/common.hpp"
 
-
 #include <fmt/format.h>
 
 namespace iop {

@@ -94,8 +94,8 @@ void print_grid(std::ostream& out, const Assessment& a, const Program& program, 
                            w.complete ? "" : "  (in progress)");
     }
     out << fmt::format("  attendance rate {} over {} complete week{}\n",
-                       rate_text(a.attendance_rate),
-                       a.complete_weeks, a.complete_weeks == 1 ? "" : "s");
+                       rate_text(a.attendance_rate), a.complete_weeks,
+                       a.complete_weeks == 1 ? "" : "s");
 }
 
 void print_curriculum(std::ostream& out, const Assessment& a, const Program& program,

@@ -102,8 +102,8 @@ TEST_CASE("permission findings: the directories, then the records, each with its
     iop::Store store(c.root);
     auto findings = iop::permission_findings(store, {"P-0001", "P-0002", "P-0003"});
     CHECK(files_of(findings) == std::vector<std::string>{c.root.string(), "patients/",
-                                                          "patients/P-0001.toml",
-                                                          "patients/P-0003.toml"});
+                                                         "patients/P-0001.toml",
+                                                         "patients/P-0003.toml"});
     REQUIRE(findings.size() == 4);
     for (const auto& f : findings) {
         CHECK(f.finding.rule == "permissions");
@@ -208,7 +208,8 @@ TEST_CASE("the names iop gives its files: .gitignore covers the lock and the tem
     CHECK(text.find(".iop.lock\n") != std::string::npos);
     CHECK(text.find(".*.tmp-*\n") != std::string::npos);
     CHECK(iop::temp_name_prefix(iop::program_file_name) == ".program.toml.tmp-");
-    CHECK(iop::temp_name_target(".closures.toml.tmp-abc123") == std::string(iop::closures_file_name));
+    CHECK(iop::temp_name_target(".closures.toml.tmp-abc123") ==
+          std::string(iop::closures_file_name));
 }
 
 TEST_SUITE_END();

@@ -37,7 +37,7 @@ std::string session(int day_of_month, int minute = 0, const std::string& by = "a
 }
 
 iop::JournalMerge merge(const std::string& base, const std::string& ours,
-                             const std::string& theirs) {
+                        const std::string& theirs) {
     auto m = iop::merge_appends(base, ours, theirs);
     auto swapped = iop::merge_appends(base, theirs, ours);
     CHECK(m.clean() == swapped.clean());

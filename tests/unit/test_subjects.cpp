@@ -75,8 +75,7 @@ TEST_CASE("enroll, import and init subjects; no patient name") {
     CHECK(iop::enroll_subject(h) == "enroll P-0007: from 2026-11-30, 10 weeks");
     CHECK(iop::import_subject("/tmp/x/sessions.csv", "imported 2 sessions for 2 patients") ==
           "import sessions.csv: imported 2 sessions for 2 patients");
-    CHECK(iop::import_subject("-", "enrolled 1 patient") ==
-          "import stdin: enrolled 1 patient");
+    CHECK(iop::import_subject("-", "enrolled 1 patient") == "import stdin: enrolled 1 patient");
     CHECK(iop::init_subject().starts_with("init: "));
     // A file name with control characters goes in escaped, never raw.
     CHECK(iop::import_subject("/tmp/a\x1b[31m.csv", "enrolled 1 patient") ==
