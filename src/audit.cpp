@@ -6,13 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace iop {
 
@@ -25,20 +19,11 @@ std::string shell_word(const std::string& s) {
     bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
         return std::isalnum(c) || std::strchr("._/-+@%:,=", c) != nullptr;
     });
-    if (safe)
-        return s;
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
+    return safe ? s : git::shell_quote(s);
 }
 
 // "group can read; others can read and write" for the 077 bits of a mode.
-std::string who_can(mode_t mode, bool dir) {
+std::string who_can(unsigned mode, bool dir) {
     auto what = [&](unsigned bits) {
         std::vector<std::string> words;
         if (bits & 4)
@@ -63,23 +48,15 @@ std::string who_can(mode_t mode, bool dir) {
     return parts.size() == 2 ? parts[0] + "; " + parts[1] : parts[0];
 }
 
-void check_mode(const fs::path& path, const std::string& shown, bool dir, const std::string& what,
-                std::vector<FileFinding>& out) {
-    struct stat st {};
-    // The records directory may be reached through a link; records never are.
-    int rc = dir ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
-    if (rc != 0 || (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
-        return; // missing or not a regular file: reported elsewhere, or not ours
-    mode_t mode = st.st_mode & 07777;
-    if ((mode & 077) == 0)
-        return;
+FileFinding mode_finding(const fs::path& path, const std::string& shown, bool dir,
+                         const std::string& what, unsigned mode) {
     Finding f;
     f.severity = Severity::warning;
     f.rule = "permissions";
-    f.message = fmt::format("{} has mode {:04o}: {}; these are health records, run 'chmod {} {}'",
-                            what, static_cast<unsigned>(mode), who_can(mode, dir),
-                            dir ? "700" : "600", shell_word(path.string()));
-    out.push_back({shown, std::move(f)});
+    f.message =
+        fmt::format("{} has mode {:04o}: {}; these are health records, run 'chmod {} {}'", what,
+                    mode, who_can(mode, dir), dir ? "700" : "600", shell_word(path.string()));
+    return {shown, std::move(f)};
 }
 
 // The git directory of the repository the records are committed to (in
@@ -92,8 +69,8 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
     if (!top)
         return;
     fs::path git_dir = *top / ".git";
-    struct stat st {};
-    if (::lstat(git_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 077) == 0)
+    std::optional<unsigned> mode = Store::directory_mode(git_dir);
+    if (!mode || (*mode & 077) == 0)
         return;
     // With IOP_NO_GIT iop never runs git: the mode alone decides then.
     if (!git::disabled_by_environment())
@@ -105,15 +82,14 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
         }
     std::error_code ec;
     bool inside = fs::equivalent(*top, store.root(), ec);
-    mode_t mode = st.st_mode & 07777;
     Finding f;
     f.severity = Severity::warning;
     f.rule = "permissions";
     f.message = fmt::format("the git repository has mode {:04o}: {}; it keeps every version of "
                             "the records, run 'chmod -R go-rwx {}' (or, for a repository shared "
                             "on purpose, 'git -C {} config core.sharedRepository group')",
-                            static_cast<unsigned>(mode), who_can(mode, true),
-                            shell_word(git_dir.string()), shell_word(top->string()));
+                            *mode, who_can(*mode, true), shell_word(git_dir.string()),
+                            shell_word(top->string()));
     out.push_back({inside ? std::string(".git/") : git_dir.string(), std::move(f)});
 }
 
@@ -127,29 +103,23 @@ const std::vector<std::string>& file_rule_ids() {
 std::vector<FileFinding> permission_findings(const Store& store,
                                              const std::vector<std::string>& ids) {
     std::vector<FileFinding> out;
-    check_mode(store.root(), store.root().string(), true, "the records directory", out);
-    check_mode(store.patients_dir(), "patients/", true, "the patients directory", out);
-    git_directory_finding(store, out);
-    for (const auto& id : ids)
-        check_mode(store.record_path(id), Store::shown_path(id), false, "the record", out);
+    bool git_checked = false;
+    for (const Store::PathMode& m : store.modes(ids)) {
+        // The git directory is reported after the directories, before the records.
+        if (!m.dir && !git_checked) {
+            git_directory_finding(store, out);
+            git_checked = true;
+        }
+        if ((m.mode & 077) == 0)
+            continue;
+        const char* what = !m.dir                           ? "the record"
+                           : m.path == store.patients_dir() ? "the patients directory"
+                                                            : "the records directory";
+        out.push_back(mode_finding(m.path, m.shown, m.dir, what, m.mode));
+    }
+    if (!git_checked)
+        git_directory_finding(store, out);
     return out;
-}
-
-bool temp_file_exists(const TempFile& temp) {
-    struct stat st {};
-    return ::lstat(temp.path.c_str(), &st) == 0;
-}
-
-bool writer_active(const Store& store) {
-    fs::path path = store.root() / ".iop.lock";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return false; // no lock file: no writer has started here
-    // A shared lock, held only for this probe, cannot be granted while a
-    // writer holds the exclusive one.
-    bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    ::close(fd);
-    return busy;
 }
 
 FileFinding stale_temp_finding(const TempFile& temp) {
@@ -159,11 +129,6 @@ FileFinding stale_temp_finding(const TempFile& temp) {
     f.message = "leftover temporary file of an interrupted write, ignored by iop; remove it "
                 "with 'iop check --clean'";
     return {temp.shown, std::move(f)};
-}
-
-void remove_temp_file(const TempFile& temp) {
-    if (::unlink(temp.path.c_str()) != 0 && errno != ENOENT)
-        throw IoError(fmt::format("cannot remove {}: {}", temp.shown, std::strerror(errno)));
 }
 
 } // namespace iop

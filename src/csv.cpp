@@ -1,7 +1,6 @@
 #include "iop/csv.hpp"
 
 #include "iop/error.hpp"
-#include "iop/output.hpp"
 
 #include <csv.h>
 #include <fmt/format.h>
@@ -151,6 +150,24 @@ bool quoted_formula(std::string_view cell) {
 }
 
 } // namespace
+
+std::string csv_cell(std::string_view cell) {
+    std::string value;
+    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
+                          cell[0] == '\t' || cell[0] == '\r'))
+        value = "'";
+    value += cell;
+    bool quote = value.find_first_of(",\"\r\n") != std::string::npos;
+    if (!quote)
+        return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
 
 std::string export_cell(std::string_view cell) {
     if (quoted_formula(cell))

@@ -3,6 +3,8 @@
 // SPEC is silent; keep the two in step.
 #include "iop/engine.hpp"
 
+#include "iop/basics.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,10 +25,6 @@ constexpr double tolerance = 1e-9;
 // (percentage points) before curriculum-pace fires (SPEC section 5).
 constexpr double pace_allowance = 25.0;
 
-std::string count_of(int n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 // A decimal with at most two places and no trailing zeros: 9, 7.5, 8.25.
 std::string decimal(double v) {
     std::string s = fmt::format("{:.2f}", v);
@@ -46,14 +44,8 @@ std::string hours_text(double h) {
     return n + (n == "1" ? " hour" : " hours");
 }
 
-// A rate shown with two decimals, rounded down so that a rate just below a
-// threshold never prints as equal to it (0.899 shows as 0.89, not 0.90).
-std::string rate_text(double r) {
-    return fmt::format("{:.2f}", std::floor(r * 100.0 + tolerance) / 100.0);
-}
-
 std::string days_text(int n) {
-    return count_of(n, "day", "days");
+    return plural(n, "day", "days");
 }
 
 // "2026-10-20" or "enrollment on 2026-10-20", for "since ..." clauses.
@@ -273,8 +265,7 @@ void Assessor::weekly_findings() {
         if (w.complete && p.groups_per_week > 0 && w.groups < p.groups_per_week)
             add(Severity::error, "group-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            count_of(w.groups, "group session", "group sessions"),
-                            p.groups_per_week),
+                            plural(w.groups, "group session", "group sessions"), p.groups_per_week),
                 after, w.last);
         if (w.complete && hours_min > 0 && w.hours + tolerance < hours_min)
             add(Severity::error, "hours-per-week", w.week,
@@ -292,19 +283,19 @@ void Assessor::weekly_findings() {
         if (w.complete && p.individual_per_week > 0 && w.individual < p.individual_per_week)
             add(Severity::warning, "individual-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            count_of(w.individual, "individual session", "individual sessions"),
+                            plural(w.individual, "individual session", "individual sessions"),
                             p.individual_per_week),
                 after, w.last);
         if (w.complete && p.family_per_week > 0 && w.family < p.family_per_week)
             add(Severity::warning, "family-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            count_of(w.family, "family session", "family sessions"),
+                            plural(w.family, "family session", "family sessions"),
                             p.family_per_week),
                 after, w.last);
         if (w.complete && program_.screens_per_week > 0 && w.screens < program_.screens_per_week)
             add(Severity::warning, "screen-frequency", w.week,
                 fmt::format("week {} had {}, program requires {}", w.week,
-                            count_of(w.screens, "drug screen", "drug screens"),
+                            plural(w.screens, "drug screen", "drug screens"),
                             program_.screens_per_week),
                 after, w.last);
     }
@@ -535,7 +526,7 @@ void Assessor::criteria() {
         bool met = a_.complete_weeks >= need;
         out.push_back(
             {"min-weeks", met,
-             fmt::format("{} {} {}", count_of(a_.complete_weeks, "complete week", "complete weeks"),
+             fmt::format("{} {} {}", plural(a_.complete_weeks, "complete week", "complete weeks"),
                          met ? ">=" : "<", need)});
     }
     {
@@ -559,21 +550,18 @@ void Assessor::criteria() {
             out.push_back(
                 {"screens", false,
                  screens.empty()
-                     ? fmt::format("last {}: none recorded", count_of(need, "screen", "screens"))
-                     : fmt::format("last {}: only {} recorded",
-                                   count_of(need, "screen", "screens"),
-                                   count_of(static_cast<int>(screens.size()), "screen",
-                                            "screens"))});
+                     ? fmt::format("last {}: none recorded", plural(need, "screen", "screens"))
+                     : fmt::format("last {}: only {} recorded", plural(need, "screen", "screens"),
+                                   plural(static_cast<int>(screens.size()), "screen", "screens"))});
         } else {
             int negative = static_cast<int>(
                 std::count_if(screens.end() - need, screens.end(),
                               [](const Screen* s) { return s->result == ScreenResult::negative; }));
             bool met = negative == need;
-            out.push_back(
-                {"screens", met,
-                 met ? fmt::format("last {} negative", count_of(need, "screen", "screens"))
-                     : fmt::format("last {}: {} negative", count_of(need, "screen", "screens"),
-                                   negative)});
+            out.push_back({"screens", met,
+                           met ? fmt::format("last {} negative", plural(need, "screen", "screens"))
+                               : fmt::format("last {}: {} negative",
+                                             plural(need, "screen", "screens"), negative)});
         }
     }
     if (program_.require_aftercare)

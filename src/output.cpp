@@ -214,24 +214,6 @@ void write_json(std::ostream& out, const json& value) {
     out << value.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
-std::string csv_cell(std::string_view cell) {
-    std::string value;
-    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
-                          cell[0] == '\t' || cell[0] == '\r'))
-        value = "'";
-    value += cell;
-    bool quote = value.find_first_of(",\"\r\n") != std::string::npos;
-    if (!quote)
-        return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string csv_row(const std::vector<std::string>& cells) {
     std::string out;
     for (std::size_t i = 0; i < cells.size(); ++i) {

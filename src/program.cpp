@@ -1,7 +1,7 @@
 #include "iop/program.hpp"
 
+#include "iop/basics.hpp"
 #include "iop/error.hpp"
-#include "iop/record.hpp"
 #include "toml_reader.hpp"
 
 #include <fmt/format.h>
@@ -172,16 +172,7 @@ bool plausible_hours(double hours) {
 Program load_program(const toml::table& table, const std::string& file) {
     TableReader root(table, file);
     Program p = default_program();
-    auto version = root.integer("schema_version");
-    if (!version)
-        root.fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
-    if (*version > program_schema_version)
-        root.fail("schema_version",
-                  fmt::format("schema_version {} is newer than this iop supports ({}); "
-                              "upgrade iop to read this file",
-                              *version, program_schema_version));
-    if (*version < 1)
-        root.fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+    root.require_schema_version(program_schema_version);
     root.reject_unknown({"schema_version", "name", "group_hours", "individual_hours",
                          "family_hours", "individual_per_week", "individual_max_gap_days",
                          "family_per_week", "contact_max_gap_days", "screens_per_week",

@@ -12,28 +12,7 @@
 
 namespace iop {
 
-// ---------------------------------------------------------------- ids, text
-
-bool valid_id(std::string_view id) {
-    if (id.empty() || id.size() > 64)
-        return false;
-    auto alnum = [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    };
-    if (!alnum(id[0]))
-        return false;
-    return std::all_of(id.begin() + 1, id.end(),
-                       [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
-}
-
-void require_valid_id(std::string_view id) {
-    if (valid_id(id))
-        return;
-    throw UsageError(fmt::format(
-        "invalid patient id '{}': an id is 1 to 64 characters, letters, digits, '.', '_' "
-        "or '-', starting with a letter or digit",
-        excerpt(id, 80)));
-}
+// ---------------------------------------------------------------- recorded_at
 
 bool valid_recorded_at(std::string_view text) {
     if (text.empty() || text.size() > 40)
@@ -51,33 +30,6 @@ bool valid_recorded_at(std::string_view text) {
     } catch (const DataError&) {
         return false;
     }
-}
-
-std::string toml_quote(std::string_view text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                out += fmt::format("\\u{:04X}", c);
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
-std::string format_hours(double hours) {
-    if (std::floor(hours) == hours)
-        return fmt::format("{:.1f}", hours);
-    return fmt::format("{}", hours);
 }
 
 // ---------------------------------------------------------------- enums
@@ -471,16 +423,7 @@ void check_journal(const Record& rec) {
 
 Record load_record(const toml::table& table, const std::string& file) {
     TableReader root(table, file);
-    auto version = root.integer("schema_version");
-    if (!version)
-        root.fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
-    if (*version > record_schema_version)
-        root.fail("schema_version",
-                  fmt::format("schema_version {} is newer than this iop supports ({}); "
-                              "upgrade iop to read this file",
-                              *version, record_schema_version));
-    if (*version < 1)
-        root.fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+    root.require_schema_version(record_schema_version);
     root.reject_unknown({"schema_version", "id", "name", "born", "enrolled", "clinician",
                          "diagnosis", "insurance", "recorded_by", "recorded_at", "plan",
                          "session", "screen", "medication", "event"});

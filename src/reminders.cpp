@@ -1,5 +1,7 @@
 #include "iop/reminders.hpp"
 
+#include "iop/basics.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,10 +9,6 @@
 namespace iop {
 
 namespace {
-
-std::string plural(int n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
 
 // The week still in progress today, if treatment has started.
 const WeekSummary* current_week(const Assessment& a, Date today) {

@@ -209,12 +209,12 @@ Lock::~Lock() {
 // ---------------------------------------------------------------- Transaction
 
 std::string temp_name_prefix(std::string_view file_name) {
-    return fmt::format(".{}.tmp-", file_name);
+    return fmt::format(".{}{}", file_name, temp_name_mark);
 }
 
 std::optional<std::string> temp_name_target(std::string_view name) {
-    constexpr std::string_view mark = ".tmp-";
-    constexpr std::size_t random = 6; // mkstemp's XXXXXX, or keep_old's six
+    constexpr std::string_view mark = temp_name_mark;
+    constexpr std::size_t random = temp_name_random; // mkstemp's XXXXXX, or keep_old's six
     if (name.size() < 2 + mark.size() + random || name[0] != '.')
         return std::nullopt;
     const std::size_t at = name.size() - random - mark.size();
@@ -434,7 +434,7 @@ namespace {
 // missing. A directory by that name is reported too, unless `skip_dirs` (the
 // search upwards passes over it: some other project's folder).
 bool has_program(const fs::path& dir, bool skip_dirs = false) {
-    const fs::path p = dir / "program.toml";
+    const fs::path p = dir / program_file_name;
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0 || (skip_dirs && S_ISDIR(st.st_mode)))
         return false;
@@ -469,8 +469,8 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
     for (fs::path p = cwd;; p = p.parent_path()) {
         if (has_program(p, true))
             return p;
-        if (!skipped && is_dir(p / "program.toml"))
-            skipped = p / "program.toml";
+        if (!skipped && is_dir(p / program_file_name))
+            skipped = p / program_file_name;
         if (p == p.root_path() || p.parent_path() == p)
             break;
     }
@@ -501,13 +501,13 @@ std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {
         make_private_dir(*it, it->string());
     }
     make_private_dir(dir, dir.string());
-    make_private_dir(dir / "patients", (dir / "patients").string());
+    make_private_dir(dir / patients_dir_name, (dir / patients_dir_name).string());
     Transaction tx;
-    std::vector<std::string> written = {"program.toml"};
-    tx.stage(dir / "program.toml", default_program_toml(), (dir / "program.toml").string());
+    std::vector<std::string> written = {std::string(program_file_name)};
+    tx.stage(dir / program_file_name, default_program_toml(), (dir / program_file_name).string());
     if (git_files) {
         for (const auto& [name, text] : {std::pair{".gitattributes", git::gitattributes_text()},
-                                         std::pair{".gitignore", git::gitignore_text()}}) {
+                                         std::pair{".gitignore", gitignore_text()}}) {
             // An existing one (a records directory inside a larger repository) is kept.
             if (fs::exists(fs::symlink_status(dir / name)))
                 continue;
@@ -522,19 +522,20 @@ std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {
 Store::Store(fs::path root) : root_(std::move(root)) {
     struct stat st {};
     if (::lstat(patients_dir().c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-        linked_dir(patients_dir(), "patients/");
+        linked_dir(patients_dir(), fmt::format("{}/", patients_dir_name));
 }
 
 const Program& Store::program() {
     if (!program_) {
-        std::string text = read_file(root_ / "program.toml", "program.toml");
-        program_ = std::make_unique<Program>(parse_program(text, "program.toml"));
+        const std::string shown(program_file_name);
+        std::string text = read_file(root_ / program_file_name, shown);
+        program_ = std::make_unique<Program>(parse_program(text, shown));
     }
     return *program_;
 }
 
 std::string Store::shown_path(std::string_view id) {
-    return fmt::format("patients/{}.toml", id);
+    return fmt::format("{}/{}.toml", patients_dir_name, id);
 }
 
 fs::path Store::record_path(std::string_view id) const {
@@ -623,16 +624,17 @@ std::vector<Store::Loaded> Store::load_many(const std::vector<std::string>& ids,
 }
 
 Lock Store::lock(double wait_seconds) const {
-    fs::path path = root_ / ".iop.lock";
+    const std::string shown(lock_file_name);
+    fs::path path = root_ / lock_file_name;
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        io_fail("cannot open the lock file", ".iop.lock", errno);
+        io_fail("cannot open the lock file", shown, errno);
     Lock lock(fd);
     auto deadline = std::chrono::steady_clock::now() +
                     std::chrono::duration<double>(std::max(0.0, wait_seconds));
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR)
-            io_fail("cannot lock", ".iop.lock", errno);
+            io_fail("cannot lock", shown, errno);
         if (std::chrono::steady_clock::now() >= deadline) {
             char buf[32] = {};
             ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
@@ -683,7 +685,8 @@ void Store::replace_record(std::string_view id, std::string_view content) {
 std::vector<TempFile> Store::temp_files() const {
     std::vector<TempFile> out;
     for (const auto& [dir, prefix] :
-         {std::pair{root_, std::string()}, std::pair{patients_dir(), std::string("patients/")}}) {
+         {std::pair{root_, std::string()},
+          std::pair{patients_dir(), fmt::format("{}/", patients_dir_name)}}) {
         std::error_code ec;
         fs::directory_iterator it(dir, ec);
         if (ec)
@@ -695,7 +698,7 @@ std::vector<TempFile> Store::temp_files() const {
                 continue;
             std::optional<std::string> patient;
             if (prefix.empty()) {
-                if (*target != "program.toml" && *target != "closures.toml")
+                if (*target != program_file_name && *target != closures_file_name)
                     continue;
             } else {
                 const std::string_view ext = ".toml";
@@ -714,6 +717,57 @@ std::vector<TempFile> Store::temp_files() const {
     std::sort(out.begin(), out.end(),
               [](const TempFile& a, const TempFile& b) { return a.shown < b.shown; });
     return out;
+}
+
+bool Store::writer_active() const {
+    fs::path path = root_ / lock_file_name;
+    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)};
+    if (f.fd < 0)
+        return false; // no lock file: no writer has started here
+    // A shared lock, held only for this probe, cannot be granted while a
+    // writer holds the exclusive one.
+    return ::flock(f.fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+}
+
+bool Store::temp_exists(const TempFile& temp) {
+    struct stat st {};
+    return ::lstat(temp.path.c_str(), &st) == 0;
+}
+
+void Store::remove_temp(const TempFile& temp) {
+    if (::unlink(temp.path.c_str()) != 0 && errno != ENOENT)
+        io_fail("cannot remove", temp.shown, errno);
+}
+
+std::vector<Store::PathMode> Store::modes(const std::vector<std::string>& ids) const {
+    std::vector<PathMode> out;
+    auto add = [&](const fs::path& path, std::string shown, bool dir) {
+        struct stat st {};
+        // The records directory may be reached through a link; records never are.
+        int rc = dir ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
+        if (rc != 0 || (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+            return; // missing or not of its kind: reported elsewhere, or not ours
+        out.push_back({path, std::move(shown), dir, static_cast<unsigned>(st.st_mode & 07777)});
+    };
+    add(root_, root_.string(), true);
+    add(patients_dir(), fmt::format("{}/", patients_dir_name), true);
+    for (const auto& id : ids)
+        add(record_path(id), shown_path(id), false);
+    return out;
+}
+
+std::optional<unsigned> Store::directory_mode(const fs::path& dir) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return std::nullopt;
+    return static_cast<unsigned>(st.st_mode & 07777);
+}
+
+std::string Store::gitignore_text() {
+    return fmt::format("# iop: the writers' lock and temporary files of writes in progress\n"
+                       "{}\n"
+                       ".*{}*\n",
+                       lock_file_name, temp_name_mark);
 }
 
 void Store::commit(Transaction& tx) {

@@ -133,6 +133,19 @@ void TableReader::fail(std::string_view key, const std::string& message) const {
     throw DataError(file_, pos(key), message);
 }
 
+void TableReader::require_schema_version(long long supported) const {
+    auto version = integer("schema_version");
+    if (!version)
+        fail_here("missing 'schema_version' (this iop writes schema_version = 1)");
+    if (*version > supported)
+        fail("schema_version",
+             fmt::format("schema_version {} is newer than this iop supports ({}); "
+                         "upgrade iop to read this file",
+                         *version, supported));
+    if (*version < 1)
+        fail("schema_version", fmt::format("schema_version {} is not valid", *version));
+}
+
 void TableReader::fail_here(const std::string& message) const {
     throw DataError(file_, pos(), message);
 }

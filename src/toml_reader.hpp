@@ -60,6 +60,10 @@ class TableReader {
     // An integer within [lo, hi], or nullopt when absent.
     std::optional<int> bounded(std::string_view key, long long lo, long long hi) const;
 
+    // A file's schema_version: present, at least 1 and at most `supported`
+    // (DataError saying to upgrade iop for a newer one).
+    void require_schema_version(long long supported) const;
+
     // Throws for the first key not in `known`, suggesting the nearest.
     void reject_unknown(std::initializer_list<std::string_view> known) const;
 

@@ -1,7 +1,8 @@
 // Checks of the records directory itself, rather than of the plans in it, for
 // `iop check`: permissions that let other accounts read health records, and
 // temporary files left behind by a write that was killed. Part of the store
-// layer (it reads directory listings and modes); the engine stays pure.
+// layer: the Store reads the listings and modes, this module judges them; the
+// engine stays pure.
 #pragma once
 
 #include "iop/engine.hpp"
@@ -30,21 +31,11 @@ struct FileFinding {
 std::vector<FileFinding> permission_findings(const Store& store,
                                              const std::vector<std::string>& ids);
 
-// The temporary files of interrupted writes are listed by
-// Store::temp_files (TempFile), which alone knows the names iop gives them.
-
-// Whether it is still there (a write in progress renames its file away).
-bool temp_file_exists(const TempFile& temp);
-
-// Whether a writer holds the directory lock right now (a temporary file may
-// then be its write in progress, not a leftover). Probes without creating
-// .iop.lock and without waiting.
-bool writer_active(const Store& store);
+// The temporary files of interrupted writes are listed, probed and removed
+// by the Store (temp_files, writer_active, temp_exists, remove_temp), which
+// alone knows the names iop gives them.
 
 // The "stale-temp" finding for a leftover temporary file.
 FileFinding stale_temp_finding(const TempFile& temp);
-
-// Deletes a leftover temporary file; IoError naming it on failure.
-void remove_temp_file(const TempFile& temp);
 
 } // namespace iop

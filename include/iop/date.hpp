@@ -2,6 +2,8 @@
 // reads a clock.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -45,3 +47,10 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string
 Date local_date(std::chrono::sys_seconds t);
 
 } // namespace iop
+
+// fmt::format("{}", date) writes format_date(date): 2026-11-03.
+template <> struct fmt::formatter<iop::Date> : fmt::formatter<std::string_view> {
+    template <typename FormatContext> auto format(const iop::Date& d, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(iop::format_date(d), ctx);
+    }
+};

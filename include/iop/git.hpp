@@ -2,12 +2,12 @@
 // (docs/git.md). iop runs the `git` program (no shell, arguments as a
 // vector); it never links libgit2, and it never pushes or pulls.
 //
-// The pure pieces (commit messages, argument vectors, the environment git
-// runs with, parsing `git log`, the journal merge) are separate from the few
-// functions that run git, so they can be tested without a repository.
+// The pure pieces (argument vectors, the environment git runs with, parsing
+// `git log`) are separate from the few functions that run git, so they can be
+// tested without a repository. Git knows nothing of records: the commands
+// write the commit subjects (commands/common.hpp) and the merge driver's
+// merge of two records is journal_merge.hpp's.
 #pragma once
-
-#include "iop/record.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -19,16 +19,6 @@
 namespace iop::git {
 
 // ---------------------------------------------------------------- pure
-
-// Commit subjects, one per writing command, e.g.
-// "attend P-0001: group, illness, 2026-11-03". They name ids, dates and kinds,
-// never a patient's name or free text (a log is shown more widely than a file).
-std::string entry_subject(std::string_view id, const Entry& entry);
-std::string enroll_subject(const Header& header);
-// "import sessions.csv: imported 2 sessions for 2 patients, skipped 0 duplicates";
-// `file` is shown by its last component, "-" as "stdin".
-std::string import_subject(std::string_view file, std::string_view summary);
-std::string init_subject();
 
 // One run of git: its arguments (argv[0] is "git") and the environment
 // variables set for it on top of the scrubbed environment.
@@ -83,29 +73,8 @@ struct LogEntry {
 // Parses what log_invocation prints.
 std::vector<LogEntry> parse_log(std::string_view out);
 
-// The merge of a patient file changed on two sides, entry by entry
-// (docs/git.md, "Merging: the journal driver and its limits"). Each text is
-// split into its header (everything before the first line that starts an
-// array of tables, `[[...]]`, at column 0) and its entries (each block from
-// its `[[kind]]` line to the next one), compared without trailing blank
-// lines and spaces. The merge is clean when base's entries are an identical
-// prefix of both sides' and at most one side changed the header: the result
-// is that header, base's entries, then the entries new on either side (one
-// present on both sides once, as a multiset), merged by (recorded_at, block
-// text) so that each side keeps its own order and swapping the sides gives
-// the same bytes. The result must load as a record (parse_record).
-// Otherwise `conflict` says why, naming a line of base, ours or theirs.
-struct JournalMerge {
-    std::string text;     // the merged file, when clean
-    std::string conflict; // why not, else empty
-    bool clean() const { return conflict.empty(); }
-};
-JournalMerge merge_appends(std::string_view base, std::string_view ours, std::string_view theirs,
-                           const std::string& file = "merged record");
-
-// What .gitattributes and .gitignore of `iop init --git` hold.
+// What .gitattributes of `iop init --git` holds (.gitignore: Store::gitignore_text).
 std::string gitattributes_text();
-std::string gitignore_text();
 inline constexpr std::string_view merge_driver_name = "iop-journal";
 
 // A single-quoted word for the shell git runs a merge driver with.

@@ -2,6 +2,7 @@
 // CSV. Commands build values here rather than formatting by hand.
 #pragma once
 
+#include "iop/csv.hpp"
 #include "iop/engine.hpp"
 #include "iop/record.hpp"
 
@@ -56,8 +57,7 @@ void write_json(std::ostream& out, const nlohmann::json& value);
 // One CSV row (RFC 4180, CRLF-free: rows end with "\n"). Cells that a
 // spreadsheet would run as a formula ('=', '+', '-', '@', tab, CR) are
 // prefixed with "'".
-std::string csv_row(const std::vector<std::string>& cells);
-std::string csv_cell(std::string_view cell);
+std::string csv_row(const std::vector<std::string>& cells); // cells by csv_cell (csv.hpp)
 
 // Pads `s` with spaces to `width` display columns (UTF-8 aware).
 std::string pad(std::string_view s, std::size_t width);

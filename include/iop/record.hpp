@@ -3,6 +3,7 @@
 // that the store appends.
 #pragma once
 
+#include "iop/basics.hpp"
 #include "iop/date.hpp"
 #include "iop/error.hpp"
 #include "iop/text.hpp"
@@ -24,11 +25,6 @@ namespace iop {
 struct Program;
 
 inline constexpr int record_schema_version = 1;
-
-// [A-Za-z0-9][A-Za-z0-9._-]{0,63}
-bool valid_id(std::string_view id);
-// Throws UsageError (exit 2) unless valid_id(id); call before any path is built.
-void require_valid_id(std::string_view id);
 
 // A recorded_at as a record may hold it and iop writes it back: a TOML
 // date-time in the form iop prints (2026-11-03T17:02:11Z, with an offset such
@@ -196,10 +192,5 @@ Record parse_record(std::string_view text, const std::string& file);
 // render parses back to the same values.
 std::string render_header(const Header& header);
 std::string render_entry(const Entry& entry);
-
-// A TOML basic string literal, quoted and escaped.
-std::string toml_quote(std::string_view text);
-// Hours as TOML writes them: always a float (3.0, 2.5).
-std::string format_hours(double hours);
 
 } // namespace iop

@@ -22,6 +22,17 @@
 
 namespace iop {
 
+// The names iop gives what it keeps in a records directory (SPEC section 2,
+// docs/records.md); no other module spells them.
+inline constexpr std::string_view program_file_name = "program.toml";
+inline constexpr std::string_view patients_dir_name = "patients";
+inline constexpr std::string_view closures_file_name = "closures.toml";
+inline constexpr std::string_view lock_file_name = ".iop.lock";
+// A temporary file is ".NAME" + temp_name_mark + six letters or digits
+// (temp_name_prefix, temp_name_target).
+inline constexpr std::string_view temp_name_mark = ".tmp-";
+inline constexpr std::size_t temp_name_random = 6;
+
 // Files above this size are refused rather than read (a record grows by a few
 // hundred bytes a session; years of records stay far below it), and never
 // written: a write that would make a file larger is refused (Refused, exit 1).
@@ -126,7 +137,7 @@ class Store {
     const std::filesystem::path& root() const { return root_; }
     // patients/ of the records directory. The constructor refuses one that is
     // a symbolic link (IoError, exit 4, naming where it points).
-    std::filesystem::path patients_dir() const { return root_ / "patients"; }
+    std::filesystem::path patients_dir() const { return root_ / patients_dir_name; }
 
     // Loaded and validated on first use.
     const Program& program();
@@ -184,6 +195,36 @@ class Store {
     // Every leftover temporary file iop itself names (TempFile), sorted by
     // name; only regular files, never other names.
     std::vector<TempFile> temp_files() const;
+    // Whether a writer holds the directory lock right now (a temporary file
+    // may then be its write in progress, not a leftover). Probes without
+    // creating the lock file and without waiting.
+    bool writer_active() const;
+    // Whether a temporary file is still there (a write in progress renames
+    // its file away).
+    static bool temp_exists(const TempFile& temp);
+    // Deletes a leftover temporary file (one already gone is no error);
+    // IoError (exit 4) naming it on failure.
+    static void remove_temp(const TempFile& temp);
+
+    // The permission bits (07777) of what must stay private: the records
+    // directory (which may be reached through a link), patients/ and the
+    // given patients' files (never through a link), each only when it exists
+    // as a directory or a regular file, as it should be.
+    struct PathMode {
+        std::filesystem::path path;
+        std::string shown; // as messages show it
+        bool dir;
+        unsigned mode;
+    };
+    std::vector<PathMode> modes(const std::vector<std::string>& ids) const;
+    // The permission bits of a directory outside the records (the git
+    // directory), not through a link; nothing when it is not a directory.
+    static std::optional<unsigned> directory_mode(const std::filesystem::path& dir);
+
+    // What .gitignore of `iop init --git` holds: the lock file and the
+    // temporary names.
+    static std::string gitignore_text();
+
     // Commits a multi-file change (see Transaction) and remembers its files.
     void commit(Transaction& tx);
 

@@ -64,15 +64,15 @@ int check(const CheckOptions& o, Context& ctx) {
         // progress then is gone once the lock is seen free, so what is still
         // there after that was left by a writer that died.
         std::vector<TempFile> temps = store.temp_files();
-        if (lock || !writer_active(store)) {
+        if (lock || !store.writer_active()) {
             for (const TempFile& t : temps) {
                 if (!all_active && (!t.patient || !std::binary_search(ids.begin(), ids.end(),
                                                                       *t.patient)))
                     continue;
-                if (!lock && !temp_file_exists(t))
+                if (!lock && !Store::temp_exists(t))
                     continue;
                 if (o.clean) {
-                    remove_temp_file(t);
+                    Store::remove_temp(t);
                     removed.push_back(t.shown);
                 } else {
                     file_findings.push_back(stale_temp_finding(t));

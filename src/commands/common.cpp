@@ -1,11 +1,12 @@
 #include "commands/common.hpp"
 
-#include "iop/git.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <variant>
 
 namespace iop {
 
@@ -121,7 +122,90 @@ void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry) {
                                   "was written",
                                   Store::shown_path(id)));
     store.replace_record(id, content);
-    store.describe_change(git::entry_subject(id, entry));
+    store.describe_change(entry_subject(id, entry));
+}
+
+// ---------------------------------------------------------------- commit subjects
+
+namespace {
+
+template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
+
+std::string plan_keys(const PlanChange& c) {
+    std::vector<std::string> parts;
+    if (c.weeks)
+        parts.push_back(fmt::format("weeks {}", *c.weeks));
+    if (c.groups_per_week)
+        parts.push_back(fmt::format("groups_per_week {}", *c.groups_per_week));
+    if (c.individual_per_week)
+        parts.push_back(fmt::format("individual_per_week {}", *c.individual_per_week));
+    if (c.family_per_week)
+        parts.push_back(fmt::format("family_per_week {}", *c.family_per_week));
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
+} // namespace
+
+std::string entry_subject(std::string_view id, const Entry& entry) {
+    std::string day = format_date(meta(entry).date);
+    // A topic or reason from a hand-edited program.toml is shown escaped.
+    return escaped(std::visit(
+        overloaded{
+            [&](const Session& s) {
+                std::string out = fmt::format("attend {}: {}", id, to_string(s.kind));
+                if (!s.topic.empty())
+                    out += fmt::format(", {}", s.topic);
+                out += ", " + day;
+                if (s.status != SessionStatus::attended)
+                    out += fmt::format(", {}", to_string(s.status));
+                return out;
+            },
+            [&](const Screen& s) {
+                return fmt::format("screen {}: {}, {}", id, to_string(s.result), day);
+            },
+            [&](const Medication& m) {
+                // No drug name: a log is shown more widely than a record.
+                return fmt::format("med {}: {}, {}", id, to_string(m.action), day);
+            },
+            [&](const Event& e) {
+                switch (e.type) {
+                case EventType::plan_change:
+                    return fmt::format("plan {}: change ({}), {}", id, plan_keys(e.plan), day);
+                case EventType::plan_review:
+                    return fmt::format("plan {}: review, {}", id, day);
+                case EventType::aftercare:
+                    return fmt::format("aftercare {}: {}", id, day);
+                case EventType::graduated:
+                    return fmt::format("graduate {}: {}{}", id, e.forced ? "forced, " : "", day);
+                case EventType::discharged:
+                    return fmt::format("discharge {}: {}, {}", id, e.reason, day);
+                case EventType::note:
+                    break;
+                }
+                return fmt::format("note {}: {}", id, day);
+            },
+        },
+        entry));
+}
+
+std::string enroll_subject(const Header& h) {
+    return fmt::format("enroll {}: from {}, {} weeks", h.id, h.enrolled, h.plan.weeks);
+}
+
+std::string import_subject(std::string_view file, std::string_view summary) {
+    std::string shown = file == "-" ? "stdin" : std::filesystem::path(file).filename().string();
+    if (shown.empty())
+        shown = std::string(file);
+    // A file name is anyone's text: "a\x1b[31m.csv" goes in escaped.
+    return fmt::format("import {}: {}", escaped(shown), summary);
+}
+
+std::string init_subject() {
+    return "init: records directory with the default program";
 }
 
 void confirm(Context& ctx, const std::string& line) {

@@ -64,6 +64,16 @@ inline void require_no_later_entries(const Record& record, Date day) {
 // the record's file with it.
 void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry);
 
+// Commit subjects (Store::describe_change), one per writing command, e.g.
+// "attend P-0001: group, illness, 2026-11-03". They name ids, dates and kinds,
+// never a patient's name or free text (a log is shown more widely than a file).
+std::string entry_subject(std::string_view id, const Entry& entry);
+std::string enroll_subject(const Header& header);
+// "import sessions.csv: imported 2 sessions for 2 patients, skipped 0 duplicates";
+// `file` is shown by its last component, "-" as "stdin".
+std::string import_subject(std::string_view file, std::string_view summary);
+std::string init_subject();
+
 // Prints a confirmation line on stdout unless --quiet.
 void confirm(Context& ctx, const std::string& line);
 

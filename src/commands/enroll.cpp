@@ -1,7 +1,5 @@
 #include "commands/common.hpp"
 
-#include "iop/git.hpp"
-
 #include <fmt/format.h>
 
 namespace iop {
@@ -39,7 +37,7 @@ int enroll(const EnrollOptions& o, Context& ctx) {
     std::string text = render_header(h);
     parse_record(text, Store::shown_path(h.id)); // never write what iop could not read back
     store.create_record(h.id, text);
-    store.describe_change(git::enroll_subject(h));
+    store.describe_change(enroll_subject(h));
     confirm(ctx, fmt::format("enrolled {} from {}: {} weeks (planned end {}), {} group, {} "
                              "individual, {} family sessions a week",
                              h.id, format_date(h.enrolled), h.plan.weeks,

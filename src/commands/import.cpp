@@ -11,7 +11,6 @@
 #include "commands/common.hpp"
 
 #include "iop/csv.hpp"
-#include "iop/git.hpp"
 #include "iop/parallel.hpp"
 #include "iop/suggest.hpp"
 
@@ -139,10 +138,6 @@ std::string quoted_names(const std::vector<Column>& cols, std::string_view sep =
     for (Column c : cols)
         names.push_back("'" + std::string(column_name(c)) + "'");
     return join(names, sep);
-}
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
 // "a, b and c"
@@ -1242,7 +1237,7 @@ int Importer::run() {
         return exit_ok;
     }
     store_.commit(tx);
-    store_.describe_change(git::import_subject(opts_.file, summary(counts_, header_->layout)));
+    store_.describe_change(import_subject(opts_.file, summary(counts_, header_->layout)));
     confirm(ctx_, summary(counts_, header_->layout));
     return exit_ok;
 }

@@ -52,14 +52,14 @@ int init(const InitOptions& opts, Context& ctx) {
         }
     std::vector<std::string> written = Store::init(dir, opts.git);
     confirm(ctx, fmt::format("initialized records directory {} (edit {} to match your program)",
-                             dir.string(), (dir / "program.toml").string()));
+                             dir.string(), (dir / program_file_name).string()));
     if (opts.git)
         git::prepare_repository(dir, this_program());
     // init has no store before it runs, so it commits its own files; every
     // other writing command's commit is made in cli::run.
     Store store(dir);
     store.note_written(written);
-    store.describe_change(git::init_subject());
+    store.describe_change(init_subject());
     store.commit_history(std::nullopt);
     return exit_ok;
 }

@@ -2,7 +2,7 @@
 // patient files (docs/git.md), registered by `iop init --git` and named by
 // .gitattributes. Hidden from help: git runs it, people don't.
 //
-// It merges entries, not bytes (git::merge_appends): base's entries stay
+// It merges entries, not bytes (merge_appends, journal_merge.hpp): base's entries stay
 // as they were, then the entries either side appended, an entry that
 // reached both sides (a cherry-pick) once. Anything else (an entry edited,
 // removed or reordered, both sides changing the header, a text it cannot
@@ -11,6 +11,7 @@
 // line says why, and exit 1 makes git stop the merge, even when that
 // three-way merge was clean. Never a guess.
 #include "commands/common.hpp"
+#include "iop/journal_merge.hpp"
 #include "iop/text.hpp"
 
 #include <fmt/format.h>
@@ -29,7 +30,7 @@ int merge_journal(const MergeOptions& o, Context& ctx) {
     std::string base = read_file(o.base, shown + " (base)");
     std::string ours = read_file(o.ours, shown + " (ours)");
     std::string theirs = read_file(o.theirs, shown + " (theirs)");
-    git::JournalMerge merged = git::merge_appends(base, ours, theirs, shown + " (merged)");
+    JournalMerge merged = merge_appends(base, ours, theirs, shown + " (merged)");
     if (merged.clean()) {
         Transaction tx;
         // git names the files relative to the top of the work tree.

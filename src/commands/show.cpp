@@ -93,9 +93,9 @@ void print_grid(std::ostream& out, const Assessment& a, const Program& program, 
                            low || high ? style.red(hours_cell) : hours_cell,
                            w.complete ? "" : "  (in progress)");
     }
-    out << fmt::format("  attendance rate {:.2f} over {} complete week{}\n",
-                       std::floor(a.attendance_rate * 100 + 1e-9) / 100,
-                       a.complete_weeks, a.complete_weeks == 1 ? "" : "s");
+    out << fmt::format("  attendance rate {} over {} complete week{}\n",
+                       rate_text(a.attendance_rate), a.complete_weeks,
+                       a.complete_weeks == 1 ? "" : "s");
 }
 
 void print_curriculum(std::ostream& out, const Assessment& a, const Program& program,
