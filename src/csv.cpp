@@ -1,7 +1,7 @@
 #include "iop/csv.hpp"
 
+#include "iop/csv_writer.hpp"
 #include "iop/error.hpp"
-#include "iop/output.hpp"
 
 #include <csv.h>
 #include <fmt/format.h>
@@ -138,34 +138,12 @@ CsvTable parse_csv(std::string_view text) {
 
 // ---------------------------------------------------------------- cells
 
-namespace {
-
-bool formula_start(char c) {
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-// "'"s followed by a formula character: a cell export has neutralised.
-bool quoted_formula(std::string_view cell) {
-    std::size_t n = cell.find_first_not_of('\'');
-    return n > 0 && n != std::string_view::npos && formula_start(cell[n]);
-}
-
-} // namespace
-
 std::string export_cell(std::string_view cell) {
-    if (quoted_formula(cell))
-        return csv_cell("'" + std::string(cell));
-    return csv_cell(cell);
+    return csv_cell(cell, CsvEscape::reversible);
 }
 
 std::string export_row(const std::vector<std::string>& cells) {
-    std::string out;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i)
-            out += ',';
-        out += export_cell(cells[i]);
-    }
-    return out + "\n";
+    return csv_row(cells, CsvEscape::reversible);
 }
 
 std::string unneutralise(std::string_view cell) {
