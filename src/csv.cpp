@@ -1,5 +1,6 @@
 #include "iop/csv.hpp"
 
+#include "iop/csv_writer.hpp"
 #include "iop/error.hpp"
 
 #include <csv.h>
@@ -137,52 +138,12 @@ CsvTable parse_csv(std::string_view text) {
 
 // ---------------------------------------------------------------- cells
 
-namespace {
-
-bool formula_start(char c) {
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-// "'"s followed by a formula character: a cell export has neutralised.
-bool quoted_formula(std::string_view cell) {
-    std::size_t n = cell.find_first_not_of('\'');
-    return n > 0 && n != std::string_view::npos && formula_start(cell[n]);
-}
-
-} // namespace
-
-std::string csv_cell(std::string_view cell) {
-    std::string value;
-    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
-                          cell[0] == '\t' || cell[0] == '\r'))
-        value = "'";
-    value += cell;
-    bool quote = value.find_first_of(",\"\r\n") != std::string::npos;
-    if (!quote)
-        return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string export_cell(std::string_view cell) {
-    if (quoted_formula(cell))
-        return csv_cell("'" + std::string(cell));
-    return csv_cell(cell);
+    return csv_cell(cell, CsvEscape::reversible);
 }
 
 std::string export_row(const std::vector<std::string>& cells) {
-    std::string out;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i)
-            out += ',';
-        out += export_cell(cells[i]);
-    }
-    return out + "\n";
+    return csv_row(cells, CsvEscape::reversible);
 }
 
 std::string unneutralise(std::string_view cell) {

@@ -582,6 +582,7 @@ Assessment Assessor::run() {
     a_.judged_on = judged_on_;
     build_weeks();
     collect();
+    a_.last_plan_review = facts_.last_plan_review;
     curriculum();
     attendance();
     weekly_findings();

@@ -59,16 +59,15 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
     }
 
     // Plan review: due plan_review_days after enrollment or the last review.
-    State state = fold(record, program);
-    Date last_review = state.last_plan_review && *state.last_plan_review > record.header.enrolled
-                           ? *state.last_plan_review
+    Date last_review = a.last_plan_review && *a.last_plan_review > record.header.enrolled
+                           ? *a.last_plan_review
                            : record.header.enrolled;
     Date review_due = add_days(last_review, program.plan_review_days);
     if (review_due <= horizon)
         add("plan-review", review_due,
             fmt::format("plan review {} {} ({} {})", review_due < today ? "overdue since" : "due",
                         format_date(review_due),
-                        state.last_plan_review ? "last review" : "enrolled", format_date(last_review)),
+                        a.last_plan_review ? "last review" : "enrolled", format_date(last_review)),
             2);
 
     for (const auto& m : a.medications) {

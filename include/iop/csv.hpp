@@ -3,10 +3,10 @@
 // Reading: RFC 4180 as spreadsheets write it (quoted commas, doubled quotes,
 // line breaks inside quoted cells, CRLF, a UTF-8 byte-order mark), parsed by
 // libcsv, each row with the physical line it starts on so that errors can say
-// FILE:LINE. Writing: one cell quoted and its formula neutralised (csv_cell,
-// which every CSV output uses), made reversible so that an export reads back
-// to the same values. And the one table layout that holds a whole record (the
-// "journal" layout export writes).
+// FILE:LINE. Writing: the one CSV writer (csv_writer.hpp), its formula
+// neutralising made reversible so that an export reads back to the same
+// values. And the one
+// table layout that holds a whole record (the "journal" layout export writes).
 #pragma once
 
 #include <array>
@@ -49,15 +49,10 @@ CsvTable parse_csv(std::string_view text);
 // `text` without a leading UTF-8 byte-order mark.
 std::string_view strip_bom(std::string_view text);
 
-// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line
-// break; a cell that a spreadsheet would run as a formula ('=', '+', '-',
-// '@', tab, CR) is prefixed with "'".
-std::string csv_cell(std::string_view cell);
-
-// A cell as export writes it: csv_cell (quoting, and a "'" before a leading
-// =, +, -, @, tab or carriage return), with one more rule that makes the
-// escaping reversible: a cell that already is "'"s followed by such a
-// character gets another "'".
+// A cell as export writes it: csv_cell(cell, CsvEscape::reversible)
+// (quoting, and a "'" before a leading =, +, -, @, tab or carriage return,
+// with one more rule that makes the escaping reversible: a cell that already
+// is "'"s followed by such a character gets another "'").
 std::string export_cell(std::string_view cell);
 std::string export_row(const std::vector<std::string>& cells);
 // What import reads: one leading "'" removed from "'"s followed by a formula

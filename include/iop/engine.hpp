@@ -83,6 +83,7 @@ struct Assessment {
     std::vector<Criterion> criteria;
     bool eligible = false;
     std::vector<MedicationState> medications;
+    std::optional<Date> last_plan_review; // the latest plan review up to judged_on
 
     std::vector<std::string> unmet() const;
 };

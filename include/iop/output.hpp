@@ -1,19 +1,43 @@
-// Rendering for people and programs: text styles, JSON (nlohmann::json) and
-// CSV. Commands build values here rather than formatting by hand.
+// Rendering for people and programs. A command gathers plain data (a view
+// below, or Record + Assessment where those already are plain data) and
+// hands it to the renderer of the format asked for; no command formats its
+// own text, JSON or CSV. One file a format, each with one function a view:
+//
+//   src/output.cpp       formats, styles, column widths
+//   src/output_text.cpp  text for people: write_*_text, finding_line
+//   src/output_json.cpp  JSON for scripts: to_json, write_*_json
+//   src/output_csv.cpp   CSV for spreadsheets: write_*_csv, over the one CSV
+//                        writer (csv_writer.hpp) that export uses too
+//
+// A new format is one more file of renderers over the same views. The
+// printable treatment plan of `show --format html` (SPEC section 12) goes in
+// src/output_html.cpp as write_show_html(std::ostream&, const ShowView&),
+// declared beside write_show_text below: it takes the very ShowView that the
+// text and JSON renderers take, and show only adds Format::html to the
+// formats it offers and one more case where it picks its renderer.
+//
+// A new view (a roster, say) is a struct here and a renderer in the file of
+// each format it is offered in.
 #pragma once
 
-#include "iop/csv.hpp"
+#include "iop/csv_writer.hpp"
 #include "iop/engine.hpp"
 #include "iop/record.hpp"
+#include "iop/reminders.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace iop {
+
+class Progress;
+struct FileFinding; // audit.hpp
 
 enum class Format { text, json, csv, fhir }; // fhir: export only
 std::string_view to_string(Format);
@@ -34,6 +58,8 @@ class Style {
     bool enabled_;
 };
 
+// ---------------------------------------------------------------- values
+
 // JSON values of the record types, with the keys the record files use.
 nlohmann::json to_json(const Plan& plan);
 nlohmann::json to_json(const Header& header);
@@ -46,6 +72,8 @@ nlohmann::json to_json(const Finding& finding, const std::string& file);
 nlohmann::json assessment_json(const Record& record, const Assessment& assessment);
 // A record that could not be loaded, in the same shape.
 nlohmann::json invalid_record_json(const std::string& id, const DataError& error);
+// The finding that stands for a record that could not be loaded.
+Finding invalid_record_finding(const DataError& error);
 
 // "patients/P-0001.toml: error: week 3 had ... [group-frequency]", with
 // ":LINE:COL" after the file name where the position is known.
@@ -54,13 +82,82 @@ std::string finding_line(const std::string& file, const Finding& finding, const 
 // Compact JSON on one line, then a newline; UTF-8 kept as is.
 void write_json(std::ostream& out, const nlohmann::json& value);
 
-// One CSV row (RFC 4180, CRLF-free: rows end with "\n"). Cells that a
-// spreadsheet would run as a formula ('=', '+', '-', '@', tab, CR) are
-// prefixed with "'".
-std::string csv_row(const std::vector<std::string>& cells); // cells by csv_cell (csv.hpp)
-
 // Pads `s` with spaces to `width` display columns (UTF-8 aware).
 std::string pad(std::string_view s, std::size_t width);
 std::size_t display_width(std::string_view s);
+
+// ---------------------------------------------------------------- show
+
+// One patient as `iop show` presents it.
+struct ShowView {
+    const Record& record;         // the header, and the dates of plan changes
+    const Assessment& assessment; // as of today
+    const Program& program;       // the grid's thresholds, the topics' titles
+    Date today;                   // a medication review before it is overdue
+};
+void write_show_text(std::ostream& out, const ShowView& view, const Style& style);
+// {"today": ..., "patients": [assessment_json]}: the shape of check's JSON.
+void write_show_json(std::ostream& out, const ShowView& view);
+
+// ---------------------------------------------------------------- list
+
+// One line of `iop list`.
+struct ListRow {
+    Header header; // a copy: the record itself is released once read
+    Status status = Status::active;
+    int week = 0; // treatment week on today, or on the day treatment ended
+    int weeks_planned = 0;
+    Date planned_end{};
+    std::optional<Date> ended;
+};
+void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const Style& style);
+void write_list_json(std::ostream& out, const std::vector<ListRow>& rows);
+void write_list_csv(std::ostream& out, const std::vector<ListRow>& rows);
+
+// ---------------------------------------------------------------- remind
+
+// One patient's reminders, under a heading line.
+struct PatientReminders {
+    std::string id;
+    int week = 0;                // current treatment week; 0 before enrollment
+    int weeks_planned = 0;       // shown with `week`
+    std::optional<Date> starts;  // the enrollment date, shown while week is 0
+    std::vector<Reminder> items; // most urgent first
+};
+// Patients in the order given, a blank line between them.
+void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>& patients,
+                          const Style& style);
+// One list of {id, kind, due, message}, every patient's items in turn.
+void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>& patients);
+
+// ---------------------------------------------------------------- check
+
+// `iop check` is written as its records are assessed, in id order: text
+// output holds nothing back, and its memory stays flat in the number of
+// records (docs/benchmarks.md). So its renderers take the report piece by
+// piece rather than one struct: first the directory, then each patient,
+// then finish().
+class CheckWriter {
+  public:
+    virtual ~CheckWriter() = default;
+    // Findings about the directory itself (selected already) and the
+    // temporary files `--clean` removed.
+    virtual void directory(const std::vector<FileFinding>& findings,
+                           const std::vector<std::string>& removed) = 0;
+    // A record that could not be read.
+    virtual void unreadable(const std::string& id, const DataError& error) = 0;
+    // A patient whose findings have been selected already.
+    virtual void patient(const Record& record, const Assessment& assessment) = 0;
+    // After the last patient.
+    virtual void finish() = 0;
+};
+// One finding a line; nothing when all is well. `progress`, if given, is
+// cleared before a patient's lines are written to the same terminal.
+// `quiet` leaves out the lines naming removed files.
+std::unique_ptr<CheckWriter> check_text_writer(std::ostream& out, const Style& style, bool quiet,
+                                               Progress* progress);
+// One document, {"today", "patients", ["files"], ["removed"]}, written by
+// finish() (SPEC section 6).
+std::unique_ptr<CheckWriter> check_json_writer(std::ostream& out, Date today);
 
 } // namespace iop

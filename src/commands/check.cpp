@@ -3,11 +3,9 @@
 #include "iop/audit.hpp"
 #include "iop/engine.hpp"
 #include "iop/progress.hpp"
-#include "iop/suggest.hpp"
-
-#include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace iop {
 
@@ -21,85 +19,114 @@ struct CheckOptions {
     std::optional<std::string> since;
 };
 
-int check(const CheckOptions& o, Context& ctx) {
+// Which findings the options ask for.
+struct FindingFilter {
+    Severity min_severity = Severity::warning;
+    std::vector<std::string> rules; // empty: every rule
+    std::optional<Date> since;
+
+    // At the severity asked for, and of a rule asked for (--severity, --rule).
+    bool selected(const Finding& f) const {
+        return f.severity >= min_severity &&
+               (rules.empty() || std::find(rules.begin(), rules.end(), f.rule) != rules.end());
+    }
+    // --since: findings that arose after DATE. A broken record and the
+    // directory's own findings have no such date and are always reported.
+    bool recent(const Finding& f) const { return !since || f.arose > *since; }
+};
+
+// The options, checked before the records directory is opened: a mistyped
+// id, rule, severity or date is a usage error whatever the records hold.
+FindingFilter read_options(const CheckOptions& o) {
     for (const auto& id : o.ids)
         require_valid_id(id);
     std::vector<std::string> all_rules = rule_ids();
     all_rules.insert(all_rules.end(), file_rule_ids().begin(), file_rule_ids().end());
     for (const auto& r : o.rules)
         require_choice("--rule", r, all_rules);
-    Severity min_severity =
+    FindingFilter filter;
+    filter.rules = o.rules;
+    filter.min_severity =
         *parse_severity(require_choice("--severity", o.severity, {"warning", "error"}));
-    std::optional<Date> since;
     if (o.since)
-        since = parse_date_option("--since", *o.since);
-    auto selected = [&](const Finding& f) {
-        return f.severity >= min_severity &&
-               (o.rules.empty() || std::find(o.rules.begin(), o.rules.end(), f.rule) != o.rules.end());
-    };
-    // --since: findings that arose after DATE. A broken record and the
-    // directory's own findings have no such date and are always reported.
-    auto recent = [&](const Finding& f) { return !since || f.arose > *since; };
+        filter.since = parse_date_option("--since", *o.since);
+    return filter;
+}
 
-    Store& store = ctx.store();
-    const Program& program = store.program();
-    std::vector<std::string> ids = o.ids;
+// The records to check, in id order without repeats: those named (each must
+// exist), else every record (of which only the active are reported).
+std::vector<std::string> records_to_check(Store& store, const std::vector<std::string>& named) {
+    std::vector<std::string> ids = named;
     for (const auto& id : ids)
         store.require_exists(id);
-    bool all_active = ids.empty();
-    if (all_active)
+    if (ids.empty())
         ids = store.ids();
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
 
-    // The directory itself: modes that let others read health records, and
-    // temporary files a killed write left behind (docs/rules.md).
-    std::vector<FileFinding> file_findings = permission_findings(store, ids);
-    std::vector<std::string> removed;
-    {
-        std::optional<Lock> lock;
-        if (o.clean) // no writer may be half-way through its temporary file
-            lock.emplace(store.lock(ctx.wait_seconds));
-        // Listed before the lock is probed: a file that was a write in
-        // progress then is gone once the lock is seen free, so what is still
-        // there after that was left by a writer that died.
-        std::vector<TempFile> temps = store.temp_files();
-        if (lock || !store.writer_active()) {
-            for (const TempFile& t : temps) {
-                if (!all_active && (!t.patient || !std::binary_search(ids.begin(), ids.end(),
-                                                                      *t.patient)))
-                    continue;
-                if (!lock && !Store::temp_exists(t))
-                    continue;
-                if (o.clean) {
-                    Store::remove_temp(t);
-                    removed.push_back(t.shown);
-                } else {
-                    file_findings.push_back(stale_temp_finding(t));
-                }
-            }
-        }
-    }
-    nlohmann::json files = nlohmann::json::array();
-    for (const FileFinding& ff : file_findings) {
-        if (!selected(ff.finding))
+// Temporary files that writers which died left behind: of the records in
+// `ids` (sorted), or any when `all`. `locked`: the caller holds the lock, so
+// no writer is half-way through its file; otherwise the lock is probed, and
+// nothing is stale while a writer holds it.
+std::vector<TempFile> stale_temp_files(const Store& store, const std::vector<std::string>& ids,
+                                       bool all, bool locked) {
+    // Listed before the lock is probed: a file that was a write in progress
+    // then is gone once the lock is seen free, so what is still there after
+    // that was left by a writer that died.
+    std::vector<TempFile> temps = store.temp_files();
+    std::vector<TempFile> stale;
+    if (!locked && store.writer_active())
+        return stale;
+    for (const TempFile& t : temps) {
+        if (!all && (!t.patient || !std::binary_search(ids.begin(), ids.end(), *t.patient)))
             continue;
-        if (ctx.format == Format::json)
-            files.push_back({{"file", ff.file},
-                             {"severity", std::string(to_string(ff.finding.severity))},
-                             {"rule", ff.finding.rule},
-                             {"message", ff.finding.message}});
-        else
-            *ctx.out << finding_line(ff.file, ff.finding, ctx.style) << '\n';
+        if (!locked && !Store::temp_exists(t))
+            continue;
+        stale.push_back(t);
     }
-    if (ctx.format == Format::text && !ctx.quiet)
-        for (const auto& r : removed)
-            *ctx.out << "removed " << r << '\n';
+    return stale;
+}
 
-    bool invalid = false, errors = false;
-    nlohmann::json patients = nlohmann::json::array();
-    // Records are loaded and assessed on worker threads, then reported here
-    // in id order; only a few are held at a time.
+// What check finds about the directory itself.
+struct DirectoryCheck {
+    std::vector<FileFinding> findings;
+    std::vector<std::string> removed; // temporary files --clean removed
+};
+
+// Modes that let others read health records, and temporary files a killed
+// write left behind (docs/rules.md): reported, or with `clean` removed under
+// the lock.
+DirectoryCheck check_directory(const Context& ctx, const Store& store,
+                               const std::vector<std::string>& ids, bool all, bool clean) {
+    DirectoryCheck d;
+    d.findings = permission_findings(store, ids);
+    if (clean) {
+        Lock lock = store.lock(ctx.wait_seconds);
+        for (const TempFile& t : stale_temp_files(store, ids, all, true)) {
+            Store::remove_temp(t);
+            d.removed.push_back(t.shown);
+        }
+    } else {
+        for (const TempFile& t : stale_temp_files(store, ids, all, false))
+            d.findings.push_back(stale_temp_finding(t));
+    }
+    return d;
+}
+
+struct PatientsChecked {
+    bool invalid = false; // a record could not be read
+    bool errors = false;  // a finding at error severity was reported
+};
+
+// Loads and assesses the records on worker threads and hands each to
+// `writer` in id order, its findings filtered; only a few records are held
+// at a time. `all`: only active patients are reported.
+PatientsChecked check_patients(const Context& ctx, const Store& store, const Program& program,
+                               const std::vector<std::string>& ids, bool all,
+                               const FindingFilter& filter, Progress& progress,
+                               CheckWriter& writer) {
     struct Checked {
         Store::Loaded loaded;
         std::optional<Assessment> assessment;
@@ -110,56 +137,52 @@ int check(const CheckOptions& o, Context& ctx) {
             c.assessment = assess(program, *c.loaded.record, ctx.today);
         return c;
     };
-    Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
+    PatientsChecked result;
     store.for_each_record(ids, ctx.jobs, work, [&](Checked& checked) {
         progress.step();
-        Store::Loaded& loaded = checked.loaded;
+        const Store::Loaded& loaded = checked.loaded;
         if (loaded.error) {
-            Finding f{Severity::error, "record-invalid", std::nullopt, loaded.error->detail(),
-                      loaded.error->pos()};
-            if (!selected(f))
+            if (!filter.selected(invalid_record_finding(*loaded.error)))
                 return;
-            invalid = true;
-            if (ctx.format == Format::json) {
-                patients.push_back(invalid_record_json(loaded.id, *loaded.error));
-            } else {
-                progress.clear();
-                *ctx.out << finding_line(loaded.error->file(), f, ctx.style) << '\n';
-            }
+            result.invalid = true;
+            writer.unreadable(loaded.id, *loaded.error);
             return;
         }
-        const Record& rec = *loaded.record;
         Assessment& a = *checked.assessment;
-        if (all_active && a.status != Status::active)
+        if (all && a.status != Status::active)
             return;
         a.findings.erase(std::remove_if(a.findings.begin(), a.findings.end(),
                                         [&](const Finding& f) {
-                                            return !selected(f) || !recent(f);
+                                            return !filter.selected(f) || !filter.recent(f);
                                         }),
                          a.findings.end());
         for (const auto& f : a.findings)
-            errors = errors || f.severity == Severity::error;
-        if (ctx.format == Format::json) {
-            patients.push_back(assessment_json(rec, a));
-        } else {
-            if (!a.findings.empty())
-                progress.clear();
-            for (const auto& f : a.findings)
-                *ctx.out << finding_line(rec.file, f, ctx.style) << '\n';
-        }
+            result.errors = result.errors || f.severity == Severity::error;
+        writer.patient(*loaded.record, a);
     });
+    return result;
+}
+
+int check(const CheckOptions& o, Context& ctx) {
+    const FindingFilter filter = read_options(o);
+    Store& store = ctx.store();
+    const Program& program = store.program();
+    const bool all = o.ids.empty();
+    const std::vector<std::string> ids = records_to_check(store, o.ids);
+    DirectoryCheck directory = check_directory(ctx, store, ids, all, o.clean);
+    std::erase_if(directory.findings,
+                  [&](const FileFinding& ff) { return !filter.selected(ff.finding); });
+
+    Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
+    std::unique_ptr<CheckWriter> writer =
+        ctx.format == Format::json ? check_json_writer(*ctx.out, ctx.today)
+                                   : check_text_writer(*ctx.out, ctx.style, ctx.quiet, &progress);
+    writer->directory(directory.findings, directory.removed);
+    PatientsChecked checked =
+        check_patients(ctx, store, program, ids, all, filter, progress, *writer);
     progress.clear();
-    if (ctx.format == Format::json) {
-        nlohmann::json doc = {{"today", format_date(ctx.today)}, {"patients", patients}};
-        // Present only when there is something to say, so the shape stays
-        // that of `iop show --format json` otherwise.
-        if (!files.empty())
-            doc["files"] = files;
-        if (!removed.empty())
-            doc["removed"] = removed;
-        write_json(*ctx.out, doc);
-    }
-    return invalid ? exit_data : errors ? exit_refused : exit_ok;
+    writer->finish();
+    return checked.invalid ? exit_data : checked.errors ? exit_refused : exit_ok;
 }
 
 } // namespace

@@ -16,12 +16,6 @@ struct RemindOptions {
     int within = 0;
 };
 
-struct PatientReminders {
-    std::string id;
-    std::string heading;
-    std::vector<Reminder> items;
-};
-
 int remind(const RemindOptions& o, Context& ctx) {
     if (o.within < 0 || o.within > 366)
         throw UsageError(fmt::format("--within {} is out of range 0..366 days", o.within));
@@ -32,17 +26,17 @@ int remind(const RemindOptions& o, Context& ctx) {
     Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
     // Loaded and assessed on worker threads; only the reminders are kept.
     auto work = [&](Store::Loaded& loaded) {
-        PatientReminders p{loaded.id, loaded.id, {}};
+        PatientReminders p;
+        p.id = loaded.id;
         if (loaded.error) {
             p.items.push_back({loaded.id, "record-invalid", ctx.today,
                                std::string(loaded.error->what()), 0});
         } else {
             Assessment a = assess(program, *loaded.record, ctx.today);
             p.items = reminders_for(program, *loaded.record, a, ctx.today, o.within);
-            p.heading = a.week > 0 ? fmt::format("{}  week {} of {}", loaded.id, a.week,
-                                                 a.weeks_planned)
-                                   : fmt::format("{}  starts {}", loaded.id,
-                                                 format_date(loaded.record->header.enrolled));
+            p.week = a.week;
+            p.weeks_planned = a.weeks_planned;
+            p.starts = loaded.record->header.enrolled;
         }
         return p;
     };
@@ -62,30 +56,10 @@ int remind(const RemindOptions& o, Context& ctx) {
         return a.id < b.id;
     });
 
-    if (ctx.format == Format::json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& p : patients)
-            for (const auto& r : p.items)
-                list.push_back({{"id", r.id},
-                                {"kind", r.kind},
-                                {"due", format_date(r.due)},
-                                {"message", r.message}});
-        write_json(*ctx.out, list);
-        return exit_ok;
-    }
-    bool first = true;
-    for (const auto& p : patients) {
-        if (!first)
-            *ctx.out << '\n';
-        first = false;
-        *ctx.out << ctx.style.bold(p.heading) << '\n';
-        for (const auto& r : p.items) {
-            std::string kind = fmt::format("{:<18}", r.kind);
-            *ctx.out << fmt::format("  {}  {}  {}\n", format_date(r.due),
-                                    r.urgency == 0 ? ctx.style.red(kind) : kind,
-                                    escaped(r.message, Lines::many));
-        }
-    }
+    if (ctx.format == Format::json)
+        write_reminders_json(*ctx.out, patients);
+    else
+        write_reminders_text(*ctx.out, patients, ctx.style);
     return exit_ok;
 }
 

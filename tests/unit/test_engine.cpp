@@ -666,6 +666,24 @@ TEST_CASE("plan-review: more than plan_review_days since enrollment or the last 
     }
 }
 
+TEST_CASE("last_plan_review: the latest plan review up to the day judged") {
+    Builder b;
+    CHECK_FALSE(run(b, 30).last_plan_review.has_value());
+    // File order is not date order.
+    b.event(20, EventType::plan_review).event(10, EventType::plan_review);
+    CHECK(run(b, 15).last_plan_review == day(10));
+    CHECK(run(b, 30).last_plan_review == day(20));
+    b.event(40, EventType::plan_review);
+    CHECK(run(b, 39).last_plan_review == day(20)); // a review dated after today is not yet held
+    CHECK(run(b, 40).last_plan_review == day(40));
+    SUBCASE("after a discharge, the day treatment ended") {
+        b.event(25, EventType::discharged);
+        Assessment a = run(b, 60);
+        CHECK(a.judged_on == day(25));
+        CHECK(a.last_plan_review == day(20));
+    }
+}
+
 TEST_CASE("medication-review: per active medication") {
     SUBCASE("its own review_days") {
         Builder b;

@@ -1,7 +1,11 @@
 // Rendering for people and programs (include/iop/output.hpp): CSV cells that
-// no spreadsheet runs as a formula, JSON values of the record types.
+// no spreadsheet runs as a formula, JSON values of the record types, and the
+// renderers of each view (show, list, remind, check) on plain data.
 #include "iop/output.hpp"
 #include "testutil.hpp"
+
+#include "iop/audit.hpp"
+#include "iop/program.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,6 +17,25 @@ using nlohmann::json;
 using testutil::ymd;
 
 namespace {
+
+template <typename Write> std::string rendered(Write write) {
+    std::ostringstream out;
+    write(out);
+    return out.str();
+}
+
+iop::ListRow list_row(std::string id, std::string name, iop::Status status) {
+    iop::ListRow r;
+    r.header.id = std::move(id);
+    r.header.name = std::move(name);
+    r.header.enrolled = ymd(2026, 11, 2);
+    r.header.clinician = "Dr. Rivera";
+    r.status = status;
+    r.week = 3;
+    r.weeks_planned = 12;
+    r.planned_end = ymd(2027, 1, 24);
+    return r;
+}
 
 void set_meta(iop::EntryMeta& m, iop::Date date) {
     m.date = date;
@@ -301,6 +324,222 @@ TEST_CASE("Format names") {
     CHECK(iop::to_string(iop::Format::text) == "text");
     CHECK(iop::to_string(iop::Format::json) == "json");
     CHECK(iop::to_string(iop::Format::csv) == "csv");
+}
+
+TEST_CASE("csv_cell with CsvEscape::reversible: one more quote before a quoted formula") {
+    using iop::CsvEscape;
+    CHECK(iop::csv_cell("'=1") == "'=1");
+    CHECK(iop::csv_cell("'=1", CsvEscape::reversible) == "''=1");
+    CHECK(iop::csv_cell("''-x", CsvEscape::reversible) == "'''-x");
+    CHECK(iop::csv_cell("'abc", CsvEscape::reversible) == "'abc");
+    CHECK(iop::csv_cell("'", CsvEscape::reversible) == "'");
+    CHECK(iop::csv_cell("=1", CsvEscape::reversible) == iop::csv_cell("=1"));
+    CHECK(iop::csv_cell("'=a,b", CsvEscape::reversible) == "\"''=a,b\"");
+    CHECK(iop::csv_row({"'=1", "x"}) == "'=1,x\n");
+    CHECK(iop::csv_row({"'=1", "x"}, CsvEscape::reversible) == "''=1,x\n");
+    CHECK(iop::quoted_formula("''@x"));
+    CHECK_FALSE(iop::quoted_formula("=x"));
+    CHECK_FALSE(iop::quoted_formula("'x"));
+    CHECK_FALSE(iop::quoted_formula("''"));
+}
+
+TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
+    std::vector<iop::ListRow> rows = {list_row("P-1", "Zoë Doe", iop::Status::active),
+                                      list_row("P-0002", "=Smith, Al", iop::Status::discharged)};
+    rows[1].ended = ymd(2026, 11, 20);
+    rows[1].header.name = "=Smith, Al\x1b";
+    CHECK(rendered([&](auto& o) { iop::write_list_text(o, rows, iop::Style(false)); }) ==
+          "P-1     active      week  3/12  since 2026-11-02  Zoë Doe\n"
+          "P-0002  discharged  week  3/12  since 2026-11-02  =Smith, Al\\x1b\n");
+    CHECK(rendered([&](auto& o) {
+              iop::write_list_text(o, rows, iop::Style(true));
+          }).find("\x1b[32mactive\x1b[0m      week") != std::string::npos);
+    CHECK(rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
+          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician\n"
+          "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera\n"
+          "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
+          "Dr. Rivera\n");
+    json j = json::parse(rendered([&](auto& o) { iop::write_list_json(o, rows); }));
+    REQUIRE(j.size() == 2);
+    CHECK(j[0] == json{{"id", "P-1"},
+                       {"name", "Zoë Doe"},
+                       {"status", "active"},
+                       {"enrolled", "2026-11-02"},
+                       {"week", 3},
+                       {"weeks_planned", 12},
+                       {"planned_end", "2027-01-24"},
+                       {"ended", nullptr},
+                       {"clinician", "Dr. Rivera"}});
+    CHECK(j[1].at("ended") == "2026-11-20");
+    CHECK(rendered([&](auto& o) { iop::write_list_json(o, {}); }) == "[]\n");
+    CHECK(rendered([&](auto& o) { iop::write_list_csv(o, {}); }) ==
+          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician\n");
+    CHECK(rendered([&](auto& o) { iop::write_list_text(o, {}, iop::Style(false)); }).empty());
+}
+
+TEST_CASE("show: text and JSON render the same view") {
+    iop::Program program = iop::default_program();
+    iop::Record rec;
+    rec.file = "patients/P-0001.toml";
+    rec.header.id = "P-0001";
+    rec.header.name = "Jane Doe";
+    rec.header.enrolled = ymd(2026, 11, 2);
+    rec.header.diagnosis = "line one\nline two";
+    rec.header.plan = iop::Plan{12, 3, 1, 0};
+    iop::Session s;
+    s.date = ymd(2026, 11, 2);
+    s.kind = iop::SessionKind::group;
+    s.topic = "illness";
+    s.hours = 3.0;
+    rec.journal.emplace_back(s);
+    iop::Medication m;
+    m.date = ymd(2026, 11, 3);
+    m.action = iop::MedAction::start;
+    m.name = "naltrexone";
+    m.review_days = 7;
+    rec.journal.emplace_back(m);
+    iop::Date today = ymd(2026, 11, 12);
+    iop::Assessment a = iop::assess(program, rec, today);
+    iop::ShowView view{rec, a, program, today};
+
+    std::string text = rendered([&](auto& o) { iop::write_show_text(o, view, iop::Style(false)); });
+    CHECK(text.rfind("P-0001  Jane Doe  (active)\n  enrolled    2026-11-02\n", 0) == 0);
+    CHECK(text.find("  diagnosis   line one\n              line two\n") != std::string::npos);
+    CHECK(text.find("  week        2 of 12 (planned end 2027-01-24)\n") != std::string::npos);
+    CHECK(text.find("     1  11-02 ~ 11-08  1/3 !   0/1 !   0/0     0/1 !   3 !\n") !=
+          std::string::npos);
+    CHECK(text.find("     2  11-09 ~ 11-15  0/3     0/1     0/0     0/1     0  (in progress)\n") !=
+          std::string::npos);
+    CHECK(text.find("  naltrexone: started 2026-11-03, last review 2026-11-03, next review "
+                    "2026-11-10 (overdue)\n") != std::string::npos);
+    CHECK(text.find("\nFindings\n  patients/P-0001.toml: error: week 1 had 1 group session, "
+                    "plan is 3 [group-frequency]\n") != std::string::npos);
+    CHECK(text.find("\nGraduation  not eligible\n") != std::string::npos);
+    CHECK(text.find("\x1b") == std::string::npos);
+
+    json j = json::parse(rendered([&](auto& o) { iop::write_show_json(o, view); }));
+    CHECK(j.at("today") == "2026-11-12");
+    REQUIRE(j.at("patients").size() == 1);
+    CHECK(j.at("patients")[0] == iop::assessment_json(rec, a));
+}
+
+TEST_CASE("remind: a heading a patient, items under it; JSON one flat list") {
+    std::vector<iop::PatientReminders> patients(3);
+    patients[0].id = "P-2";
+    patients[0].week = 3;
+    patients[0].weeks_planned = 12;
+    patients[0].items = {{"P-2", "group-frequency", ymd(2026, 11, 24), "week 2 had 1", 0},
+                         {"P-2", "screen", ymd(2026, 11, 29), "line\nbreak \x1b", 1}};
+    patients[1].id = "P-3";
+    patients[1].starts = ymd(2026, 12, 1);
+    patients[1].items = {{"P-3", "plan-review", ymd(2026, 11, 30), "due", 2}};
+    patients[2].id = "P-4"; // a record that could not be read: no week, no start
+    patients[2].items = {{"P-4", "record-invalid", ymd(2026, 11, 24), "broken", 0}};
+    CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(false)); }) ==
+          "P-2  week 3 of 12\n"
+          "  2026-11-24  group-frequency     week 2 had 1\n"
+          "  2026-11-29  screen              line\nbreak \\x1b\n"
+          "\n"
+          "P-3  starts 2026-12-01\n"
+          "  2026-11-30  plan-review         due\n"
+          "\n"
+          "P-4\n"
+          "  2026-11-24  record-invalid      broken\n");
+    std::string colour =
+        rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(true)); });
+    CHECK(colour.rfind("\x1b[1mP-2  week 3 of 12\x1b[0m\n"
+                       "  2026-11-24  \x1b[31mgroup-frequency   \x1b[0m  week 2 had 1\n",
+                       0) == 0);
+    CHECK(rendered([&](auto& o) { iop::write_reminders_json(o, patients); }) ==
+          "[{\"due\":\"2026-11-24\",\"id\":\"P-2\",\"kind\":\"group-frequency\","
+          "\"message\":\"week 2 had 1\"},"
+          "{\"due\":\"2026-11-29\",\"id\":\"P-2\",\"kind\":\"screen\","
+          "\"message\":\"line\\nbreak \\u001b\"},"
+          "{\"due\":\"2026-11-30\",\"id\":\"P-3\",\"kind\":\"plan-review\",\"message\":\"due\"},"
+          "{\"due\":\"2026-11-24\",\"id\":\"P-4\",\"kind\":\"record-invalid\","
+          "\"message\":\"broken\"}]\n");
+    CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, {}, iop::Style(false)); }).empty());
+    CHECK(rendered([&](auto& o) { iop::write_reminders_json(o, {}); }) == "[]\n");
+}
+
+namespace {
+
+struct CheckFixture {
+    iop::Record rec;
+    iop::Assessment a;
+    iop::DataError broken{"patients/P-0009.toml", {4, 2}, "unknown key 'huors'"};
+    std::vector<iop::FileFinding> files;
+
+    CheckFixture() {
+        rec.file = "patients/P-0001.toml";
+        rec.header.id = "P-0001";
+        rec.header.enrolled = ymd(2026, 11, 2);
+        iop::Finding f;
+        f.severity = iop::Severity::error;
+        f.rule = "group-frequency";
+        f.week = 1;
+        f.message = "week 1 had 1 group session, plan is 3";
+        f.arose = ymd(2026, 11, 9);
+        a.findings = {f};
+        iop::Finding perm;
+        perm.rule = "permissions";
+        perm.message = "readable by others";
+        files = {{"patients", perm}};
+    }
+    void write(iop::CheckWriter& w, const std::vector<std::string>& removed) {
+        w.directory(files, removed);
+        w.unreadable("P-0009", broken);
+        w.patient(rec, a);
+        iop::Assessment all_well;
+        w.patient(rec, all_well); // nothing found: no line in text
+        w.finish();
+    }
+};
+
+} // namespace
+
+TEST_CASE("check: text writes a finding a line, each patient as it comes") {
+    CheckFixture fx;
+    std::ostringstream out;
+    auto w = iop::check_text_writer(out, iop::Style(false), false, nullptr);
+    fx.write(*w, {"patients/.P-0001.toml.tmp"});
+    CHECK(out.str() == "patients: warning: readable by others [permissions]\n"
+                       "removed patients/.P-0001.toml.tmp\n"
+                       "patients/P-0009.toml:4:2: error: unknown key 'huors' [record-invalid]\n"
+                       "patients/P-0001.toml: error: week 1 had 1 group session, plan is 3 "
+                       "[group-frequency]\n");
+    std::ostringstream quiet;
+    auto q = iop::check_text_writer(quiet, iop::Style(false), true, nullptr);
+    fx.write(*q, {"patients/.P-0001.toml.tmp"});
+    CHECK(quiet.str().find("removed") == std::string::npos);
+    std::ostringstream streamed; // written when handed over, not at finish()
+    auto s = iop::check_text_writer(streamed, iop::Style(false), false, nullptr);
+    s->patient(fx.rec, fx.a);
+    CHECK_FALSE(streamed.str().empty());
+}
+
+TEST_CASE("check: JSON is one document, files and removed only when there are some") {
+    CheckFixture fx;
+    std::ostringstream out;
+    auto w = iop::check_json_writer(out, ymd(2026, 11, 24));
+    fx.write(*w, {"patients/.P-0001.toml.tmp"});
+    json j = json::parse(out.str());
+    CHECK(j.at("today") == "2026-11-24");
+    REQUIRE(j.at("patients").size() == 3);
+    CHECK(j.at("patients")[0] == iop::invalid_record_json("P-0009", fx.broken));
+    CHECK(j.at("patients")[1] == iop::assessment_json(fx.rec, fx.a));
+    CHECK(j.at("files") == json::array({{{"file", "patients"},
+                                         {"severity", "warning"},
+                                         {"rule", "permissions"},
+                                         {"message", "readable by others"}}}));
+    CHECK(j.at("removed") == json::array({"patients/.P-0001.toml.tmp"}));
+
+    std::ostringstream none;
+    auto n = iop::check_json_writer(none, ymd(2026, 11, 24));
+    n->directory({}, {});
+    CHECK(none.str().empty()); // nothing before finish()
+    n->finish();
+    CHECK(none.str() == "{\"patients\":[],\"today\":\"2026-11-24\"}\n");
 }
 
 TEST_SUITE_END();

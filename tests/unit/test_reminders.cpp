@@ -104,6 +104,31 @@ TEST_CASE("graduation review within the look-ahead, plan and medication reviews 
     CHECK(has(remind(p, m, "2026-12-02"), "plan-review")); // 30 days after enrollment
 }
 
+TEST_CASE("the plan review is due from the last review the assessment holds") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    auto review = [&](const char* date) {
+        Event e;
+        e.type = EventType::plan_review;
+        e.date = d(date);
+        r.journal.push_back(e);
+    };
+    review("2026-11-20");
+    review("2026-11-10"); // file order is not date order
+    auto message = [&](const char* today) {
+        for (const auto& x : remind(p, r, today))
+            if (x.kind == "plan-review")
+                return x.message;
+        return std::string();
+    };
+    CHECK(message("2026-12-19") == "");
+    CHECK(message("2026-12-20") == "plan review due 2026-12-20 (last review 2026-11-20)");
+    CHECK(message("2026-12-21") == "plan review overdue since 2026-12-20 (last review 2026-11-20)");
+    Record fresh = patient("2026-11-02");
+    r = fresh;
+    CHECK(message("2026-12-03") == "plan review overdue since 2026-12-02 (enrolled 2026-11-02)");
+}
+
 TEST_CASE("error findings come first; patients who left get nothing") {
     Program p = default_program();
     Record r = patient("2026-09-07");

@@ -1,0 +1,19 @@
+// CSV renderers (output.hpp), over the one CSV writer (csv_writer.hpp): a
+// header row, then a row each, every cell neutralised (SPEC section 8).
+#include "iop/output.hpp"
+
+namespace iop {
+
+void write_list_csv(std::ostream& out, const std::vector<ListRow>& rows) {
+    out << csv_row({"id", "name", "status", "enrolled", "week", "weeks_planned", "planned_end",
+                    "ended", "clinician"});
+    for (const auto& r : rows) {
+        const Header& h = r.header;
+        out << csv_row({h.id, h.name, std::string(to_string(r.status)), format_date(h.enrolled),
+                        std::to_string(r.week), std::to_string(r.weeks_planned),
+                        format_date(r.planned_end), r.ended ? format_date(*r.ended) : "",
+                        h.clinician});
+    }
+}
+
+} // namespace iop

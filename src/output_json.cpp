@@ -1,0 +1,289 @@
+// JSON renderers (output.hpp): the values of the record types and of an
+// assessment, and the documents show, list, remind and check write.
+#include "iop/audit.hpp"
+#include "iop/output.hpp"
+
+namespace iop {
+
+using nlohmann::json;
+
+json to_json(const Plan& p) {
+    return json{{"weeks", p.weeks},
+                {"groups_per_week", p.groups_per_week},
+                {"individual_per_week", p.individual_per_week},
+                {"family_per_week", p.family_per_week}};
+}
+
+json to_json(const Header& h) {
+    json j = {{"id", h.id}, {"name", h.name}};
+    j["born"] = h.born ? json(format_date(*h.born)) : json(nullptr);
+    j["enrolled"] = format_date(h.enrolled);
+    j["clinician"] = h.clinician;
+    j["diagnosis"] = h.diagnosis;
+    j["insurance"] = h.insurance;
+    j["plan"] = to_json(h.plan);
+    return j;
+}
+
+namespace {
+
+void put_meta(json& j, const EntryMeta& m) {
+    j["recorded_by"] = m.recorded_by;
+    j["recorded_at"] = m.recorded_at;
+}
+
+} // namespace
+
+json to_json(const Entry& entry) {
+    json j;
+    if (auto s = std::get_if<Session>(&entry)) {
+        j = {{"entry", "session"},
+             {"date", format_date(s->date)},
+             {"kind", to_string(s->kind)},
+             {"topic", s->topic},
+             {"hours", s->hours},
+             {"status", to_string(s->status)},
+             {"note", s->note}};
+        put_meta(j, *s);
+    } else if (auto sc = std::get_if<Screen>(&entry)) {
+        j = {{"entry", "screen"},
+             {"date", format_date(sc->date)},
+             {"result", to_string(sc->result)},
+             {"substances", sc->substances}};
+        put_meta(j, *sc);
+    } else if (auto m = std::get_if<Medication>(&entry)) {
+        j = {{"entry", "medication"},
+             {"date", format_date(m->date)},
+             {"action", to_string(m->action)},
+             {"name", m->name},
+             {"dose", m->dose}};
+        j["review_days"] = m->review_days ? json(*m->review_days) : json(nullptr);
+        put_meta(j, *m);
+    } else if (auto e = std::get_if<Event>(&entry)) {
+        j = {{"entry", "event"}, {"type", to_string(e->type)}, {"date", format_date(e->date)}};
+        switch (e->type) {
+        case EventType::plan_change: {
+            json plan = json::object();
+            if (e->plan.weeks)
+                plan["weeks"] = *e->plan.weeks;
+            if (e->plan.groups_per_week)
+                plan["groups_per_week"] = *e->plan.groups_per_week;
+            if (e->plan.individual_per_week)
+                plan["individual_per_week"] = *e->plan.individual_per_week;
+            if (e->plan.family_per_week)
+                plan["family_per_week"] = *e->plan.family_per_week;
+            j["plan"] = plan;
+            j["note"] = e->text;
+            break;
+        }
+        case EventType::aftercare:
+            j["sponsor"] = e->sponsor;
+            j["groups"] = e->groups;
+            j["note"] = e->text;
+            break;
+        case EventType::graduated:
+            j["forced"] = e->forced;
+            j["reason"] = e->reason;
+            j["note"] = e->text;
+            break;
+        case EventType::discharged:
+            j["reason"] = e->reason;
+            j["note"] = e->text;
+            break;
+        case EventType::note:
+            j["text"] = e->text;
+            break;
+        case EventType::plan_review:
+            j["note"] = e->text;
+            break;
+        }
+        put_meta(j, *e);
+    }
+    return j;
+}
+
+json to_json(const Finding& f, const std::string& file) {
+    json j = {{"severity", to_string(f.severity)}, {"rule", f.rule}};
+    j["week"] = f.week ? json(*f.week) : json(nullptr);
+    // record-invalid has no date it arose on: the file is broken today.
+    j["arose"] =
+        f.arose.ok() && f.rule != "record-invalid" ? json(format_date(f.arose)) : json(nullptr);
+    j["message"] = f.message;
+    j["file"] = file;
+    j["line"] = f.pos.line > 0 ? json(f.pos.line) : json(nullptr);
+    j["column"] = f.pos.column > 0 ? json(f.pos.column) : json(nullptr);
+    return j;
+}
+
+json assessment_json(const Record& record, const Assessment& a) {
+    const Header& h = record.header;
+    json j = {{"id", h.id},
+              {"status", to_string(a.status)},
+              {"week", a.week},
+              {"weeks_planned", a.weeks_planned},
+              {"attendance_rate", a.attendance_rate}};
+    j["curriculum"] = {{"percent", a.curriculum.percent},
+                       {"completed", a.curriculum.completed},
+                       {"remaining", a.curriculum.remaining}};
+    j["graduation"] = {{"eligible", a.eligible}, {"unmet", a.unmet()}};
+    json findings = json::array();
+    for (const auto& f : a.findings)
+        findings.push_back(to_json(f, record.file));
+    j["findings"] = findings;
+
+    // Details beyond the SPEC's shape, for show and for scripts.
+    j["name"] = h.name;
+    j["enrolled"] = format_date(h.enrolled);
+    j["planned_end"] = format_date(a.planned_end);
+    j["ended"] = a.ended ? json(format_date(*a.ended)) : json(nullptr);
+    j["adolescent"] = is_adolescent(h);
+    j["plan"] = to_json(a.plan);
+    j["complete_weeks"] = a.complete_weeks;
+    json criteria = json::array();
+    for (const auto& c : a.criteria)
+        criteria.push_back({{"id", c.id}, {"met", c.met}, {"detail", c.detail}});
+    j["graduation"]["criteria"] = criteria;
+    json topics = json::array();
+    for (const auto& t : a.curriculum.topics)
+        topics.push_back(
+            {{"id", t.id}, {"attended", t.attended}, {"needed", t.needed}, {"core", t.core}});
+    j["curriculum"]["topics"] = topics;
+    json weeks = json::array();
+    for (const auto& w : a.weeks)
+        weeks.push_back({{"week", w.week},
+                         {"first", format_date(w.first)},
+                         {"last", format_date(w.last)},
+                         {"complete", w.complete},
+                         {"plan", to_json(w.plan)},
+                         {"groups", w.groups},
+                         {"individual", w.individual},
+                         {"family", w.family},
+                         {"screens", w.screens},
+                         {"absent", w.absent},
+                         {"excused", w.excused},
+                         {"hours", w.hours}});
+    j["weeks"] = weeks;
+    json meds = json::array();
+    for (const auto& m : a.medications) {
+        json mj = {{"name", m.name},
+                   {"dose", m.dose},
+                   {"started", format_date(m.started)},
+                   {"last_review", format_date(m.last_review)},
+                   {"review_days", m.review_days},
+                   {"active", m.active}};
+        mj["next_review"] =
+            m.active ? json(format_date(add_days(m.last_review, m.review_days))) : json(nullptr);
+        mj["stopped"] = m.stopped ? json(format_date(*m.stopped)) : json(nullptr);
+        meds.push_back(mj);
+    }
+    j["medications"] = meds;
+    return j;
+}
+
+Finding invalid_record_finding(const DataError& error) {
+    Finding f;
+    f.severity = Severity::error;
+    f.rule = "record-invalid";
+    f.message = error.detail();
+    f.pos = error.pos();
+    return f;
+}
+
+json invalid_record_json(const std::string& id, const DataError& error) {
+    json j = {{"id", id},
+              {"status", nullptr},
+              {"week", nullptr},
+              {"weeks_planned", nullptr},
+              {"attendance_rate", nullptr},
+              {"curriculum", nullptr},
+              {"graduation", nullptr}};
+    j["findings"] = json::array({to_json(invalid_record_finding(error), error.file())});
+    return j;
+}
+
+void write_json(std::ostream& out, const json& value) {
+    out << value.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+// ---------------------------------------------------------------- views
+
+void write_show_json(std::ostream& out, const ShowView& v) {
+    write_json(out, {{"today", format_date(v.today)},
+                     {"patients", json::array({assessment_json(v.record, v.assessment)})}});
+}
+
+void write_list_json(std::ostream& out, const std::vector<ListRow>& rows) {
+    json list = json::array();
+    for (const auto& r : rows) {
+        const Header& h = r.header;
+        list.push_back({{"id", h.id},
+                        {"name", h.name},
+                        {"status", to_string(r.status)},
+                        {"enrolled", format_date(h.enrolled)},
+                        {"week", r.week},
+                        {"weeks_planned", r.weeks_planned},
+                        {"planned_end", format_date(r.planned_end)},
+                        {"ended", r.ended ? json(format_date(*r.ended)) : json(nullptr)},
+                        {"clinician", h.clinician}});
+    }
+    write_json(out, list);
+}
+
+void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>& patients) {
+    json list = json::array();
+    for (const auto& p : patients)
+        for (const auto& r : p.items)
+            list.push_back({{"id", r.id},
+                            {"kind", r.kind},
+                            {"due", format_date(r.due)},
+                            {"message", r.message}});
+    write_json(out, list);
+}
+
+namespace {
+
+class CheckJson final : public CheckWriter {
+  public:
+    CheckJson(std::ostream& out, Date today) : out_(out), today_(today) {}
+
+    void directory(const std::vector<FileFinding>& findings,
+                   const std::vector<std::string>& removed) override {
+        for (const FileFinding& ff : findings)
+            files_.push_back({{"file", ff.file},
+                              {"severity", std::string(to_string(ff.finding.severity))},
+                              {"rule", ff.finding.rule},
+                              {"message", ff.finding.message}});
+        removed_ = removed;
+    }
+    void unreadable(const std::string& id, const DataError& error) override {
+        patients_.push_back(invalid_record_json(id, error));
+    }
+    void patient(const Record& record, const Assessment& a) override {
+        patients_.push_back(assessment_json(record, a));
+    }
+    void finish() override {
+        json doc = {{"today", format_date(today_)}, {"patients", patients_}};
+        // Present only when there is something to say, so the shape stays
+        // that of `iop show --format json` otherwise.
+        if (!files_.empty())
+            doc["files"] = files_;
+        if (!removed_.empty())
+            doc["removed"] = removed_;
+        write_json(out_, doc);
+    }
+
+  private:
+    std::ostream& out_;
+    Date today_;
+    json files_ = json::array();
+    json patients_ = json::array();
+    std::vector<std::string> removed_;
+};
+
+} // namespace
+
+std::unique_ptr<CheckWriter> check_json_writer(std::ostream& out, Date today) {
+    return std::make_unique<CheckJson>(out, today);
+}
+
+} // namespace iop

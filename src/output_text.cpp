@@ -1,0 +1,270 @@
+// Text renderers (output.hpp): what people read on a terminal or in cron's
+// mail. Every string that came from a record or an argument is escaped.
+#include "iop/audit.hpp"
+#include "iop/output.hpp"
+#include "iop/progress.hpp"
+#include "iop/suggest.hpp"
+#include "iop/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace iop {
+
+std::string finding_line(const std::string& file, const Finding& f, const Style& style) {
+    std::string severity(to_string(f.severity));
+    return fmt::format("{}: {}: {} [{}]", format_location(file, f.pos),
+                       f.severity == Severity::error ? style.red(severity) : style.yellow(severity),
+                       escaped(f.message, Lines::many), f.rule);
+}
+
+// ---------------------------------------------------------------- show
+
+namespace {
+
+// Text of several lines, escaped, its later lines indented under the first.
+std::string indented(std::string_view text, std::size_t indent) {
+    std::string out;
+    for (char c : escaped(text, Lines::many)) {
+        out += c;
+        if (c == '\n')
+            out.append(indent, ' ');
+    }
+    return out;
+}
+
+std::string short_date(Date d) {
+    return fmt::format("{:02}-{:02}", static_cast<unsigned>(d.month()),
+                       static_cast<unsigned>(d.day()));
+}
+
+std::string decimal(double v) {
+    return std::floor(v) == v ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
+}
+
+// "2/3", marked when a complete week fell short of the plan.
+std::string cell(int done, int planned, bool complete, const Style& style, std::size_t width) {
+    std::string text = fmt::format("{}/{}", done, planned);
+    bool short_of = complete && planned > 0 && done < planned;
+    std::string shown = pad(text + (short_of ? " !" : ""), width);
+    return short_of ? style.red(shown) : shown;
+}
+
+void print_header(std::ostream& out, const Record& rec, const Assessment& a, const Style& style) {
+    const Header& h = rec.header;
+    std::string status(to_string(a.status));
+    if (a.ended)
+        status += " on " + format_date(*a.ended);
+    out << style.bold(fmt::format("{}  {}", h.id, escaped(h.name))) << "  (" << status << ")\n";
+    out << fmt::format("  enrolled    {}\n", format_date(h.enrolled));
+    if (h.born)
+        out << fmt::format("  born        {}{}\n", format_date(*h.born),
+                           is_adolescent(h) ? " (adolescent: under 18 at enrollment)" : "");
+    if (!h.clinician.empty())
+        out << fmt::format("  clinician   {}\n", escaped(h.clinician));
+    if (!h.diagnosis.empty())
+        out << fmt::format("  diagnosis   {}\n", indented(h.diagnosis, 14));
+    if (!h.insurance.empty())
+        out << fmt::format("  insurance   {}\n", escaped(h.insurance));
+    out << fmt::format("  plan        {} weeks; a week: {} group, {} individual, {} family\n",
+                       a.plan.weeks, a.plan.groups_per_week, a.plan.individual_per_week,
+                       a.plan.family_per_week);
+    for (const auto& e : rec.journal)
+        if (auto ev = std::get_if<Event>(&e); ev && ev->type == EventType::plan_change)
+            out << fmt::format("              changed on {}\n", format_date(ev->date));
+    if (a.week == 0)
+        out << fmt::format("  week        not started (planned end {})\n",
+                           format_date(a.planned_end));
+    else
+        out << fmt::format("  week        {} of {} (planned end {})\n", a.week, a.weeks_planned,
+                           format_date(a.planned_end));
+}
+
+void print_grid(std::ostream& out, const Assessment& a, const Program& program, bool adolescent,
+                const Style& style) {
+    out << '\n'
+        << style.bold("Attendance") << "  (attended/planned; ! = short in a complete week)\n";
+    if (a.weeks.empty()) {
+        out << "  no treatment week yet\n";
+        return;
+    }
+    out << "  week  dates          group   indiv   family  screen  hours\n";
+    double minimum = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
+    for (const auto& w : a.weeks) {
+        std::string hours = decimal(w.hours);
+        bool low = w.complete && w.hours < minimum - 1e-9;
+        bool high = w.hours > program.hours_max + 1e-9;
+        std::string hours_cell = hours + (low || high ? " !" : "");
+        out << fmt::format(
+            "  {:>4}  {} ~ {}  {}{}{}{}{}{}\n", w.week, short_date(w.first), short_date(w.last),
+            cell(w.groups, w.plan.groups_per_week, w.complete, style, 8),
+            cell(w.individual, w.plan.individual_per_week, w.complete, style, 8),
+            cell(w.family, w.plan.family_per_week, w.complete, style, 8),
+            cell(w.screens, program.screens_per_week, w.complete, style, 8),
+            low || high ? style.red(hours_cell) : hours_cell, w.complete ? "" : "  (in progress)");
+    }
+    out << fmt::format("  attendance rate {:.2f} over {} complete week{}\n",
+                       std::floor(a.attendance_rate * 100 + 1e-9) / 100, a.complete_weeks,
+                       a.complete_weeks == 1 ? "" : "s");
+}
+
+void print_curriculum(std::ostream& out, const Assessment& a, const Program& program,
+                      const Style& style) {
+    out << '\n'
+        << style.bold("Curriculum") << fmt::format("  core {}% complete\n", a.curriculum.percent);
+    for (const auto& t : a.curriculum.topics) {
+        const Topic* topic = program.find_topic(t.id);
+        bool done = t.attended >= t.needed;
+        out << fmt::format("  {} {}  {}/{}  {}  {}\n", done ? "+" : " ", pad(t.id, 20), t.attended,
+                           t.needed, t.core ? "core" : "    ", topic ? escaped(topic->title) : "");
+    }
+    if (!a.curriculum.remaining.empty())
+        out << fmt::format("  left: {}\n", join(a.curriculum.remaining));
+}
+
+void print_medications(std::ostream& out, const Assessment& a, Date today, const Style& style) {
+    if (a.medications.empty())
+        return;
+    out << '\n' << style.bold("Medications") << '\n';
+    for (const auto& m : a.medications) {
+        std::string dose = m.dose.empty() ? "" : " " + escaped(m.dose);
+        if (!m.active) {
+            out << fmt::format("  {}{}: started {}, stopped {}\n", escaped(m.name), dose,
+                               format_date(m.started), m.stopped ? format_date(*m.stopped) : "?");
+            continue;
+        }
+        Date next = add_days(m.last_review, m.review_days);
+        out << fmt::format("  {}{}: started {}, last review {}, next review {}{}\n",
+                           escaped(m.name), dose, format_date(m.started),
+                           format_date(m.last_review), format_date(next),
+                           next < today ? style.red(" (overdue)") : "");
+    }
+}
+
+void print_findings(std::ostream& out, const Record& rec, const Assessment& a, const Style& style) {
+    out << '\n' << style.bold("Findings") << '\n';
+    if (a.findings.empty()) {
+        out << "  none\n";
+        return;
+    }
+    for (const auto& f : a.findings)
+        out << "  " << finding_line(rec.file, f, style) << '\n';
+}
+
+void print_graduation(std::ostream& out, const Assessment& a, const Style& style) {
+    out << '\n' << style.bold("Graduation") << "  ";
+    if (a.status == Status::graduated) {
+        out << "graduated\n";
+        return;
+    }
+    out << (a.eligible ? style.green("eligible") : std::string("not eligible")) << '\n';
+    for (const auto& c : a.criteria)
+        out << fmt::format("  {} {}  {}\n", c.met ? "+" : "-", pad(c.id, 10), c.detail);
+}
+
+} // namespace
+
+void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
+    const Assessment& a = v.assessment;
+    print_header(out, v.record, a, style);
+    print_grid(out, a, v.program, is_adolescent(v.record.header), style);
+    print_curriculum(out, a, v.program, style);
+    print_medications(out, a, v.today, style);
+    print_findings(out, v.record, a, style);
+    print_graduation(out, a, style);
+}
+
+// ---------------------------------------------------------------- list
+
+void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const Style& style) {
+    std::size_t id_w = 2, status_w = 6;
+    for (const auto& r : rows) {
+        id_w = std::max(id_w, display_width(r.header.id));
+        status_w = std::max(status_w, to_string(r.status).size());
+    }
+    for (const auto& r : rows) {
+        const Header& h = r.header;
+        std::string status(to_string(r.status));
+        std::string shown_status =
+            r.status == Status::active ? style.green(status) : style.dim(status);
+        out << fmt::format("{}  {}{}  week {:>2}/{:<2}  since {}  {}\n", pad(h.id, id_w),
+                           shown_status, std::string(status_w - status.size(), ' '), r.week,
+                           r.weeks_planned, format_date(h.enrolled), escaped(h.name));
+    }
+}
+
+// ---------------------------------------------------------------- remind
+
+void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>& patients,
+                          const Style& style) {
+    bool first = true;
+    for (const auto& p : patients) {
+        if (!first)
+            out << '\n';
+        first = false;
+        std::string heading = p.id;
+        if (p.week > 0)
+            heading = fmt::format("{}  week {} of {}", p.id, p.week, p.weeks_planned);
+        else if (p.starts)
+            heading = fmt::format("{}  starts {}", p.id, format_date(*p.starts));
+        out << style.bold(heading) << '\n';
+        for (const auto& r : p.items) {
+            std::string kind = fmt::format("{:<18}", r.kind);
+            out << fmt::format("  {}  {}  {}\n", format_date(r.due),
+                               r.urgency == 0 ? style.red(kind) : kind,
+                               escaped(r.message, Lines::many));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- check
+
+namespace {
+
+class CheckText final : public CheckWriter {
+  public:
+    CheckText(std::ostream& out, const Style& style, bool quiet, Progress* progress)
+        : out_(out), style_(style), quiet_(quiet), progress_(progress) {}
+
+    void directory(const std::vector<FileFinding>& findings,
+                   const std::vector<std::string>& removed) override {
+        for (const FileFinding& ff : findings)
+            out_ << finding_line(ff.file, ff.finding, style_) << '\n';
+        if (!quiet_)
+            for (const auto& r : removed)
+                out_ << "removed " << r << '\n';
+    }
+    void unreadable(const std::string&, const DataError& error) override {
+        clear_progress();
+        out_ << finding_line(error.file(), invalid_record_finding(error), style_) << '\n';
+    }
+    void patient(const Record& record, const Assessment& a) override {
+        if (!a.findings.empty())
+            clear_progress();
+        for (const auto& f : a.findings)
+            out_ << finding_line(record.file, f, style_) << '\n';
+    }
+    void finish() override {}
+
+  private:
+    void clear_progress() {
+        if (progress_)
+            progress_->clear();
+    }
+
+    std::ostream& out_;
+    Style style_;
+    bool quiet_;
+    Progress* progress_;
+};
+
+} // namespace
+
+std::unique_ptr<CheckWriter> check_text_writer(std::ostream& out, const Style& style, bool quiet,
+                                               Progress* progress) {
+    return std::make_unique<CheckText>(out, style, quiet, progress);
+}
+
+} // namespace iop
