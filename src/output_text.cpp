@@ -1,6 +1,7 @@
 // Text renderers (output.hpp): what people read on a terminal or in cron's
 // mail. Every string that came from a record or an argument is escaped.
 #include "iop/audit.hpp"
+#include "iop/basics.hpp"
 #include "iop/output.hpp"
 #include "iop/progress.hpp"
 #include "iop/suggest.hpp"
@@ -40,7 +41,8 @@ std::string short_date(Date d) {
                        static_cast<unsigned>(d.day()));
 }
 
-std::string decimal(double v) {
+// Hours in the attendance grid: whole or one decimal (7.5).
+std::string grid_hours(double v) {
     return std::floor(v) == v ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
 }
 
@@ -93,7 +95,7 @@ void print_grid(std::ostream& out, const Assessment& a, const Program& program, 
     out << "  week  dates          group   indiv   family  screen  hours\n";
     double minimum = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
     for (const auto& w : a.weeks) {
-        std::string hours = decimal(w.hours);
+        std::string hours = grid_hours(w.hours);
         bool low = w.complete && w.hours < minimum - 1e-9;
         bool high = w.hours > program.hours_max + 1e-9;
         std::string hours_cell = hours + (low || high ? " !" : "");
@@ -105,9 +107,8 @@ void print_grid(std::ostream& out, const Assessment& a, const Program& program, 
             cell(w.screens, program.screens_per_week, w.complete, style, 8),
             low || high ? style.red(hours_cell) : hours_cell, w.complete ? "" : "  (in progress)");
     }
-    out << fmt::format("  attendance rate {:.2f} over {} complete week{}\n",
-                       std::floor(a.attendance_rate * 100 + 1e-9) / 100, a.complete_weeks,
-                       a.complete_weeks == 1 ? "" : "s");
+    out << fmt::format("  attendance rate {} over {}\n", rate_text(a.attendance_rate),
+                       plural(a.complete_weeks, "complete week", "complete weeks"));
 }
 
 void print_curriculum(std::ostream& out, const Assessment& a, const Program& program,
