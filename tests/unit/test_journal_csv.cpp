@@ -53,7 +53,7 @@ iop::Record hostile_record(const iop::Program& program) {
     group.kind = iop::SessionKind::group;
     group.topic = topic;
     group.hours = 2.5;
-    group.note = "first line, \"quoted\"\nsecond; line\n\n-- fourth line";
+    group.note = "first line, \"quoted\"\nsecond; line\n\n-- fourth line\n\tindented";
     rec.journal.push_back(dated(group, ymd(2026, 11, 3), "jrivera", "2026-11-03T19:02:11+02:00"));
     iop::Session individual;
     individual.kind = iop::SessionKind::individual;
@@ -102,7 +102,7 @@ iop::Record hostile_record(const iop::Program& program) {
         dated(review_event, ymd(2026, 11, 12), "jrivera", "2026-11-12T09:00:00-03:00"));
     iop::Event aftercare;
     aftercare.type = iop::EventType::aftercare;
-    aftercare.sponsor = "Sam \"S\" Smith, 555-0100";
+    aftercare.sponsor = "\tSam \"S\" Smith,\t555-0100";
     aftercare.groups = {"AA", "NA; Tuesdays", "=SMART"};
     rec.journal.push_back(dated(aftercare, ymd(2026, 11, 13), "jrivera", "2026-11-13T09:00:00Z"));
     iop::Event note;
