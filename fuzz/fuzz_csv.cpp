@@ -1,7 +1,8 @@
 // The CSV importer's reading side, without the records directory: libcsv
 // parsing (parse_csv), the cell rules (formula escapes, lists, UTF-8), the
-// header's column names, and the checks `iop import` makes on each row's
-// values (commands/validate.hpp, shared with enroll, attend and screen).
+// header read into a layout and each row into its cells (journal_csv.hpp),
+// and the checks `iop import` makes on each row's values
+// (commands/validate.hpp, shared with enroll, attend and screen).
 // Also a property: a row that export writes reads back to the same cells.
 #include "fuzz.hpp"
 
@@ -9,12 +10,10 @@
 #include "commands/validate.hpp"
 #include "iop/csv.hpp"
 #include "iop/date.hpp"
+#include "iop/journal_csv.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
 
-#include <array>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,33 +22,6 @@ namespace {
 
 using namespace iop;
 
-// A row's cells by column, as the importer reads them (formula escapes undone).
-struct Row {
-    const std::array<int, column_count>& index;
-    std::vector<std::string> cells;
-
-    bool has(Column c) const { return index[static_cast<std::size_t>(c)] >= 0; }
-    std::string text(Column c) const {
-        int i = index[static_cast<std::size_t>(c)];
-        return i < 0 ? std::string() : cells[static_cast<std::size_t>(i)];
-    }
-    std::string value(Column c) const { return std::string(trim(text(c))); }
-    std::optional<std::string> optional(Column c) const {
-        std::string v = value(c);
-        return v.empty() ? std::nullopt : std::optional<std::string>(v);
-    }
-    std::optional<int> integer(Column c) const {
-        auto v = optional(c);
-        int n = 0;
-        if (!v)
-            return std::nullopt;
-        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-        if (ec != std::errc() || end != v->data() + v->size())
-            throw UsageError("not a whole number");
-        return n;
-    }
-};
-
 template <typename F> void checked(F&& f) {
     try {
         f();
@@ -57,58 +29,51 @@ template <typename F> void checked(F&& f) {
     }
 }
 
-void validate(const Row& r, const Program& program, Date today) {
+// A row through the importer's own code: its cells by column (read_row),
+// the columns its kind may fill, and the checks enroll, attend and screen
+// make on the same values.
+void validate(const FileHeader& header, const std::vector<std::string>& cells,
+              const Program& program, Date today) {
     using C = Column;
-    if (r.has(C::name) || r.has(C::enrolled))
+    std::optional<RowReader> read;
+    checked([&] { read = read_row(header, cells); });
+    if (!read)
+        return;
+    const RowReader& r = *read;
+    IOP_FUZZ_CHECK(r.cells().size() == header.width);
+    std::optional<RowKind> kind = layout_kind(header.layout);
+    if (!kind)
+        kind = parse_row_kind(r.value(C::record));
+    if (!kind)
+        return; // the importer names the choices
+    if (header.layout == Layout::journal)
+        checked([&] { reject_stray_values(r, *kind); });
+    if (*kind == RowKind::patient)
         checked([&] {
-            PatientInput in;
-            in.id = r.value(C::id);
-            in.name = r.text(C::name);
-            in.enrolled = r.optional(C::enrolled);
-            in.born = r.optional(C::born);
-            in.clinician = r.text(C::clinician);
-            in.diagnosis = r.text(C::diagnosis);
-            in.insurance = r.text(C::insurance);
-            in.weeks = r.integer(C::weeks);
-            in.groups_per_week = r.integer(C::groups_per_week);
-            in.individual_per_week = r.integer(C::individual_per_week);
-            in.family_per_week = r.integer(C::family_per_week);
+            PatientInput in = patient_input(r);
             Header h = patient_header(in, today, Naming::column);
             h.plan = patient_plan(in, program, Naming::column);
             IOP_FUZZ_CHECK(valid_id(h.id));
             IOP_FUZZ_CHECK(!h.born || *h.born <= h.enrolled);
         });
-    if (r.has(C::kind))
+    else
         checked([&] {
-            SessionInput in;
-            in.kind = r.value(C::kind);
-            in.topic = r.optional(C::topic);
-            in.hours = r.optional(C::hours);
-            if (auto st = r.optional(C::status))
-                in.status = *parse_session_status(
-                    require_choice("status", *st, {"attended", "absent", "excused"}));
-            in.note = r.text(C::note);
-            Session s = session_fields(in, Naming::column);
-            session_program(s, in, program, Naming::column);
-            IOP_FUZZ_CHECK(plausible_hours(s.hours));
-            IOP_FUZZ_CHECK(s.kind != SessionKind::group || program.find_topic(s.topic));
-        });
-    if (r.has(C::result))
-        checked([&] {
-            ScreenInput in{r.value(C::result), split_list(r.text(C::substances))};
-            screen_fields(in, Naming::column);
-        });
-    if (r.has(C::note))
-        checked([&] {
-            std::string note = require_text("note", r.text(C::note), Lines::many);
-            IOP_FUZZ_CHECK(note.empty() || !free_text_problem(note, Lines::many));
+            Entry entry = entry_fields(r, *kind, program).first;
+            if (auto s = std::get_if<Session>(&entry)) {
+                IOP_FUZZ_CHECK(plausible_hours(s->hours));
+                IOP_FUZZ_CHECK(s->kind != SessionKind::group || program.find_topic(s->topic));
+                IOP_FUZZ_CHECK(s->note.empty() || !free_text_problem(s->note, Lines::many));
+            } else if (auto e = std::get_if<Event>(&entry)) {
+                IOP_FUZZ_CHECK(e->text.empty() || !free_text_problem(e->text, Lines::many));
+            }
         });
     if (r.has(C::date))
         checked([&] { parse_date_option("date", r.value(C::date)); });
-    if (auto at = r.optional(C::recorded_at))
-        (void)valid_recorded_at(*at);
-    if (r.has(C::recorded_by))
-        checked([&] { require_text("recorded_by", r.text(C::recorded_by)); });
+    checked([&] {
+        std::string at = row_recorded_at(r, "");
+        IOP_FUZZ_CHECK(at.empty() || valid_recorded_at(at));
+    });
+    checked([&] { row_recorded_by(r, ""); });
 }
 
 } // namespace
@@ -151,29 +116,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (table.rows.empty())
         return 0;
 
-    // The header: known column names decide where each value is.
-    std::array<int, column_count> index{};
-    index.fill(-1);
-    const auto& header = table.rows.front().cells;
-    for (std::size_t i = 0; i < header.size(); ++i)
-        if (auto col = parse_column(trim(unneutralise(header[i]))))
-            if (index[static_cast<std::size_t>(*col)] < 0) {
-                IOP_FUZZ_CHECK(column_name(*col) == trim(unneutralise(header[i])));
-                index[static_cast<std::size_t>(*col)] = static_cast<int>(i);
-            }
+    // The header decides the layout (every problem listed), and where each
+    // known column is.
+    std::vector<std::string> problems;
+    std::optional<FileHeader> header = read_header(table.rows.front(), problems);
+    IOP_FUZZ_CHECK(header.has_value() == problems.empty());
+    if (!header)
+        return 0;
+    const auto& names = table.rows.front().cells;
+    IOP_FUZZ_CHECK(header->width == names.size());
+    for (std::size_t c = 0; c < column_count; ++c)
+        if (header->index[c] >= 0)
+            IOP_FUZZ_CHECK(column_name(static_cast<Column>(c)) ==
+                           trim(unneutralise(names[static_cast<std::size_t>(header->index[c])])));
 
-    for (std::size_t k = 1; k < table.rows.size(); ++k) {
-        const auto& cells = table.rows[k].cells;
-        if (cells.size() != header.size())
-            continue; // the importer reports the row's width
-        Row r{index, {}};
-        bool utf8 = true;
-        for (const auto& c : cells) {
-            utf8 = utf8 && valid_utf8(c);
-            r.cells.push_back(unneutralise(c));
-        }
-        if (utf8) // the importer refuses a row that is not
-            validate(r, program, today);
-    }
+    for (std::size_t k = 1; k < table.rows.size(); ++k)
+        validate(*header, table.rows[k].cells, program, today);
     return 0;
 }

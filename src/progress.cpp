@@ -44,13 +44,21 @@ std::string Progress::line(std::size_t done) const {
 
 void Progress::step(std::size_t n) {
     done_ += n;
+    if (due())
+        draw(line(done_));
+}
+
+std::optional<double> Progress::due() {
     if (!enabled_)
-        return;
+        return std::nullopt;
     auto now = Clock::now();
     if (now < next_draw_)
-        return;
+        return std::nullopt;
     next_draw_ = now + redraw_interval;
-    std::string text = line(done_);
+    return std::chrono::duration<double>(now - start_).count();
+}
+
+void Progress::draw(const std::string& text) {
     std::string out = "\r" + text;
     if (text.size() < shown_width_)
         out += std::string(shown_width_ - text.size(), ' ');

@@ -68,4 +68,11 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
+std::string and_list(const std::vector<std::string>& items) {
+    if (items.size() <= 1)
+        return items.empty() ? "" : items[0];
+    std::vector<std::string> head(items.begin(), items.end() - 1);
+    return join(head) + " and " + items.back();
+}
+
 } // namespace iop

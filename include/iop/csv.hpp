@@ -5,8 +5,7 @@
 // libcsv, each row with the physical line it starts on so that errors can say
 // FILE:LINE. Writing: the one CSV writer (csv_writer.hpp), its formula
 // neutralising made reversible so that an export reads back to the same
-// values. And the one
-// table layout that holds a whole record (the "journal" layout export writes).
+// values. The table layout that holds a whole record is journal_csv.hpp's.
 #pragma once
 
 #include <array>
@@ -69,50 +68,5 @@ std::vector<std::string> split_list(std::string_view cell);
 
 // ASCII spaces and tabs removed from both ends.
 std::string_view trim(std::string_view text);
-
-// ---------------------------------------------------------------- layout
-
-// Every column an import file may have. The journal layout is all of them,
-// in this order, with `record` saying what each row is; the other layouts
-// (patients, sessions, screens) are subsets without `record`.
-enum class Column {
-    record,
-    id,
-    name,
-    born,
-    enrolled,
-    clinician,
-    diagnosis,
-    insurance,
-    weeks,
-    groups_per_week,
-    individual_per_week,
-    family_per_week,
-    date,
-    kind,
-    topic,
-    hours,
-    status,
-    result,
-    substances,
-    action,
-    medication,
-    dose,
-    review_days,
-    type,
-    sponsor,
-    groups,
-    forced,
-    reason,
-    note,
-    recorded_by,
-    recorded_at,
-};
-inline constexpr std::size_t column_count = static_cast<std::size_t>(Column::recorded_at) + 1;
-
-std::string_view column_name(Column c);
-std::optional<Column> parse_column(std::string_view name);
-// Every column name, in journal order.
-const std::vector<std::string>& column_names();
 
 } // namespace iop

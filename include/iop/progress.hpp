@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -28,6 +29,13 @@ class Progress {
 
     // One more record done (or n more); redraws at most ten times a second.
     void step(std::size_t n = 1);
+    // Draws a line of the caller's own instead (import: rows read, patients,
+    // rate), by the same rules as step(): `text(seconds since the start)`
+    // makes it, and is called only when a redraw is due.
+    template <typename Text> void update(Text&& text) {
+        if (auto seconds = due())
+            draw(text(*seconds));
+    }
     // Erases the line, e.g. before writing results to the same terminal; a
     // later step() draws it again (still at most ten times a second).
     void clear();
@@ -37,6 +45,11 @@ class Progress {
     std::string line(std::size_t done) const;
 
   private:
+    // The seconds since the start when a redraw is due (enabled, past the
+    // delay, and the last one a tenth of a second ago), taking the turn.
+    std::optional<double> due();
+    void draw(const std::string& text);
+
     std::ostream& err_;
     bool enabled_;
     std::string what_;

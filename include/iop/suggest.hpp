@@ -19,5 +19,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 
 // "a, b, c"
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+// "a, b and c".
+std::string and_list(const std::vector<std::string>& items);
 
 } // namespace iop

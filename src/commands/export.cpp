@@ -8,13 +8,11 @@
 // Bundle (fhir.hpp).
 #include "commands/common.hpp"
 
-#include "iop/csv.hpp"
 #include "iop/fhir.hpp"
+#include "iop/journal_csv.hpp"
 #include "iop/progress.hpp"
 
 #include <fmt/format.h>
-
-#include <array>
 
 namespace iop {
 
@@ -23,87 +21,6 @@ namespace {
 struct ExportOptions {
     std::string status = "all";
 };
-
-using Cells = std::array<std::string, column_count>;
-
-std::string& cell(Cells& cells, Column c) {
-    return cells[static_cast<std::size_t>(c)];
-}
-
-std::vector<std::string> row_of(const Cells& cells) {
-    return std::vector<std::string>(cells.begin(), cells.end());
-}
-
-void put_plan(Cells& c, const Plan& p) {
-    cell(c, Column::weeks) = std::to_string(p.weeks);
-    cell(c, Column::groups_per_week) = std::to_string(p.groups_per_week);
-    cell(c, Column::individual_per_week) = std::to_string(p.individual_per_week);
-    cell(c, Column::family_per_week) = std::to_string(p.family_per_week);
-}
-
-void put_meta(Cells& c, const Record& r, const EntryMeta& m) {
-    cell(c, Column::id) = r.header.id;
-    cell(c, Column::date) = format_date(m.date);
-    cell(c, Column::recorded_by) = m.recorded_by;
-    cell(c, Column::recorded_at) = m.recorded_at;
-}
-
-std::string csv_rows(const Record& r) {
-    std::string out;
-    const Header& h = r.header;
-    {
-        Cells c;
-        cell(c, Column::record) = "patient";
-        cell(c, Column::id) = h.id;
-        cell(c, Column::name) = h.name;
-        cell(c, Column::born) = h.born ? format_date(*h.born) : "";
-        cell(c, Column::enrolled) = format_date(h.enrolled);
-        cell(c, Column::clinician) = h.clinician;
-        cell(c, Column::diagnosis) = h.diagnosis;
-        cell(c, Column::insurance) = h.insurance;
-        put_plan(c, h.plan);
-        cell(c, Column::recorded_by) = h.recorded_by;
-        cell(c, Column::recorded_at) = h.recorded_at;
-        out += export_row(row_of(c));
-    }
-    for (const auto& entry : r.journal) {
-        Cells c;
-        put_meta(c, r, meta(entry));
-        if (auto s = std::get_if<Session>(&entry)) {
-            cell(c, Column::record) = "session";
-            cell(c, Column::kind) = to_string(s->kind);
-            cell(c, Column::topic) = s->topic;
-            cell(c, Column::hours) = format_hours(s->hours);
-            cell(c, Column::status) = to_string(s->status);
-            cell(c, Column::note) = s->note;
-        } else if (auto sc = std::get_if<Screen>(&entry)) {
-            cell(c, Column::record) = "screen";
-            cell(c, Column::result) = to_string(sc->result);
-            cell(c, Column::substances) = join_list(sc->substances);
-        } else if (auto m = std::get_if<Medication>(&entry)) {
-            cell(c, Column::record) = "medication";
-            cell(c, Column::action) = to_string(m->action);
-            cell(c, Column::medication) = m->name;
-            cell(c, Column::dose) = m->dose;
-            cell(c, Column::review_days) = m->review_days ? std::to_string(*m->review_days) : "";
-        } else if (auto e = std::get_if<Event>(&entry)) {
-            cell(c, Column::record) = "event";
-            cell(c, Column::type) = to_string(e->type);
-            auto opt = [](const std::optional<int>& v) { return v ? std::to_string(*v) : ""; };
-            cell(c, Column::weeks) = opt(e->plan.weeks);
-            cell(c, Column::groups_per_week) = opt(e->plan.groups_per_week);
-            cell(c, Column::individual_per_week) = opt(e->plan.individual_per_week);
-            cell(c, Column::family_per_week) = opt(e->plan.family_per_week);
-            cell(c, Column::sponsor) = e->sponsor;
-            cell(c, Column::groups) = join_list(e->groups);
-            cell(c, Column::forced) = e->forced ? "true" : "";
-            cell(c, Column::reason) = e->reason;
-            cell(c, Column::note) = e->text;
-        }
-        out += export_row(row_of(c));
-    }
-    return out;
-}
 
 nlohmann::json json_record(const Record& r, const State& st) {
     nlohmann::json j = to_json(r.header);
@@ -149,7 +66,7 @@ int export_records(const ExportOptions& o, Context& ctx) {
             return out;
         out.included = true;
         if (format == Format::csv) {
-            out.text = csv_rows(r);
+            out.text = journal_rows(r);
         } else if (format == Format::fhir) {
             for (const auto& e : fhir_entries(program, r)) {
                 if (!out.text.empty())
@@ -166,7 +83,7 @@ int export_records(const ExportOptions& o, Context& ctx) {
     std::ostream& out = *ctx.out;
     std::string close;
     if (format == Format::csv) {
-        out << export_row(column_names());
+        out << journal_header();
     } else if (format == Format::fhir) {
         std::string empty =
             fhir_bundle(program, {})

@@ -7,21 +7,21 @@
 // FILE:LINE: message. Each touched patient file is written once: its new
 // content is staged as a temporary file, and none is renamed into place
 // before every row has been checked and every file staged (Transaction),
-// under the one directory lock the command holds.
+// under the one directory lock the command holds. The file's format (its
+// header, layout and rows) is journal_csv.hpp's.
 #include "commands/common.hpp"
 
+#include "iop/basics.hpp"
 #include "iop/csv.hpp"
+#include "iop/journal_csv.hpp"
 #include "iop/parallel.hpp"
+#include "iop/progress.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <charconv>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -37,371 +37,7 @@ struct ImportOptions {
     bool dry_run = false;
 };
 
-// What one row records.
-enum class RowKind { patient, session, screen, medication, event };
-constexpr std::string_view row_kind_names[] = {"patient", "session", "screen", "medication",
-                                               "event"};
-
-// What a file holds, decided by its header.
-enum class Layout { patients, sessions, screens, journal };
-
-std::string_view layout_noun(Layout l) {
-    switch (l) {
-    case Layout::patients:
-        return "a patient file";
-    case Layout::sessions:
-        return "a session file";
-    case Layout::screens:
-        return "a screen file";
-    case Layout::journal:
-        return "a journal file";
-    }
-    return "";
-}
-
 using C = Column;
-
-// The columns a row of each kind may fill, in journal order.
-const std::vector<Column>& kind_columns(RowKind k) {
-    static const std::vector<Column> patient = {C::id,
-                                                C::name,
-                                                C::born,
-                                                C::enrolled,
-                                                C::clinician,
-                                                C::diagnosis,
-                                                C::insurance,
-                                                C::weeks,
-                                                C::groups_per_week,
-                                                C::individual_per_week,
-                                                C::family_per_week,
-                                                C::recorded_by,
-                                                C::recorded_at};
-    static const std::vector<Column> session = {C::id,    C::date,        C::kind,
-                                                C::topic, C::hours,       C::status,
-                                                C::note,  C::recorded_by, C::recorded_at};
-    static const std::vector<Column> screen = {C::id,         C::date,        C::result,
-                                               C::substances, C::recorded_by, C::recorded_at};
-    static const std::vector<Column> medication = {C::id,          C::date,       C::action,
-                                                   C::medication,  C::dose,       C::review_days,
-                                                   C::recorded_by, C::recorded_at};
-    static const std::vector<Column> event = {C::id,
-                                              C::date,
-                                              C::type,
-                                              C::weeks,
-                                              C::groups_per_week,
-                                              C::individual_per_week,
-                                              C::family_per_week,
-                                              C::sponsor,
-                                              C::groups,
-                                              C::forced,
-                                              C::reason,
-                                              C::note,
-                                              C::recorded_by,
-                                              C::recorded_at};
-    switch (k) {
-    case RowKind::patient:
-        return patient;
-    case RowKind::session:
-        return session;
-    case RowKind::screen:
-        return screen;
-    case RowKind::medication:
-        return medication;
-    case RowKind::event:
-        return event;
-    }
-    return patient;
-}
-
-// The event columns each event type uses, beyond id, date, type and the
-// recorded_ pair.
-std::vector<Column> event_columns(EventType t) {
-    switch (t) {
-    case EventType::plan_change:
-        return {C::weeks, C::groups_per_week, C::individual_per_week, C::family_per_week, C::note};
-    case EventType::plan_review:
-        return {C::note};
-    case EventType::aftercare:
-        return {C::sponsor, C::groups, C::note};
-    case EventType::graduated:
-        return {C::forced, C::reason, C::note};
-    case EventType::discharged:
-        return {C::reason, C::note};
-    case EventType::note:
-        return {C::note};
-    }
-    return {};
-}
-
-std::string quoted_names(const std::vector<Column>& cols, std::string_view sep = ", ") {
-    std::vector<std::string> names;
-    for (Column c : cols)
-        names.push_back("'" + std::string(column_name(c)) + "'");
-    return join(names, sep);
-}
-
-// "a, b and c"
-std::string and_list(const std::vector<std::string>& items) {
-    if (items.size() <= 1)
-        return items.empty() ? "" : items[0];
-    std::vector<std::string> head(items.begin(), items.end() - 1);
-    return join(head) + " and " + items.back();
-}
-
-// ---------------------------------------------------------------- header
-
-struct FileHeader {
-    Layout layout = Layout::sessions;
-    std::array<int, column_count> index{}; // cell index of each column, -1 if absent
-    std::vector<std::size_t> unnamed;      // cells without a column name
-    std::size_t width = 0;
-};
-
-// The header decides the layout; every problem with it is listed.
-std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string>& problems) {
-    FileHeader h;
-    h.index.fill(-1);
-    h.width = row.cells.size();
-    std::vector<std::string> unknown;
-    std::size_t unknown_count = 0; // all of them; `unknown` names the first few
-    constexpr std::size_t named_at_most = 20;
-    std::vector<bool> twice(h.index.size());
-    for (std::size_t i = 0; i < row.cells.size(); ++i) {
-        std::string name(trim(unneutralise(row.cells[i])));
-        if (name.empty()) {
-            h.unnamed.push_back(i);
-            continue;
-        }
-        auto col = parse_column(name);
-        if (!col && ++unknown_count > named_at_most)
-            continue;
-        if (!col) {
-            std::string lower = name;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-            std::replace(lower.begin(), lower.end(), ' ', '_');
-            std::replace(lower.begin(), lower.end(), '-', '_');
-            auto near = parse_column(lower);
-            unknown.push_back(
-                fmt::format("'{}'{}", excerpt(name),
-                            near ? fmt::format(" (did you mean '{}'?)", column_name(*near))
-                                 : did_you_mean(name, column_names())));
-            continue;
-        }
-        auto& slot = h.index[static_cast<std::size_t>(*col)];
-        if (slot >= 0) {
-            if (!twice[static_cast<std::size_t>(*col)])
-                problems.push_back(fmt::format("column '{}' appears twice in the header", name));
-            twice[static_cast<std::size_t>(*col)] = true;
-            continue;
-        }
-        slot = static_cast<int>(i);
-    }
-    auto has = [&](Column c) { return h.index[static_cast<std::size_t>(c)] >= 0; };
-    auto any_of = [&](std::initializer_list<Column> cols) {
-        return std::any_of(cols.begin(), cols.end(), has);
-    };
-
-    bool patient =
-        any_of({C::name, C::born, C::enrolled, C::clinician, C::diagnosis, C::insurance, C::weeks,
-                C::groups_per_week, C::individual_per_week, C::family_per_week});
-    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::note});
-    bool screen = any_of({C::result, C::substances});
-    if (has(C::record))
-        h.layout = Layout::journal;
-    else if (patient + session + screen > 1) {
-        std::vector<std::string> kinds;
-        if (patient)
-            kinds.push_back("patient columns");
-        if (session)
-            kinds.push_back("session columns");
-        if (screen)
-            kinds.push_back("screen columns");
-        problems.push_back(fmt::format(
-            "the header mixes {}; put each in its own file, or add a 'record' column that names "
-            "what each row is (the journal layout iop export --format csv writes)",
-            and_list(kinds)));
-        return std::nullopt;
-    } else if (patient)
-        h.layout = Layout::patients;
-    else if (session)
-        h.layout = Layout::sessions;
-    else if (screen)
-        h.layout = Layout::screens;
-    else if (unknown.empty()) {
-        problems.push_back("cannot tell what the file holds from its header: patients need "
-                           "id,name,enrolled,...; sessions id,date,kind,...; screens "
-                           "id,date,result,...; see docs/import-export.md");
-        return std::nullopt;
-    }
-
-    std::vector<Column> allowed;
-    std::vector<Column> required;
-    switch (h.layout) {
-    case Layout::patients:
-        allowed = kind_columns(RowKind::patient);
-        required = {C::id, C::name, C::enrolled};
-        break;
-    case Layout::sessions:
-        allowed = kind_columns(RowKind::session);
-        required = {C::id, C::date, C::kind};
-        break;
-    case Layout::screens:
-        allowed = kind_columns(RowKind::screen);
-        required = {C::id, C::date, C::result};
-        break;
-    case Layout::journal:
-        for (std::size_t c = 0; c < column_count; ++c)
-            allowed.push_back(static_cast<Column>(c));
-        required = {C::record, C::id};
-        break;
-    }
-    std::vector<Column> misplaced;
-    for (std::size_t c = 0; c < column_count; ++c)
-        if (h.index[c] >= 0 &&
-            std::find(allowed.begin(), allowed.end(), static_cast<Column>(c)) == allowed.end())
-            misplaced.push_back(static_cast<Column>(c));
-    std::string expected =
-        fmt::format("{} has the columns {}", layout_noun(h.layout), quoted_names(allowed));
-    if (!unknown.empty())
-        problems.push_back(
-            fmt::format("unknown column{} {}{}; {}", unknown_count == 1 ? "" : "s", join(unknown),
-                        unknown_count > unknown.size()
-                            ? fmt::format(" and {} more", unknown_count - unknown.size())
-                            : "",
-                        expected));
-    if (!misplaced.empty())
-        problems.push_back(fmt::format("column{} {} {} not belong in {}; {}",
-                                       misplaced.size() == 1 ? "" : "s", quoted_names(misplaced),
-                                       misplaced.size() == 1 ? "does" : "do", layout_noun(h.layout),
-                                       expected));
-    std::vector<Column> missing;
-    for (Column c : required)
-        if (!has(c))
-            missing.push_back(c);
-    if (!missing.empty())
-        problems.push_back(fmt::format("missing column{} {}: {} needs {}",
-                                       missing.size() == 1 ? "" : "s", quoted_names(missing),
-                                       layout_noun(h.layout), quoted_names(required)));
-    if (!problems.empty())
-        return std::nullopt;
-    return h;
-}
-
-// ---------------------------------------------------------------- rows
-
-// One data row's cells by column, formula escapes undone.
-class RowReader {
-  public:
-    RowReader(const FileHeader& header, std::vector<std::string> cells)
-        : header_(header), cells_(std::move(cells)) {}
-
-    bool has(Column c) const { return header_.index[static_cast<std::size_t>(c)] >= 0; }
-    // The cell as written: free text keeps its spaces.
-    const std::string& text(Column c) const {
-        static const std::string none;
-        int i = header_.index[static_cast<std::size_t>(c)];
-        return i < 0 ? none : cells_[static_cast<std::size_t>(i)];
-    }
-    // A structured value (id, date, number, name from a list), trimmed.
-    std::string value(Column c) const { return std::string(trim(text(c))); }
-    std::optional<std::string> optional(Column c) const {
-        std::string v = value(c);
-        return v.empty() ? std::nullopt : std::optional<std::string>(v);
-    }
-    std::string required(Column c) const {
-        std::string v = value(c);
-        if (v.empty())
-            throw UsageError(fmt::format("{} is empty", column_name(c)));
-        return v;
-    }
-    std::optional<int> integer(Column c) const {
-        auto v = optional(c);
-        if (!v)
-            return std::nullopt;
-        int n = 0;
-        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-        if (ec != std::errc() || end != v->data() + v->size())
-            throw UsageError(
-                fmt::format("{} '{}' is not a whole number", column_name(c), excerpt(*v)));
-        return n;
-    }
-    const std::vector<std::string>& cells() const { return cells_; }
-
-  private:
-    const FileHeader& header_;
-    std::vector<std::string> cells_;
-};
-
-void reject_stray_values(const RowReader& r, RowKind kind) {
-    std::vector<Column> uses = kind_columns(kind);
-    uses.push_back(C::record);
-    if (kind == RowKind::event && r.optional(C::type)) {
-        if (auto t = parse_event_type(r.value(C::type))) {
-            uses = {C::record, C::id, C::date, C::type, C::recorded_by, C::recorded_at};
-            for (Column c : event_columns(*t))
-                uses.push_back(c);
-        }
-    }
-    std::vector<Column> stray;
-    for (std::size_t c = 0; c < column_count; ++c) {
-        Column col = static_cast<Column>(c);
-        if (r.has(col) && !trim(r.text(col)).empty() &&
-            std::find(uses.begin(), uses.end(), col) == uses.end())
-            stray.push_back(col);
-    }
-    if (!stray.empty()) {
-        std::string what = std::string(row_kind_names[static_cast<int>(kind)]);
-        if (kind == RowKind::event)
-            what = r.value(C::type) + " event";
-        throw UsageError(fmt::format(
-            "{} {} for a {} row; leave {} empty", plural(stray.size(), "value", "values"),
-            "in " + quoted_names(stray), what, stray.size() == 1 ? "it" : "them"));
-    }
-}
-
-// ---------------------------------------------------------------- progress
-
-// A one-line progress display on stderr, only on a terminal; redrawn at most
-// ten times a second, and erased before anything else is printed.
-// The import's progress line (rows checked, patients touched, rate; then the
-// files written): like iop::Progress, drawn on a terminal only, not before
-// 300 ms, at most ten times a second, and erased with spaces (no escape
-// sequences) before anything else is printed.
-class ImportProgress {
-  public:
-    ImportProgress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
-    ~ImportProgress() { clear(); }
-
-    // `line(seconds)` makes the text, called only when a redraw is due.
-    template <typename Line> void update(Line&& line) {
-        if (!enabled_)
-            return;
-        auto now = std::chrono::steady_clock::now();
-        if (now < next_)
-            return;
-        next_ = now + std::chrono::milliseconds(100);
-        std::string text = line(std::chrono::duration<double>(now - start_).count());
-        std::string out = "\r" + text;
-        if (text.size() < width_)
-            out += std::string(width_ - text.size(), ' ');
-        width_ = std::max(width_, text.size());
-        err_ << out << std::flush;
-    }
-    void clear() {
-        if (width_ == 0)
-            return;
-        err_ << '\r' << std::string(width_, ' ') << '\r' << std::flush;
-        width_ = 0;
-    }
-
-  private:
-    std::ostream& err_;
-    bool enabled_;
-    std::size_t width_ = 0; // characters on screen; 0: nothing drawn
-    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point next_ = start_ + std::chrono::milliseconds(300);
-};
 
 std::string bar(double fraction, int width = 24) {
     int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
@@ -557,7 +193,6 @@ class Importer {
     void apply(const RowReader& r, RowKind kind, int line);
     void patient_row(const RowReader& r, int line);
     void entry_row(const RowReader& r, RowKind kind, int line);
-    std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind) const;
     Target* target_for(const std::string& id);
     // Second pass, on a worker thread: touches only `t` and what is read-only.
     void settle(Target& t) const;
@@ -567,7 +202,6 @@ class Importer {
     void stamp(EntryMeta& m, const RowReader& r) const;
     std::string recorded_by(const RowReader& r) const;
     std::string recorded_at(const RowReader& r) const;
-    bool as_written() const;
 
     void error(int line, const std::string& message) { errors_.emplace_back(line, message); }
     std::string location(int line) const {
@@ -610,58 +244,15 @@ void Importer::header_row(const CsvRow& row) {
 
 void Importer::data_row(const CsvRow& row) {
     ++rows_;
-    // Spreadsheets leave rows of empty cells below the data.
-    if (std::all_of(row.cells.begin(), row.cells.end(),
-                    [](const std::string& c) { return trim(c).empty(); }))
-        return;
-    if (row.cells.size() != header_->width) {
-        error(row.line, fmt::format("the row has {} while the header has {}",
-                                    plural(row.cells.size(), "field", "fields"), header_->width));
-        return;
-    }
-    std::vector<std::string> cells;
-    cells.reserve(row.cells.size());
-    for (std::size_t i = 0; i < row.cells.size(); ++i) {
-        if (!valid_utf8(row.cells[i])) {
-            std::string col = "column " + std::to_string(i + 1);
-            for (std::size_t c = 0; c < column_count; ++c)
-                if (header_->index[c] == static_cast<int>(i))
-                    col = "column '" + std::string(column_name(static_cast<Column>(c))) + "'";
-            error(row.line,
-                  fmt::format("{} is not valid UTF-8; save the file as \"CSV UTF-8\"", col));
-            return;
-        }
-        cells.push_back(unneutralise(row.cells[i]));
-    }
-    for (std::size_t i : header_->unnamed)
-        if (!trim(cells[i]).empty()) {
-            error(row.line,
-                  fmt::format("a value in column {}, which has no name in the header", i + 1));
-            return;
-        }
-    RowReader r(*header_, std::move(cells));
     try {
-        RowKind kind = RowKind::session;
-        switch (header_->layout) {
-        case Layout::patients:
-            kind = RowKind::patient;
-            break;
-        case Layout::sessions:
-            kind = RowKind::session;
-            break;
-        case Layout::screens:
-            kind = RowKind::screen;
-            break;
-        case Layout::journal: {
-            std::string name = r.required(C::record);
-            std::vector<std::string> kinds(std::begin(row_kind_names), std::end(row_kind_names));
-            kind = static_cast<RowKind>(
-                std::find(kinds.begin(), kinds.end(), require_choice("record", name, kinds)) -
-                kinds.begin());
-            break;
-        }
-        }
-        apply(r, kind, row.line);
+        std::optional<RowReader> r = read_row(*header_, row.cells);
+        if (!r)
+            return; // spreadsheets leave rows of empty cells below the data
+        std::optional<RowKind> kind = layout_kind(header_->layout);
+        if (!kind)
+            kind =
+                parse_row_kind(require_choice("record", r->required(C::record), row_kind_names()));
+        apply(*r, *kind, row.line);
     } catch (const Error& e) {
         error(row.line, e.what());
     }
@@ -680,33 +271,16 @@ void Importer::apply(const RowReader& r, RowKind kind, int line) {
         entry_row(r, kind, line);
 }
 
-// An export (the journal layout with both columns) is taken as written: an
-// entry that had no recorded_by or recorded_at gets none, so that an export
-// imports back to the same bytes. Any other file is stamped where a cell is
-// empty, as a command stamps what it writes.
-bool Importer::as_written() const {
-    return header_->layout == Layout::journal &&
-           header_->index[static_cast<std::size_t>(C::recorded_by)] >= 0 &&
-           header_->index[static_cast<std::size_t>(C::recorded_at)] >= 0;
-}
-
+// An export is taken as written (FileHeader::as_written): an entry that had
+// no recorded_by or recorded_at gets none, so that an export imports back to
+// the same bytes. Any other file is stamped where a cell is empty, as a
+// command stamps what it writes.
 std::string Importer::recorded_by(const RowReader& r) const {
-    std::string by = r.text(C::recorded_by);
-    if (!trim(by).empty())
-        return require_text("recorded_by", by);
-    return as_written() ? std::string() : ctx_.user;
+    return row_recorded_by(r, header_->as_written() ? std::string() : ctx_.user);
 }
 
 std::string Importer::recorded_at(const RowReader& r) const {
-    auto v = r.optional(C::recorded_at);
-    if (!v)
-        return as_written() ? std::string() : ctx_.now;
-    if (!valid_recorded_at(*v))
-        throw UsageError(fmt::format("recorded_at '{}' is not a date-time like "
-                                     "2026-11-03T17:02:11Z or 2026-11-03T19:02:11+02:00 between "
-                                     "{} and {}",
-                                     excerpt(*v), format_date(min_date), format_date(max_date)));
-    return *v;
+    return row_recorded_at(r, header_->as_written() ? std::string() : ctx_.now);
 }
 
 void Importer::stamp(EntryMeta& m, const RowReader& r) const {
@@ -735,18 +309,7 @@ void Importer::patient_row(const RowReader& r, int line) {
             throw;
         }
     };
-    fail_guard([&] {
-        in.name = r.text(C::name);
-        in.enrolled = r.required(C::enrolled);
-        in.born = r.optional(C::born);
-        in.clinician = r.text(C::clinician);
-        in.diagnosis = r.text(C::diagnosis);
-        in.insurance = r.text(C::insurance);
-        in.weeks = r.integer(C::weeks);
-        in.groups_per_week = r.integer(C::groups_per_week);
-        in.individual_per_week = r.integer(C::individual_per_week);
-        in.family_per_week = r.integer(C::family_per_week);
-    });
+    fail_guard([&] { in = patient_input(r); });
     Header h;
     fail_guard([&] { h = patient_header(in, ctx_.today, Naming::column); });
 
@@ -843,107 +406,6 @@ Target* Importer::target_for(const std::string& id) {
     return &it->second;
 }
 
-// The checks of an entry row that need no record, in the order the commands
-// make them: the entry it records, and its event type for an event.
-std::pair<Entry, std::optional<EventType>> Importer::entry_fields(const RowReader& r,
-                                                                  RowKind kind) const {
-    Entry entry;
-    std::optional<EventType> event_type;
-    switch (kind) {
-    case RowKind::session: {
-        SessionInput in;
-        in.kind = r.required(C::kind);
-        in.topic = r.optional(C::topic);
-        in.hours = r.optional(C::hours);
-        if (auto st = r.optional(C::status))
-            in.status = *parse_session_status(
-                require_choice("status", *st, {"attended", "absent", "excused"}));
-        in.note = r.text(C::note);
-        Session s = session_fields(in, Naming::column);
-        session_program(s, in, program_, Naming::column);
-        entry = s;
-        break;
-    }
-    case RowKind::screen: {
-        ScreenInput in{r.required(C::result), split_list(r.text(C::substances))};
-        entry = screen_fields(in, Naming::column);
-        break;
-    }
-    case RowKind::medication: {
-        Medication m;
-        m.action = *parse_med_action(
-            require_choice("action", r.required(C::action), {"start", "review", "stop"}));
-        r.required(C::medication); // not empty; the name is kept as written
-        m.name = require_text("medication", r.text(C::medication));
-        m.dose = require_text("dose", r.text(C::dose));
-        m.review_days = r.integer(C::review_days);
-        if (m.review_days && (*m.review_days < 1 || *m.review_days > 3650))
-            throw UsageError(fmt::format("review_days {} is out of range 1..3650", *m.review_days));
-        entry = m;
-        break;
-    }
-    case RowKind::event: {
-        std::vector<std::string> types;
-        for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
-                       EventType::graduated, EventType::discharged, EventType::note})
-            types.emplace_back(to_string(t));
-        Event e;
-        e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
-        event_type = e.type;
-        e.text = require_text("note", r.text(C::note), Lines::many);
-        switch (e.type) {
-        case EventType::plan_change: {
-            auto bound = [&](Column c) -> std::optional<int> {
-                auto v = r.integer(c);
-                if (v)
-                    plan_bound(program_, column_name(c), *v, Naming::column);
-                return v;
-            };
-            e.plan.weeks = bound(C::weeks);
-            e.plan.groups_per_week = bound(C::groups_per_week);
-            e.plan.individual_per_week = bound(C::individual_per_week);
-            e.plan.family_per_week = bound(C::family_per_week);
-            if (e.plan.empty())
-                throw UsageError("a plan-change event needs weeks, groups_per_week, "
-                                 "individual_per_week or family_per_week");
-            break;
-        }
-        case EventType::aftercare:
-            e.sponsor = require_text("sponsor", r.text(C::sponsor));
-            for (const auto& g : split_list(r.text(C::groups)))
-                e.groups.push_back(require_item("groups", g));
-            if (trim(e.sponsor).empty() && e.groups.empty())
-                throw UsageError("an aftercare event needs a sponsor or groups");
-            break;
-        case EventType::graduated: {
-            std::string forced = r.value(C::forced);
-            if (!forced.empty())
-                e.forced = require_choice("forced", forced, {"true", "false"}) == "true";
-            e.reason = require_text("reason", r.text(C::reason), Lines::many);
-            if (e.forced && trim(e.reason).empty())
-                throw UsageError("a forced graduation needs a reason");
-            break;
-        }
-        case EventType::discharged:
-            e.reason = require_choice("reason", r.value(C::reason), discharge_reasons());
-            break;
-        case EventType::note:
-            if (trim(e.text).empty())
-                throw UsageError("a note event needs a note");
-            break;
-        case EventType::plan_review:
-            break;
-        }
-        entry = e;
-        break;
-    }
-    case RowKind::patient:
-        break;
-    }
-
-    return {std::move(entry), event_type};
-}
-
 void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
     std::string id = r.value(C::id);
     if (id.empty())
@@ -956,7 +418,7 @@ void Importer::entry_row(const RowReader& r, RowKind kind, int line) {
     try {
         t = target_for(id);
     } catch (const Error&) {
-        entry_fields(r, kind);
+        entry_fields(r, kind, program_);
         throw;
     }
     PendingRow pending;
@@ -974,7 +436,7 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     Record& rec = t.record;
     const RowReader r(*header_, row.cells.unpack(header_->width));
     // Not a structured binding: clang 14 cannot capture one in a lambda.
-    auto fields = entry_fields(r, row.kind);
+    auto fields = entry_fields(r, row.kind, program_);
     Entry& entry = fields.first;
     const std::optional<EventType>& event_type = fields.second;
     EntryMeta& m = meta(entry);
@@ -1044,7 +506,7 @@ void Importer::settle(Target& t) const {
                 try {
                     if (row.kind != RowKind::patient)
                         entry_fields(RowReader(*header_, row.cells.unpack(header_->width)),
-                                     row.kind);
+                                     row.kind, program_);
                     fail(row.line, e.what());
                 } catch (const Error& field) {
                     fail(row.line, field.what());
@@ -1157,7 +619,8 @@ void Importer::list_changes(const std::vector<Target*>& touched) const {
 
 int Importer::run() {
     std::string input = read_input(opts_.file, shown_);
-    ImportProgress progress(*ctx_.err, ctx_.stderr_tty && !ctx_.quiet);
+    // Its own lines (Progress::update): rows read, then patients checked.
+    Progress progress(*ctx_.err, ctx_.stderr_tty && !ctx_.quiet, "importing", 0);
     double total_lines =
         std::max<double>(1, static_cast<double>(std::count(input.begin(), input.end(), '\n')));
 

@@ -1,6 +1,7 @@
 #include "commands/validate.hpp"
 
 #include "commands/common.hpp"
+#include "iop/journal_csv.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
@@ -200,6 +201,144 @@ bool same_entry(const Entry& a, const Entry& b) {
            e.plan.individual_per_week == f.plan.individual_per_week &&
            e.plan.family_per_week == f.plan.family_per_week && e.sponsor == f.sponsor &&
            e.groups == f.groups && e.reason == f.reason && e.forced == f.forced && e.text == f.text;
+}
+
+// ---------------------------------------------------------------- CSV rows
+
+using C = Column;
+
+PatientInput patient_input(const RowReader& r) {
+    PatientInput in;
+    in.id = r.value(C::id);
+    in.name = r.text(C::name);
+    in.enrolled = r.required(C::enrolled);
+    in.born = r.optional(C::born);
+    in.clinician = r.text(C::clinician);
+    in.diagnosis = r.text(C::diagnosis);
+    in.insurance = r.text(C::insurance);
+    in.weeks = r.integer(C::weeks);
+    in.groups_per_week = r.integer(C::groups_per_week);
+    in.individual_per_week = r.integer(C::individual_per_week);
+    in.family_per_week = r.integer(C::family_per_week);
+    return in;
+}
+
+std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind,
+                                                        const Program& program) {
+    Entry entry;
+    std::optional<EventType> event_type;
+    switch (kind) {
+    case RowKind::session: {
+        SessionInput in;
+        in.kind = r.required(C::kind);
+        in.topic = r.optional(C::topic);
+        in.hours = r.optional(C::hours);
+        if (auto st = r.optional(C::status))
+            in.status = *parse_session_status(
+                require_choice("status", *st, {"attended", "absent", "excused"}));
+        in.note = r.text(C::note);
+        Session s = session_fields(in, Naming::column);
+        session_program(s, in, program, Naming::column);
+        entry = s;
+        break;
+    }
+    case RowKind::screen: {
+        ScreenInput in{r.required(C::result), split_list(r.text(C::substances))};
+        entry = screen_fields(in, Naming::column);
+        break;
+    }
+    case RowKind::medication: {
+        Medication m;
+        m.action = *parse_med_action(
+            require_choice("action", r.required(C::action), {"start", "review", "stop"}));
+        r.required(C::medication); // not empty; the name is kept as written
+        m.name = require_text("medication", r.text(C::medication));
+        m.dose = require_text("dose", r.text(C::dose));
+        m.review_days = r.integer(C::review_days);
+        if (m.review_days && (*m.review_days < 1 || *m.review_days > 3650))
+            throw UsageError(fmt::format("review_days {} is out of range 1..3650", *m.review_days));
+        entry = m;
+        break;
+    }
+    case RowKind::event: {
+        std::vector<std::string> types;
+        for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
+                       EventType::graduated, EventType::discharged, EventType::note})
+            types.emplace_back(to_string(t));
+        Event e;
+        e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
+        event_type = e.type;
+        e.text = require_text("note", r.text(C::note), Lines::many);
+        switch (e.type) {
+        case EventType::plan_change: {
+            auto bound = [&](Column c) -> std::optional<int> {
+                auto v = r.integer(c);
+                if (v)
+                    plan_bound(program, column_name(c), *v, Naming::column);
+                return v;
+            };
+            e.plan.weeks = bound(C::weeks);
+            e.plan.groups_per_week = bound(C::groups_per_week);
+            e.plan.individual_per_week = bound(C::individual_per_week);
+            e.plan.family_per_week = bound(C::family_per_week);
+            if (e.plan.empty())
+                throw UsageError("a plan-change event needs weeks, groups_per_week, "
+                                 "individual_per_week or family_per_week");
+            break;
+        }
+        case EventType::aftercare:
+            e.sponsor = require_text("sponsor", r.text(C::sponsor));
+            for (const auto& g : split_list(r.text(C::groups)))
+                e.groups.push_back(require_item("groups", g));
+            if (trim(e.sponsor).empty() && e.groups.empty())
+                throw UsageError("an aftercare event needs a sponsor or groups");
+            break;
+        case EventType::graduated: {
+            std::string forced = r.value(C::forced);
+            if (!forced.empty())
+                e.forced = require_choice("forced", forced, {"true", "false"}) == "true";
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (e.forced && trim(e.reason).empty())
+                throw UsageError("a forced graduation needs a reason");
+            break;
+        }
+        case EventType::discharged:
+            e.reason = require_choice("reason", r.value(C::reason), discharge_reasons());
+            break;
+        case EventType::note:
+            if (trim(e.text).empty())
+                throw UsageError("a note event needs a note");
+            break;
+        case EventType::plan_review:
+            break;
+        }
+        entry = e;
+        break;
+    }
+    case RowKind::patient:
+        break;
+    }
+
+    return {std::move(entry), event_type};
+}
+
+std::string row_recorded_by(const RowReader& r, const std::string& otherwise) {
+    std::string by = r.text(C::recorded_by);
+    if (!trim(by).empty())
+        return require_text("recorded_by", by);
+    return otherwise;
+}
+
+std::string row_recorded_at(const RowReader& r, const std::string& otherwise) {
+    auto v = r.optional(C::recorded_at);
+    if (!v)
+        return otherwise;
+    if (!valid_recorded_at(*v))
+        throw UsageError(fmt::format("recorded_at '{}' is not a date-time like "
+                                     "2026-11-03T17:02:11Z or 2026-11-03T19:02:11+02:00 between "
+                                     "{} and {}",
+                                     excerpt(*v), format_date(min_date), format_date(max_date)));
+    return *v;
 }
 
 } // namespace iop

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace iop {
@@ -90,5 +91,25 @@ void require_no_later_entries(const Record& record, Date day, Naming naming);
 // Two entries hold the same values (recorded_by, recorded_at and position
 // aside); sessions compare by identical_session's rule.
 bool same_entry(const Entry& a, const Entry& b);
+
+// ---------------------------------------------------------------- CSV rows
+
+class RowReader;    // journal_csv.hpp
+enum class RowKind; // journal_csv.hpp
+
+// A patient row of an import file (journal_csv.hpp) as the values enroll
+// takes, unchecked but for the whole numbers and a given `enrolled`.
+PatientInput patient_input(const RowReader& r);
+
+// The checks of an entry row that need no record, in the order the commands
+// make them: the entry it records (its date and recorded_ pair left unset),
+// and its event type for an event.
+std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind,
+                                                        const Program& program);
+
+// A row's recorded_by and recorded_at, checked; `otherwise` where the cell
+// is empty.
+std::string row_recorded_by(const RowReader& r, const std::string& otherwise);
+std::string row_recorded_at(const RowReader& r, const std::string& otherwise);
 
 } // namespace iop

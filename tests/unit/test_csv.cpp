@@ -2,6 +2,7 @@
 // with physical line numbers, reversible formula neutralising, list cells.
 #include "iop/csv.hpp"
 
+#include "iop/journal_csv.hpp"
 #include "iop/output.hpp"
 
 #include <doctest/doctest.h>

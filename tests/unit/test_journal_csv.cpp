@@ -1,0 +1,307 @@
+// The journal CSV (include/iop/journal_csv.hpp): a record written as rows
+// reads back, through the import's own steps (header, row, the checks of
+// commands/validate.hpp), to the same header and entries; the header's
+// problems are named.
+#include "iop/journal_csv.hpp"
+
+#include "commands/common.hpp"
+#include "commands/validate.hpp"
+#include "iop/csv.hpp"
+#include "iop/program.hpp"
+#include "iop/record.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+iop::Date ymd(int y, unsigned m, unsigned d) {
+    return iop::Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+template <typename T> T dated(T entry, iop::Date date, std::string by, std::string at) {
+    entry.date = date;
+    entry.recorded_by = std::move(by);
+    entry.recorded_at = std::move(at);
+    return entry;
+}
+
+// Every kind of entry and event, with text a spreadsheet or a CSV reader
+// could take the wrong way: commas, quotes, line breaks, list separators,
+// leading formula characters (also already neutralised ones), non-ASCII.
+iop::Record hostile_record(const iop::Program& program) {
+    iop::Record rec;
+    iop::Header& h = rec.header;
+    h.id = "P-0001";
+    h.name = "=Zoë \"Jo\" O'Brien, Jr.";
+    h.born = ymd(1985, 4, 12);
+    h.enrolled = ymd(2026, 11, 2);
+    h.clinician = "@Dr. Rivera; 北京";
+    h.diagnosis = "Alcohol use disorder, moderate\n+ opioid use disorder, mild\n'-in remission";
+    h.insurance = "'=Acme Health";
+    h.plan = iop::Plan{12, 3, 1, 1};
+    h.recorded_by = "jrivera";
+    h.recorded_at = "2026-11-02T09:15:00Z";
+
+    const std::string topic = program.topic_ids().front();
+    iop::Session group;
+    group.kind = iop::SessionKind::group;
+    group.topic = topic;
+    group.hours = 2.5;
+    group.note = "first line, \"quoted\"\nsecond; line\n\n-- fourth line\n\tindented";
+    rec.journal.push_back(dated(group, ymd(2026, 11, 3), "jrivera", "2026-11-03T19:02:11+02:00"));
+    iop::Session individual;
+    individual.kind = iop::SessionKind::individual;
+    individual.hours = 1;
+    individual.status = iop::SessionStatus::absent;
+    individual.note = "=SUM(A1:A9)";
+    rec.journal.push_back(
+        dated(individual, ymd(2026, 11, 4), "=cmd|' /C calc'!A0", "2026-11-04T08:00:00.25-05:00"));
+    iop::Session family;
+    family.kind = iop::SessionKind::family;
+    family.hours = 1.25;
+    family.status = iop::SessionStatus::excused;
+    rec.journal.push_back(dated(family, ymd(2026, 11, 5), "", "")); // as an old record may have
+
+    iop::Screen positive;
+    positive.result = iop::ScreenResult::positive;
+    positive.substances = {"alcohol", "semi;colon", "back\\slash", "=opioids"};
+    rec.journal.push_back(dated(positive, ymd(2026, 11, 6), "lab", "2026-11-06T10:00:00"));
+    iop::Screen negative;
+    rec.journal.push_back(dated(negative, ymd(2026, 11, 7), "lab", "2026-11-07T10:00:00Z"));
+
+    iop::Medication start;
+    start.action = iop::MedAction::start;
+    start.name = "naltrexone, \"oral\"";
+    start.dose = "-50 mg";
+    start.review_days = 30;
+    rec.journal.push_back(dated(start, ymd(2026, 11, 8), "drmd", "2026-11-08T12:00:00+05:30"));
+    iop::Medication review;
+    review.action = iop::MedAction::review;
+    review.name = "naltrexone, \"oral\"";
+    rec.journal.push_back(dated(review, ymd(2026, 11, 9), "drmd", "2026-11-09T12:00:00Z"));
+    iop::Medication stop;
+    stop.action = iop::MedAction::stop;
+    stop.name = "'+buprenorphine";
+    rec.journal.push_back(dated(stop, ymd(2026, 11, 10), "drmd", "2026-11-10T12:00:00Z"));
+
+    iop::Event change;
+    change.type = iop::EventType::plan_change;
+    change.plan.weeks = 10;
+    change.plan.individual_per_week = 2;
+    change.text = "more individual sessions,\nfewer weeks";
+    rec.journal.push_back(dated(change, ymd(2026, 11, 11), "jrivera", "2026-11-11T09:00:00Z"));
+    iop::Event review_event;
+    review_event.type = iop::EventType::plan_review;
+    rec.journal.push_back(
+        dated(review_event, ymd(2026, 11, 12), "jrivera", "2026-11-12T09:00:00-03:00"));
+    iop::Event aftercare;
+    aftercare.type = iop::EventType::aftercare;
+    aftercare.sponsor = "\tSam \"S\" Smith,\t555-0100";
+    aftercare.groups = {"AA", "NA; Tuesdays", "=SMART"};
+    rec.journal.push_back(dated(aftercare, ymd(2026, 11, 13), "jrivera", "2026-11-13T09:00:00Z"));
+    iop::Event note;
+    note.type = iop::EventType::note;
+    note.text = "-called, no answer\n@front desk: \"left a message\", 2x";
+    rec.journal.push_back(dated(note, ymd(2026, 11, 14), "jrivera", "2026-11-14T09:00:00Z"));
+    iop::Event graduated;
+    graduated.type = iop::EventType::graduated;
+    graduated.forced = true;
+    graduated.reason = "moving away;\ncriteria nearly met";
+    rec.journal.push_back(dated(graduated, ymd(2026, 11, 20), "jrivera", "2026-11-20T09:00:00Z"));
+    iop::Event discharged;
+    discharged.type = iop::EventType::discharged;
+    discharged.reason = "transfer";
+    discharged.text = "to the residential program";
+    rec.journal.push_back(dated(discharged, ymd(2026, 11, 21), "jrivera", "2026-11-21T09:00:00Z"));
+    return rec;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("journal_csv");
+
+TEST_CASE("a record written as journal rows reads back to the same header and entries") {
+    const iop::Program program = iop::default_program();
+    const iop::Record rec = hostile_record(program);
+    const iop::Date today = ymd(2026, 11, 26);
+
+    std::string text = iop::journal_header() + iop::journal_rows(rec);
+    iop::CsvTable table = iop::parse_csv(text);
+    REQUIRE_FALSE(table.error);
+    REQUIRE(table.rows.size() == 2 + rec.journal.size());
+
+    std::vector<std::string> problems;
+    std::optional<iop::FileHeader> header = iop::read_header(table.rows[0], problems);
+    REQUIRE(header);
+    CHECK(problems.empty());
+    CHECK(header->layout == iop::Layout::journal);
+    CHECK(header->width == iop::column_count);
+    CHECK(header->as_written());
+
+    using C = iop::Column;
+    auto row = [&](std::size_t i, iop::RowKind expected) {
+        std::optional<iop::RowReader> r = iop::read_row(*header, table.rows[i].cells);
+        REQUIRE(r);
+        std::optional<iop::RowKind> kind = iop::parse_row_kind(r->value(C::record));
+        REQUIRE(kind);
+        CHECK(*kind == expected);
+        CHECK_NOTHROW(iop::reject_stray_values(*r, *kind));
+        return *r;
+    };
+
+    // The patient row: the header as the record holds it.
+    iop::Record back;
+    {
+        iop::RowReader r = row(1, iop::RowKind::patient);
+        iop::PatientInput in = iop::patient_input(r);
+        iop::Header& h = back.header;
+        h = iop::patient_header(in, today, iop::Naming::column);
+        h.plan = iop::patient_plan(in, program, iop::Naming::column);
+        h.recorded_by = iop::row_recorded_by(r, "");
+        h.recorded_at = iop::row_recorded_at(r, "");
+        CHECK(iop::render_header(h) == iop::render_header(rec.header));
+    }
+
+    // Each entry row: the entry, byte for byte as the record file holds it.
+    for (std::size_t i = 0; i < rec.journal.size(); ++i) {
+        const iop::Entry& want = rec.journal[i];
+        iop::RowKind expected = std::holds_alternative<iop::Session>(want)  ? iop::RowKind::session
+                                : std::holds_alternative<iop::Screen>(want) ? iop::RowKind::screen
+                                : std::holds_alternative<iop::Medication>(want)
+                                    ? iop::RowKind::medication
+                                    : iop::RowKind::event;
+        CAPTURE(i);
+        iop::RowReader r = row(2 + i, expected);
+        iop::Entry got = iop::entry_fields(r, expected, program).first;
+        iop::EntryMeta& m = iop::meta(got);
+        m.date = iop::parse_date_option("date", r.required(C::date));
+        m.recorded_by = iop::row_recorded_by(r, "");
+        m.recorded_at = iop::row_recorded_at(r, "");
+        CHECK(iop::render_entry(got) == iop::render_entry(want));
+        back.journal.push_back(std::move(got));
+    }
+
+    // And what was read is written as the same rows.
+    CHECK(iop::journal_rows(back) == iop::journal_rows(rec));
+}
+
+TEST_CASE("each layout is told by its header, and a row has its kind's columns only") {
+    std::vector<std::string> problems;
+    auto layout = [&](const std::vector<std::string>& names) {
+        problems.clear();
+        auto h = iop::read_header(iop::CsvRow{1, names}, problems);
+        REQUIRE(h);
+        return h->layout;
+    };
+    CHECK(layout({"id", "name", "enrolled"}) == iop::Layout::patients);
+    CHECK(layout({"id", "date", "kind"}) == iop::Layout::sessions);
+    CHECK(layout({" id ", "date", "result"}) == iop::Layout::screens);
+    CHECK(layout(iop::column_names()) == iop::Layout::journal);
+    CHECK(iop::layout_kind(iop::Layout::screens) == iop::RowKind::screen);
+    CHECK_FALSE(iop::layout_kind(iop::Layout::journal));
+
+    // A header without both recorded_ columns is stamped, not taken as written.
+    problems.clear();
+    auto h = iop::read_header(iop::CsvRow{1, {"record", "id", "recorded_by"}}, problems);
+    REQUIRE(h);
+    CHECK_FALSE(h->as_written());
+
+    // A journal row with a value in a column its kind does not use.
+    problems.clear();
+    h = iop::read_header(iop::CsvRow{1, {"record", "id", "date", "result", "type", "note"}},
+                         problems);
+    REQUIRE(h);
+    auto r = iop::read_row(*h, {"screen", "P-1", "2026-11-03", "negative", "", "hello"});
+    REQUIRE(r);
+    CHECK_THROWS_WITH_AS(iop::reject_stray_values(*r, iop::RowKind::screen),
+                         "1 value in 'note' for a screen row; leave it empty", iop::UsageError);
+    auto event = iop::read_row(*h, {"event", "P-1", "2026-11-03", "negative", "discharged", ""});
+    REQUIRE(event);
+    CHECK_THROWS_WITH_AS(iop::reject_stray_values(*event, iop::RowKind::event),
+                         "1 value in 'result' for a discharged event row; leave it empty",
+                         iop::UsageError);
+
+    // Rows of empty cells are skipped; a short row, bad UTF-8 or a value
+    // under a nameless column are not.
+    CHECK_FALSE(iop::read_row(*h, {"", " ", "", "\t", "", ""}));
+    CHECK_THROWS_WITH_AS(iop::read_row(*h, {"screen", "P-1"}),
+                         "the row has 2 fields while the header has 6", iop::UsageError);
+    CHECK_THROWS_WITH_AS(iop::read_row(*h, {"screen", "P-1", "2026-11-03", "\xff", "", ""}),
+                         "column 'result' is not valid UTF-8; save the file as \"CSV UTF-8\"",
+                         iop::UsageError);
+    problems.clear();
+    auto sessions = iop::read_header(iop::CsvRow{1, {"id", "date", "kind", ""}}, problems);
+    REQUIRE(sessions);
+    CHECK_THROWS_WITH_AS(iop::read_row(*sessions, {"P-1", "2026-11-03", "group", "x"}),
+                         "a value in column 4, which has no name in the header", iop::UsageError);
+    // Cells are read with their formula escape undone, values trimmed.
+    auto session = iop::read_row(*sessions, {" P-1 ", "2026-11-03", "'=group", ""});
+    REQUIRE(session);
+    CHECK(session->value(iop::Column::id) == "P-1");
+    CHECK(session->text(iop::Column::id) == " P-1 ");
+    CHECK(session->text(iop::Column::kind) == "=group");
+    CHECK(session->text(iop::Column::note).empty());
+    CHECK_THROWS_WITH_AS(session->required(iop::Column::topic), "topic is empty",
+                         iop::UsageError);
+}
+
+TEST_CASE("a header's problems are all named, and nothing is read from it") {
+    auto problems_of = [](const std::vector<std::string>& names) {
+        std::vector<std::string> problems;
+        auto h = iop::read_header(iop::CsvRow{1, names}, problems);
+        CHECK_FALSE(h);
+        return problems;
+    };
+    CHECK(problems_of({"id", "name", "enrolled", "kind"}) ==
+          std::vector<std::string>{
+              "the header mixes patient columns and session columns; put each in its own file, "
+              "or add a 'record' column that names what each row is (the journal layout iop "
+              "export --format csv writes)"});
+    CHECK(problems_of({"id", "date"}) ==
+          std::vector<std::string>{
+              "cannot tell what the file holds from its header: patients need "
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
+              "docs/import-export.md"});
+    CHECK(problems_of({"id", "date", "kind", "kind", "Topic", "colour"}) ==
+          std::vector<std::string>{
+              "column 'kind' appears twice in the header",
+              "unknown columns 'Topic' (did you mean 'topic'?), 'colour'; a session file has the "
+              "columns 'id', 'date', 'kind', 'topic', 'hours', 'status', 'note', 'recorded_by', "
+              "'recorded_at'"});
+    CHECK(problems_of({"id", "date", "result", "dose"}) ==
+          std::vector<std::string>{
+              "column 'dose' does not belong in a screen file; a screen file has the columns "
+              "'id', 'date', 'result', 'substances', 'recorded_by', 'recorded_at'"});
+    CHECK(problems_of({"name", "born"}) ==
+          std::vector<std::string>{"missing columns 'id', 'enrolled': a patient file needs 'id', "
+                                   "'name', 'enrolled'"});
+    CHECK(problems_of({"record", "name"}) ==
+          std::vector<std::string>{"missing column 'id': a journal file needs 'record', 'id'"});
+}
+
+TEST_CASE("the column and row-kind names") {
+    CHECK(iop::journal_header() == iop::export_row(iop::column_names()));
+    CHECK(iop::row_kind_names() ==
+          std::vector<std::string>{"patient", "session", "screen", "medication", "event"});
+    for (const auto& name : iop::row_kind_names())
+        CHECK(iop::to_string(*iop::parse_row_kind(name)) == name);
+    CHECK_FALSE(iop::parse_row_kind("Patient"));
+    // Every kind of row names its patient and says who recorded it; only
+    // the journal layout's `record` column says what a row is.
+    for (auto k : {iop::RowKind::patient, iop::RowKind::session, iop::RowKind::screen,
+                   iop::RowKind::medication, iop::RowKind::event}) {
+        const auto& cols = iop::kind_columns(k);
+        CHECK(cols.front() == iop::Column::id);
+        CHECK(cols[cols.size() - 2] == iop::Column::recorded_by);
+        CHECK(cols.back() == iop::Column::recorded_at);
+        CHECK(std::count(cols.begin(), cols.end(), iop::Column::record) == 0);
+    }
+}
+
+TEST_SUITE_END();
