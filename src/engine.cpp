@@ -112,8 +112,8 @@ class Assessor {
     // `covered`: the last day whose entries the finding is about (SPEC
     // section 5); it is noticed the day after the latest of them was
     // recorded, when that is later than the day it arose.
-    void add(Severity s, const char* rule, std::optional<int> week, std::string message,
-             Date arose, Date covered) {
+    void add(Severity s, const char* rule, std::optional<int> week, std::string message, Date arose,
+             Date covered) {
         Date noticed = arose;
         if (auto recorded = latest_recorded(covered); recorded && add_days(*recorded, 1) > noticed)
             noticed = add_days(*recorded, 1);
@@ -243,7 +243,8 @@ void Assessor::collect() {
         facts_.recorded.emplace_back(enrolled_, *original_.header.recorded_on);
     std::sort(facts_.recorded.begin(), facts_.recorded.end());
     for (std::size_t i = 1; i < facts_.recorded.size(); ++i)
-        facts_.recorded[i].second = std::max(facts_.recorded[i].second, facts_.recorded[i - 1].second);
+        facts_.recorded[i].second =
+            std::max(facts_.recorded[i].second, facts_.recorded[i - 1].second);
     std::stable_sort(facts_.groups.begin(), facts_.groups.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });
     std::stable_sort(facts_.attended_hours.begin(), facts_.attended_hours.end(),
@@ -430,8 +431,8 @@ void Assessor::dated_findings() {
         if (judged_on_ > hard_end)
             add_after(Severity::error, "overdue",
                       fmt::format("{} past the program maximum of {} weeks (last day {})",
-                                  days_text(days_between(hard_end, judged_on_)),
-                                  program_.weeks.max, format_date(hard_end)),
+                                  days_text(days_between(hard_end, judged_on_)), program_.weeks.max,
+                                  format_date(hard_end)),
                       add_days(hard_end, 1));
         else if (judged_on_ > a_.planned_end)
             add_after(Severity::warning, "overdue",

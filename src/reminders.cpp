@@ -66,8 +66,8 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
     if (review_due <= horizon)
         add("plan-review", review_due,
             fmt::format("plan review {} {} ({} {})", review_due < today ? "overdue since" : "due",
-                        format_date(review_due),
-                        a.last_plan_review ? "last review" : "enrolled", format_date(last_review)),
+                        format_date(review_due), a.last_plan_review ? "last review" : "enrolled",
+                        format_date(last_review)),
             2);
 
     for (const auto& m : a.medications) {

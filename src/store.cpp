@@ -474,13 +474,13 @@ fs::path Store::discover(const std::optional<std::string>& dir, const char* env_
         if (p == p.root_path() || p.parent_path() == p)
             break;
     }
-    throw UsageError(fmt::format("no records directory: neither --dir nor $IOP_DIR is set, and "
-                                 "no program.toml in {} or any parent{}; create one with 'iop init "
-                                 "DIR' or pass --dir DIR",
-                                 cwd.string(),
-                                 skipped ? fmt::format(" ({} is a directory, not a program file)",
-                                                       skipped->string())
-                                         : std::string()));
+    throw UsageError(fmt::format(
+        "no records directory: neither --dir nor $IOP_DIR is set, and "
+        "no program.toml in {} or any parent{}; create one with 'iop init "
+        "DIR' or pass --dir DIR",
+        cwd.string(),
+        skipped ? fmt::format(" ({} is a directory, not a program file)", skipped->string())
+                : std::string()));
 }
 
 std::vector<std::string> Store::init(const fs::path& dir, bool git_files) {

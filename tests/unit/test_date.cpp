@@ -14,9 +14,7 @@ using iop::Date;
 
 using testutil::ymd;
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 TEST_SUITE_BEGIN("date");
 

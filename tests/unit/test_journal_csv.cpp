@@ -247,8 +247,7 @@ TEST_CASE("each layout is told by its header, and a row has its kind's columns o
     CHECK(session->text(iop::Column::id) == " P-1 ");
     CHECK(session->text(iop::Column::kind) == "=group");
     CHECK(session->text(iop::Column::note).empty());
-    CHECK_THROWS_WITH_AS(session->required(iop::Column::topic), "topic is empty",
-                         iop::UsageError);
+    CHECK_THROWS_WITH_AS(session->required(iop::Column::topic), "topic is empty", iop::UsageError);
 }
 
 TEST_CASE("a header's problems are all named, and nothing is read from it") {

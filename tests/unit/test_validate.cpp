@@ -74,8 +74,9 @@ TEST_CASE("patient_header: id, name, dates and texts") {
 
     CHECK(usage_error([&] { patient_header(patient("   "), today, Naming::option); }) ==
           "--name holds only spaces");
-    CHECK(usage_error([&] { patient_header(patient("a\nb"), today, Naming::column); })
-              .rfind("name holds a line break", 0) == 0);
+    CHECK(usage_error([&] {
+              patient_header(patient("a\nb"), today, Naming::column);
+          }).rfind("name holds a line break", 0) == 0);
     in = patient();
     in.born = "2027-01-01";
     in.enrolled = "2026-11-02";
@@ -83,8 +84,9 @@ TEST_CASE("patient_header: id, name, dates and texts") {
           "--born 2027-01-01 is after the start of treatment (2026-11-02)");
     in = patient();
     in.id = "../x";
-    CHECK(usage_error([&] { patient_header(in, today, Naming::option); })
-              .rfind("invalid patient id", 0) == 0);
+    CHECK(usage_error([&] {
+              patient_header(in, today, Naming::option);
+          }).rfind("invalid patient id", 0) == 0);
 }
 
 TEST_CASE("patient_plan: the program's defaults and bounds") {
@@ -117,13 +119,16 @@ TEST_CASE("sessions: fields, then the program's topic and default hours") {
     in.kind = "group";
     in.topic = "ilness";
     s = session_fields(in, Naming::option);
-    CHECK(usage_error([&] { session_program(s, in, p, Naming::option); })
-              .rfind("unknown topic 'ilness' (did you mean 'illness'?)", 0) == 0);
+    CHECK(usage_error([&] {
+              session_program(s, in, p, Naming::option);
+          }).rfind("unknown topic 'ilness' (did you mean 'illness'?)", 0) == 0);
     in.topic.reset();
-    CHECK(usage_error([&] { session_program(s, in, p, Naming::option); })
-              .rfind("a group session needs --topic", 0) == 0);
-    CHECK(usage_error([&] { session_program(s, in, p, Naming::column); })
-              .rfind("a group session needs a topic", 0) == 0);
+    CHECK(usage_error([&] {
+              session_program(s, in, p, Naming::option);
+          }).rfind("a group session needs --topic", 0) == 0);
+    CHECK(usage_error([&] {
+              session_program(s, in, p, Naming::column);
+          }).rfind("a group session needs a topic", 0) == 0);
 
     SessionInput ind;
     ind.kind = "individual";

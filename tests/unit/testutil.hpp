@@ -86,11 +86,10 @@ inline std::vector<std::string> listing(const fs::path& dir) {
 // A minimal valid patient file written by hand (comments included), with
 // `extra` appended: entries, usually.
 inline std::string record_text(const std::string& id, const std::string& extra = "") {
-    return "# " + id + ", enrolled by hand\n" + "schema_version = 1\n" + "id = \"" + id +
-           "\"\n" + "name = \"Patient " + id + "\"   # a comment that must survive\n" +
+    return "# " + id + ", enrolled by hand\n" + "schema_version = 1\n" + "id = \"" + id + "\"\n" +
+           "name = \"Patient " + id + "\"   # a comment that must survive\n" +
            "enrolled = 2026-11-02\n" + "\n" + "[plan]\n" + "weeks = 12\n" +
-           "groups_per_week = 3\n" + "individual_per_week = 1\n" + "family_per_week = 1\n" +
-           extra;
+           "groups_per_week = 3\n" + "individual_per_week = 1\n" + "family_per_week = 1\n" + extra;
 }
 
 } // namespace testutil
