@@ -3,6 +3,7 @@
 #include "iop/error.hpp"
 #include "iop/journal_merge.hpp"
 #include "iop/record.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,16 +18,7 @@ TEST_SUITE_BEGIN("journal_merge");
 
 namespace {
 
-const std::string header = "schema_version = 1\n"
-                           "id = \"P-0001\"\n"
-                           "name = \"Jane Doe\"\n"
-                           "enrolled = 2026-11-02\n"
-                           "\n"
-                           "[plan]\n"
-                           "weeks = 12\n"
-                           "groups_per_week = 3\n"
-                           "individual_per_week = 1\n"
-                           "family_per_week = 1\n";
+const std::string header = testutil::jane_doe_header;
 
 // A session block as iop appends it, recorded at 2026-11-DDT10:MM:00Z.
 std::string session(int day_of_month, int minute = 0, const std::string& by = "a") {

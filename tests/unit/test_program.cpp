@@ -2,6 +2,7 @@
 // the text iop init writes, and validation with positions.
 #include "iop/error.hpp"
 #include "iop/program.hpp"
+#include "testutil.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,18 +15,9 @@ const std::string file = "program.toml";
 
 // The DataError that loading `text` throws, or nullopt when it loads.
 std::optional<iop::DataError> load_error(const std::string& text) {
-    try {
-        iop::parse_program(text, file);
-    } catch (const iop::DataError& e) {
-        return e;
-    }
-    return std::nullopt;
+    return testutil::data_error([&] { iop::parse_program(text, file); });
 }
 
-#define REQUIRE_LOAD_ERROR(var, text)                                                              \
-    auto var##_opt = load_error(text);                                                             \
-    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));               \
-    const iop::DataError& var = *var##_opt
 
 void check_same(const iop::Program& a, const iop::Program& b) {
     CHECK(a.weeks.min == b.weeks.min);

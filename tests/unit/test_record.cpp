@@ -65,16 +65,7 @@ void check_meta(const iop::EntryMeta& got, const iop::EntryMeta& want) {
 }
 
 // The first ten lines of a hand-written record; entries start on line 11.
-const std::string base = "schema_version = 1\n"
-                         "id = \"P-0001\"\n"
-                         "name = \"Jane Doe\"\n"
-                         "enrolled = 2026-11-02\n"
-                         "\n"
-                         "[plan]\n"
-                         "weeks = 12\n"
-                         "groups_per_week = 3\n"
-                         "individual_per_week = 1\n"
-                         "family_per_week = 1\n";
+const std::string base = testutil::jane_doe_header;
 
 std::string session_block(const std::string& date, const std::string& kind = "group",
                           const std::string& topic = "illness", const std::string& hours = "3.0",
@@ -87,18 +78,9 @@ std::string session_block(const std::string& date, const std::string& kind = "gr
 }
 
 std::optional<iop::DataError> load_error(const std::string& text) {
-    try {
-        iop::parse_record(text, file);
-    } catch (const iop::DataError& e) {
-        return e;
-    }
-    return std::nullopt;
+    return testutil::data_error([&] { iop::parse_record(text, file); });
 }
 
-#define REQUIRE_LOAD_ERROR(var, text)                                                              \
-    auto var##_opt = load_error(text);                                                             \
-    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));               \
-    const iop::DataError& var = *var##_opt
 
 // Line (1-based) of the n-th occurrence (0-based) of `needle` in `text`.
 int line_of(const std::string& text, const std::string& needle, int nth = 0) {

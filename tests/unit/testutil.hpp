@@ -3,6 +3,7 @@
 #pragma once
 
 #include "iop/date.hpp"
+#include "iop/error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -92,4 +94,35 @@ inline std::string record_text(const std::string& id, const std::string& extra =
            "groups_per_week = 3\n" + "individual_per_week = 1\n" + "family_per_week = 1\n" + extra;
 }
 
+// The header of a patient file as iop writes it, ten lines: P-0001, Jane
+// Doe, enrolled 2026-11-02, the default plan. Entries appended to it start
+// on line 11.
+inline const std::string jane_doe_header = "schema_version = 1\n"
+                                           "id = \"P-0001\"\n"
+                                           "name = \"Jane Doe\"\n"
+                                           "enrolled = 2026-11-02\n"
+                                           "\n"
+                                           "[plan]\n"
+                                           "weeks = 12\n"
+                                           "groups_per_week = 3\n"
+                                           "individual_per_week = 1\n"
+                                           "family_per_week = 1\n";
+
+// The DataError that `load()` throws, or nullopt when it throws none.
+template <typename Load> std::optional<iop::DataError> data_error(Load load) {
+    try {
+        load();
+    } catch (const iop::DataError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
 } // namespace testutil
+
+// `var`: the DataError that load_error(text) (a function of the test file)
+// returns; the case stops when there is none.
+#define REQUIRE_LOAD_ERROR(var, text)                                                              \
+    auto var##_opt = load_error(text);                                                             \
+    REQUIRE_MESSAGE(var##_opt.has_value(), "expected a DataError for:\n" << (text));               \
+    const iop::DataError& var = *var##_opt
