@@ -2,6 +2,8 @@
 // with the defaults of SPEC section 4.
 #pragma once
 
+#include "iop/calendar.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +51,13 @@ struct Program {
     double min_attendance = 0.90;
     int negative_screens = 2;
     bool require_aftercare = true;
+    // [calendar] program_days and group_days (SPEC section 10); the store
+    // adds the closures of closures.toml. Monday to Friday, no closures,
+    // when the program says nothing.
+    Calendar calendar;
+    // [remind] lead_days: a weekly session still missing is listed on the
+    // last lead_days open program days of its week (SPEC section 7).
+    int remind_lead_days = 2;
     // [storage] git: commit every write when the directory is in a git work
     // tree (docs/git.md); false turns that off.
     bool storage_git = true;

@@ -1,0 +1,90 @@
+// The program calendar (SPEC section 10): the weekdays on which the program
+// runs and holds groups, and the closures (holidays, snow days) of
+// closures.toml. Pure: the store reads closures.toml, this only answers
+// "is this day open?".
+#pragma once
+
+#include "iop/date.hpp"
+#include "iop/error.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iop {
+
+// A set of weekdays, indexed by std::chrono::weekday::c_encoding() (0 = Sunday).
+using Weekdays = std::array<bool, 7>;
+
+// Monday to Friday: the default program and group days.
+inline constexpr Weekdays weekdays_mon_fri{false, true, true, true, true, true, false};
+
+// "mon".."sun" (also spelled out, any case) to its c_encoding; nullopt otherwise.
+std::optional<unsigned> parse_weekday(std::string_view name);
+// The three-letter name of a c_encoding weekday: "mon".
+std::string_view weekday_name(unsigned c_encoding);
+
+enum class ClosureAction { add, cancel };
+std::string_view to_string(ClosureAction);
+
+// One [[closure]] entry of closures.toml, in file order.
+struct ClosureEntry {
+    ClosureAction action = ClosureAction::add;
+    Date from{};
+    Date to{}; // inclusive; equals from when the file gives none
+    std::string reason;
+    std::string recorded_by;
+    std::string recorded_at;
+    SourcePos pos; // of the [[closure]] header, for messages
+};
+
+// A run of closed dates, first to last inclusive.
+struct ClosedRange {
+    Date first{};
+    Date last{};
+    std::string reason; // of the add entry that closed the range's first day
+};
+
+class Calendar {
+  public:
+    Weekdays program_days = weekdays_mon_fri;
+    Weekdays group_days = weekdays_mon_fri;
+
+    // Replaces the closures (file order). A date is closed when the last
+    // entry whose range holds it is an add.
+    void set_closures(std::vector<ClosureEntry> entries);
+    const std::vector<ClosureEntry>& closures() const { return entries_; }
+
+    bool closed(Date d) const;
+    bool program_day(Date d) const; // by weekday only
+    bool group_day(Date d) const;   // by weekday only
+    bool open_program_day(Date d) const { return program_day(d) && !closed(d); }
+    bool open_group_day(Date d) const { return group_day(d) && !closed(d); }
+
+    // Counts over first..last inclusive (0 when last < first).
+    int program_days_in(Date first, Date last) const;
+    int group_days_in(Date first, Date last) const;
+    int open_program_days_in(Date first, Date last) const;
+    int open_group_days_in(Date first, Date last) const;
+    int closed_days_in(Date first, Date last) const;
+    bool any_closed(Date first, Date last) const;
+
+    // The closed dates as maximal ranges of consecutive days, in date order.
+    std::vector<ClosedRange> closed_ranges() const;
+
+    // The last program day (by weekday; closures not skipped) before d.
+    Date last_program_day_before(Date d) const;
+
+    // The longest run of consecutive days that are not program days (by
+    // weekday): 2 for Monday to Friday, 7 when no day is a program day.
+    int longest_non_program_run() const;
+
+  private:
+    std::vector<ClosureEntry> entries_;
+    // Sorted, disjoint closed ranges, computed by set_closures.
+    std::vector<ClosedRange> ranges_;
+};
+
+} // namespace iop
