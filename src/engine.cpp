@@ -154,6 +154,26 @@ void Assessor::choose_view() {
     }
 }
 
+} // namespace
+
+WeekRequirement week_requirement(const Program& program, const Plan& plan, bool adolescent,
+                                 Date first) {
+    // Without a closed date the week requires exactly the plan (the
+    // calendar's closures are applied by issue 18's engine change).
+    WeekRequirement r;
+    r.groups = plan.groups_per_week;
+    r.hours_min = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
+    r.individual = plan.individual_per_week;
+    r.family = plan.family_per_week;
+    r.screens = program.screens_per_week;
+    Date last = add_days(first, 6);
+    r.group_days = program.calendar.group_days_in(first, last);
+    r.open_group_days = program.calendar.open_group_days_in(first, last);
+    return r;
+}
+
+namespace {
+
 void Assessor::build_weeks() {
     int elapsed = days_between(enrolled_, judged_on_);
     a_.week = elapsed >= 0 ? elapsed / 7 + 1 : 0;
@@ -168,6 +188,7 @@ void Assessor::build_weeks() {
         w.last = add_days(w.first, 6);
         w.complete = w.last < judged_on_;
         w.plan = plan_on(original_, w.first);
+        w.required = week_requirement(program_, w.plan, is_adolescent(original_.header), w.first);
         if (w.complete)
             ++a_.complete_weeks;
         a_.weeks.push_back(w);

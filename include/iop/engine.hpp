@@ -32,6 +32,24 @@ struct Finding {
     Date noticed{};
 };
 
+// What a treatment week requires (SPEC section 5, "What a week requires"),
+// given its plan and the program calendar's open days.
+struct WeekRequirement {
+    int groups = 0;       // min(groups_per_week, open group days) with a closure
+    double hours_min = 0; // adult or adolescent minimum, scaled by open group days
+    int individual = 0;
+    int family = 0;
+    int screens = 0;
+    int group_days = 0;      // group weekdays in the week
+    int open_group_days = 0; // of those, not closed
+    bool open_program_day = true; // false: the week breaks no weekly rule
+    bool lowered = false;         // a closed date lowered the requirement
+};
+
+// The requirement of the week first..first+6 under `plan`.
+WeekRequirement week_requirement(const Program& program, const Plan& plan, bool adolescent,
+                                 Date first);
+
 // One row of the attendance grid: what a treatment week held.
 struct WeekSummary {
     int week = 0;
@@ -39,6 +57,7 @@ struct WeekSummary {
     Date last{};
     bool complete = false;
     Plan plan; // in force on its first day
+    WeekRequirement required;
     int groups = 0;     // attended
     int individual = 0; // attended
     int family = 0;     // attended
