@@ -40,8 +40,8 @@ struct WeekRequirement {
     int individual = 0;
     int family = 0;
     int screens = 0;
-    int group_days = 0;      // group weekdays in the week
-    int open_group_days = 0; // of those, not closed
+    int group_days = 0;           // group weekdays in the week
+    int open_group_days = 0;      // of those, not closed
     bool open_program_day = true; // false: the week breaks no weekly rule
     bool lowered = false;         // a closed date lowered the requirement
 };
