@@ -1,6 +1,7 @@
 #include "iop/git.hpp"
 
 #include "iop/error.hpp"
+#include "iop/store.hpp" // the names of the files iop keeps
 #include "iop/text.hpp"
 
 #include <fmt/format.h>
@@ -169,11 +170,12 @@ std::vector<LogEntry> parse_log(std::string_view out) {
 }
 
 std::string gitattributes_text() {
-    return fmt::format("# iop: patient files only grow at the end; their merge keeps the entries "
-                       "both sides\n# appended (docs/git.md). Each clone registers the driver "
-                       "once:\n#   git config merge.{0}.driver 'iop __merge-journal %O %A %B %P'\n"
-                       "patients/*.toml merge={0}\n",
-                       merge_driver_name);
+    return fmt::format("# iop: patient files and closures.toml only grow at the end; their "
+                       "merge keeps the\n# entries both sides appended (docs/git.md). Each clone "
+                       "registers the driver\n# once:\n#   git config merge.{0}.driver 'iop "
+                       "__merge-journal %O %A %B %P'\npatients/*.toml merge={0}\n/{1} "
+                       "merge={0}\n",
+                       merge_driver_name, closures_file_name);
 }
 
 std::string shell_quote(std::string_view word) {
