@@ -1,7 +1,6 @@
 #include "iop/git.hpp"
 
 #include "iop/error.hpp"
-#include "iop/store.hpp" // the names of the files iop keeps
 #include "iop/text.hpp"
 
 #include <fmt/format.h>
@@ -173,9 +172,9 @@ std::string gitattributes_text() {
     return fmt::format("# iop: patient files and closures.toml only grow at the end; their "
                        "merge keeps the\n# entries both sides appended (docs/git.md). Each clone "
                        "registers the driver\n# once:\n#   git config merge.{0}.driver 'iop "
-                       "__merge-journal %O %A %B %P'\npatients/*.toml merge={0}\n/{1} "
-                       "merge={0}\n",
-                       merge_driver_name, closures_file_name);
+                       "__merge-journal %O %A %B %P'\npatients/*.toml merge={0}\n"
+                       "/closures.toml merge={0}\n",
+                       merge_driver_name);
 }
 
 std::string shell_quote(std::string_view word) {

@@ -255,6 +255,34 @@ def one_git_commit_a_closure_and_no_patient_text(tmp):
 
 
 @case
+def the_merge_driver_merges_closures_toml_as_closures(tmp):
+    d = make_clinic(tmp)
+    closure(d, "add", "2026-11-26", "--reason", "Thanksgiving")
+    base = (d / "closures.toml").read_text()
+    closure(d, "add", "2026-12-25", "--reason", "Christmas", now="2026-11-20T10:05:00Z")
+    ours = (d / "closures.toml").read_text()
+    (d / "closures.toml").write_text(base)
+    closure(d, "add", "2027-01-01", "--reason", "New Year", now="2026-11-20T10:01:00Z")
+    theirs = (d / "closures.toml").read_text()
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        (tmp / name).write_text(text)
+    # git names the file by its path in the work tree: closures.toml is merged
+    # and checked as closures, entry by entry, by recorded_at.
+    r = run("__merge-journal", tmp / "base", tmp / "ours", tmp / "theirs", "closures.toml")
+    eq((r.code, r.err), (0, ""), f"a clean merge\n{r!r}")
+    merged = (tmp / "ours").read_text()
+    check(merged.startswith(base.rstrip("\n")), "base's entries first")
+    (d / "closures.toml").write_text(merged)
+    eq(closure(d, "list", "--all").out,
+       "2026-11-26  Thanksgiving\n2026-12-25  Christmas\n2027-01-01  New Year\n", "merged")
+    eq([str(c["from"]) for c in closures(d)["closure"]],
+       ["2026-11-26", "2027-01-01", "2026-12-25"], "new entries by recorded_at")
+    # The same texts under a patient file's name would not load as a record.
+    (tmp / "ours").write_text(ours)
+    r = run("__merge-journal", tmp / "base", tmp / "ours", tmp / "theirs", "patients/P-0001.toml")
+    eq(r.code, 1, f"a conflict for a patient file\n{r!r}")
+    contains(r.err, "the merged record would not load")
+@case
 def completion_offers_the_actions_and_options(tmp):
     d = make_clinic(tmp)
     words = lambda *w: [l.split("\t")[0] for l in ok("-C", d, "__complete", "--", *w).out.splitlines()]
