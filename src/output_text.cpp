@@ -138,9 +138,12 @@ void print_grid(std::ostream& out, const Assessment& a, const Program& program,
         std::string hours = grid_hours(w.hours);
         bool low = w.complete && r.hours_min > 0 && w.hours < r.hours_min - 1e-9;
         bool high = w.hours > program.hours_max + 1e-9;
-        std::string hours_cell = hours + (low || high ? " !" : "");
-        // A lowered requirement is marked in the cells it changed: 2/2*.
+        // A lowered requirement is marked in the cells it changed: 2/2*, and
+        // the hours when closed group days lowered their minimum: 5* !.
         const char* mark = r.lowered ? "*" : "";
+        const bool hours_lowered =
+            r.lowered && (!r.open_program_day || r.open_group_days < r.group_days);
+        std::string hours_cell = hours + (hours_lowered ? "*" : "") + (low || high ? " !" : "");
         auto required_cell = [&](int done, int required, int planned) {
             return cell(done, required, w.complete, style, 8,
                         required != planned || !r.open_program_day ? mark : "");

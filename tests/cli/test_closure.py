@@ -169,7 +169,8 @@ def a_closure_lowers_the_week_in_check_and_show(tmp):
                     "[hours-per-week]")
     show = ok("-C", d, "show", "P-0001", today="2026-11-16").out
     contains(show, "* = lowered by closures")
-    matches(r"^ +2  11-09 ~ 11-15  1/2\* ! .*closed 11-09$", show, "week 2's row")
+    matches(r"^ +2  11-09 ~ 11-15  1/2\* !  1/1     1/1     0/1 !   5\* !  closed 11-09$", show,
+            "week 2's row")
     contains(show, "  * week 2: lowered by closures: 1 of 3 group days closed; requires 2 group "
                    "sessions and 6 hours\n")
     week1 = [l for l in show.splitlines() if l.lstrip().startswith("1  11-02")]
