@@ -123,6 +123,22 @@ def list_takes_no_lock(tmp):
 
 
 @case
+def add_waits_for_the_writers_lock_and_list_does_not(tmp):
+    import fcntl
+    d = make_clinic(tmp)
+    closure(d, "add", "2026-12-25", "--reason", "Christmas")
+    fd = os.open(d / ".iop.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fails_cleanly(tmp, ["-C", d, "--wait", "0", "closure", "add", "2026-12-31", "--reason",
+                            "New Year's Eve"], 75, "is locked by another iop")
+        eq(closure(d, "list", "--all", timeout=30).out, "2026-12-25  Christmas\n",
+           "list while a writer holds the lock")
+    finally:
+        os.close(fd)
+    closure(d, "add", "2026-12-31", "--reason", "New Year's Eve")
+
+@case
 def a_broken_closures_file_is_exit_3_for_every_command_that_loads_the_program(tmp):
     d = make_clinic(tmp)
     enroll(d)
