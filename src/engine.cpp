@@ -179,11 +179,13 @@ WeekRequirement week_requirement(const Program& program, const Plan& plan, bool 
         r = WeekRequirement{0, 0, 0, 0, 0, r.group_days, r.open_group_days, false, true};
         return r;
     }
-    if (r.group_days > 0 && r.open_group_days < r.group_days) {
-        r.groups = std::min(plan.groups_per_week, r.open_group_days);
+    // As SPEC section 5 says it, for any week with a closed date: a closed
+    // Saturday leaves a plan of 3 groups on 3 group days as it is, but caps
+    // a plan of 5 at the 3 group days.
+    r.groups = std::min(plan.groups_per_week, r.open_group_days);
+    if (r.group_days > 0)
         r.hours_min = hours_min * r.open_group_days / r.group_days;
-        r.lowered = r.groups < plan.groups_per_week || r.hours_min < hours_min;
-    }
+    r.lowered = r.groups < plan.groups_per_week || r.hours_min < hours_min;
     return r;
 }
 
@@ -291,12 +293,15 @@ void Assessor::collect() {
                      [](const Screen* x, const Screen* y) { return x->date < y->date; });
 }
 
-// ", required is 2 with 1 of 3 group days closed (plan is 3)" when a
-// closure lowered a week's groups, else ", plan is 3".
+// "required is 2 with 1 of 3 group days closed (plan is 3)" when a closure
+// lowered a week's groups, else "plan is 3".
 std::string groups_required_text(const WeekSummary& w) {
     const WeekRequirement& r = w.required;
     if (r.groups == w.plan.groups_per_week)
         return fmt::format("plan is {}", r.groups);
+    if (r.open_group_days == r.group_days) // a closed day that is no group day
+        return fmt::format("required is {}, the group days of a week with a closure (plan is {})",
+                           r.groups, w.plan.groups_per_week);
     return fmt::format("required is {} with {} of {} group days closed (plan is {})", r.groups,
                        r.group_days - r.open_group_days, r.group_days, w.plan.groups_per_week);
 }

@@ -1306,6 +1306,21 @@ TEST_CASE("what a week requires: no closure, the plan exactly") {
     CHECK(sat.groups == 3);
     CHECK(sat.hours_min == 9);
     CHECK_FALSE(sat.lowered);
+    // But a week with a closed date requires at most its open group days
+    // (SPEC section 5): a plan of 5 groups on 3 group days is capped at 3.
+    Plan five;
+    five.groups_per_week = 5;
+    CHECK(week_requirement(calendar_program({}), five, false, day(0)).groups == 5);
+    WeekRequirement capped = week_requirement(calendar_program({{5, 5}}), five, false, day(0));
+    CHECK(capped.groups == 3);
+    CHECK(capped.hours_min == 9);
+    CHECK(capped.lowered);
+    Builder b(five);
+    b.week(1, {.groups = 2});
+    auto g = findings(run(b, 7, calendar_program({{5, 5}})), "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].message == "week 1 had 2 group sessions, required is 3, the group days of a week "
+                          "with a closure (plan is 5)");
 }
 
 TEST_CASE("a holiday Monday lowers its week's groups and hours") {
