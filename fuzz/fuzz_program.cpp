@@ -31,6 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     IOP_FUZZ_CHECK(!p.curriculum.empty());
     for (const auto& t : p.curriculum)
         IOP_FUZZ_CHECK(p.find_topic(t.id) != nullptr);
+    // [calendar]: at least one program day, every group day a program day.
+    bool any_program_day = false;
+    for (std::size_t i = 0; i < 7; ++i) {
+        any_program_day = any_program_day || p.calendar.program_days[i];
+        IOP_FUZZ_CHECK(!p.calendar.group_days[i] || p.calendar.program_days[i]);
+    }
+    IOP_FUZZ_CHECK(any_program_day);
 
     // A patient enrolled with the program's defaults, one group session on
     // the first topic, judged at the end of the planned weeks.

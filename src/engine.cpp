@@ -158,17 +158,34 @@ void Assessor::choose_view() {
 
 WeekRequirement week_requirement(const Program& program, const Plan& plan, bool adolescent,
                                  Date first) {
-    // Without a closed date the week requires exactly the plan (the
-    // calendar's closures are applied by issue 18's engine change).
+    const double hours_min = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
+    const Calendar& calendar = program.calendar;
+    const Date last = add_days(first, 6);
     WeekRequirement r;
     r.groups = plan.groups_per_week;
-    r.hours_min = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
+    r.hours_min = hours_min;
     r.individual = plan.individual_per_week;
     r.family = plan.family_per_week;
     r.screens = program.screens_per_week;
-    Date last = add_days(first, 6);
-    r.group_days = program.calendar.group_days_in(first, last);
-    r.open_group_days = program.calendar.open_group_days_in(first, last);
+    r.group_days = calendar.group_days_in(first, last);
+    r.open_group_days = r.group_days;
+    // A week with no closed date requires exactly the plan (SPEC section 5).
+    if (!calendar.any_closed(first, last))
+        return r;
+    r.open_group_days = calendar.open_group_days_in(first, last);
+    r.open_program_day = calendar.open_program_days_in(first, last) > 0;
+    if (!r.open_program_day) {
+        // A week with no open program day breaks no weekly rule.
+        r = WeekRequirement{0, 0, 0, 0, 0, r.group_days, r.open_group_days, false, true};
+        return r;
+    }
+    // As SPEC section 5 says it, for any week with a closed date: a closed
+    // Saturday leaves a plan of 3 groups on 3 group days as it is, but caps
+    // a plan of 5 at the 3 group days.
+    r.groups = std::min(plan.groups_per_week, r.open_group_days);
+    if (r.group_days > 0)
+        r.hours_min = hours_min * r.open_group_days / r.group_days;
+    r.lowered = r.groups < plan.groups_per_week || r.hours_min < hours_min;
     return r;
 }
 
@@ -276,24 +293,46 @@ void Assessor::collect() {
                      [](const Screen* x, const Screen* y) { return x->date < y->date; });
 }
 
+// "required is 2 with 1 of 3 group days closed (plan is 3)" when a closure
+// lowered a week's groups, else "plan is 3".
+std::string groups_required_text(const WeekSummary& w) {
+    const WeekRequirement& r = w.required;
+    if (r.groups == w.plan.groups_per_week)
+        return fmt::format("plan is {}", r.groups);
+    if (r.open_group_days == r.group_days) // a closed day that is no group day
+        return fmt::format("required is {}, the group days of a week with a closure (plan is {})",
+                           r.groups, w.plan.groups_per_week);
+    return fmt::format("required is {} with {} of {} group days closed (plan is {})", r.groups,
+                       r.group_days - r.open_group_days, r.group_days, w.plan.groups_per_week);
+}
+
 void Assessor::weekly_findings() {
     const bool adolescent = is_adolescent(original_.header);
-    const double hours_min = adolescent ? program_.hours_adolescent_min : program_.hours_adult_min;
+    const double full_hours_min =
+        adolescent ? program_.hours_adolescent_min : program_.hours_adult_min;
     const char* who = adolescent ? "adolescent" : "adult";
     for (const WeekSummary& w : a_.weeks) {
-        const Plan& p = w.plan;
+        // What the week requires: the plan, lowered by closed days (SPEC
+        // section 5); nothing in a week without an open program day.
+        const WeekRequirement& r = w.required;
         // A complete week's shortfall arises the day after the week.
         const Date after = add_days(w.last, 1);
-        if (w.complete && p.groups_per_week > 0 && w.groups < p.groups_per_week)
+        if (w.complete && r.groups > 0 && w.groups < r.groups)
             add(Severity::error, "group-frequency", w.week,
-                fmt::format("week {} had {}, plan is {}", w.week,
-                            plural(w.groups, "group session", "group sessions"), p.groups_per_week),
+                fmt::format("week {} had {}, {}", w.week,
+                            plural(w.groups, "group session", "group sessions"),
+                            groups_required_text(w)),
                 after, w.last);
-        if (w.complete && hours_min > 0 && w.hours + tolerance < hours_min)
+        if (w.complete && r.hours_min > 0 && w.hours + tolerance < r.hours_min) {
+            std::string closed;
+            if (r.hours_min + tolerance < full_hours_min)
+                closed = fmt::format(" with {} of {} group days closed",
+                                     r.group_days - r.open_group_days, r.group_days);
             add(Severity::error, "hours-per-week", w.week,
-                fmt::format("week {} had {}, {} minimum is {}", w.week, hours_text(w.hours), who,
-                            decimal(hours_min)),
+                fmt::format("week {} had {}, {} minimum is {}{}", w.week, hours_text(w.hours), who,
+                            decimal(r.hours_min), closed),
                 after, w.last);
+        }
         if (program_.hours_max > 0 && w.hours > program_.hours_max + tolerance) {
             Date over = over_maximum(w);
             add(Severity::warning, "hours-per-week", w.week,
@@ -302,23 +341,21 @@ void Assessor::weekly_findings() {
                             w.complete ? "" : " so far", decimal(program_.hours_max)),
                 over, over);
         }
-        if (w.complete && p.individual_per_week > 0 && w.individual < p.individual_per_week)
+        if (w.complete && r.individual > 0 && w.individual < r.individual)
             add(Severity::warning, "individual-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
                             plural(w.individual, "individual session", "individual sessions"),
-                            p.individual_per_week),
+                            r.individual),
                 after, w.last);
-        if (w.complete && p.family_per_week > 0 && w.family < p.family_per_week)
+        if (w.complete && r.family > 0 && w.family < r.family)
             add(Severity::warning, "family-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            plural(w.family, "family session", "family sessions"),
-                            p.family_per_week),
+                            plural(w.family, "family session", "family sessions"), r.family),
                 after, w.last);
-        if (w.complete && program_.screens_per_week > 0 && w.screens < program_.screens_per_week)
+        if (w.complete && r.screens > 0 && w.screens < r.screens)
             add(Severity::warning, "screen-frequency", w.week,
                 fmt::format("week {} had {}, program requires {}", w.week,
-                            plural(w.screens, "drug screen", "drug screens"),
-                            program_.screens_per_week),
+                            plural(w.screens, "drug screen", "drug screens"), r.screens),
                 after, w.last);
     }
 }
@@ -354,19 +391,26 @@ void Assessor::contact_gaps() {
     const int allowed = program_.contact_max_gap_days;
     Date previous = enrolled_;
     bool from_enrollment = true;
+    const Calendar& calendar = program_.calendar;
     for (Date d : facts_.attended) {
         int apart = days_between(previous, d);
-        if (apart > allowed + 1) {
+        // Closed days are no days without service (SPEC section 10).
+        int closed = apart > allowed + 1
+                         ? calendar.closed_days_in(add_days(previous, 1), add_days(d, -1))
+                         : 0;
+        int without = apart - 1 - closed;
+        if (without > allowed) {
+            std::string days = days_text(without) + " without service";
+            if (closed > 0)
+                days += fmt::format(" (not counting {} closed {})", closed,
+                                    closed == 1 ? "day" : "days");
             std::string message =
                 from_enrollment
-                    ? fmt::format("{} without service between enrollment on {} and the first "
-                                  "session on {}, maximum is {}",
-                                  days_text(apart - 1), format_date(previous), format_date(d),
-                                  allowed)
-                    : fmt::format("{} without service between sessions on {} and {}, maximum "
-                                  "is {}",
-                                  days_text(apart - 1), format_date(previous), format_date(d),
-                                  allowed);
+                    ? fmt::format("{} between enrollment on {} and the first session on {}, "
+                                  "maximum is {}",
+                                  days, format_date(previous), format_date(d), allowed)
+                    : fmt::format("{} between sessions on {} and {}, maximum is {}", days,
+                                  format_date(previous), format_date(d), allowed);
             add(Severity::warning, "contact-gap", week_of(d), std::move(message), d, d);
         }
         previous = d;
@@ -532,8 +576,9 @@ void Assessor::attendance() {
     for (const WeekSummary& w : a_.weeks) {
         if (!w.complete)
             continue;
-        int gpw = std::max(0, w.plan.groups_per_week);
-        int ipw = std::max(0, w.plan.individual_per_week);
+        // The week's required (SPEC section 5), lowered by closed days.
+        int gpw = std::max(0, w.required.groups);
+        int ipw = std::max(0, w.required.individual);
         attended += std::min(w.groups, gpw) + std::min(w.individual, ipw);
         required += gpw + ipw;
     }

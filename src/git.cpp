@@ -169,10 +169,11 @@ std::vector<LogEntry> parse_log(std::string_view out) {
 }
 
 std::string gitattributes_text() {
-    return fmt::format("# iop: patient files only grow at the end; their merge keeps the entries "
-                       "both sides\n# appended (docs/git.md). Each clone registers the driver "
-                       "once:\n#   git config merge.{0}.driver 'iop __merge-journal %O %A %B %P'\n"
-                       "patients/*.toml merge={0}\n",
+    return fmt::format("# iop: patient files and closures.toml only grow at the end; their "
+                       "merge keeps the\n# entries both sides appended (docs/git.md). Each clone "
+                       "registers the driver\n# once:\n#   git config merge.{0}.driver 'iop "
+                       "__merge-journal %O %A %B %P'\npatients/*.toml merge={0}\n"
+                       "/closures.toml merge={0}\n",
                        merge_driver_name);
 }
 

@@ -1,5 +1,6 @@
 #include "iop/journal_merge.hpp"
 
+#include "iop/calendar.hpp"
 #include "iop/error.hpp"
 #include "iop/record.hpp"
 #include "toml_reader.hpp"
@@ -110,7 +111,8 @@ bool before(const Block& a, const Block& b) {
 } // namespace
 
 JournalMerge merge_appends(std::string_view base_text, std::string_view ours_text,
-                           std::string_view theirs_text, const std::string& file) {
+                           std::string_view theirs_text, const std::string& file,
+                           JournalFile kind) {
     if (ours_text == theirs_text)
         return {std::string(ours_text), {}};
     auto b = split_journal(base_text, "base");
@@ -197,9 +199,14 @@ JournalMerge merge_appends(std::string_view base_text, std::string_view ours_tex
     for (const Block* e : merged)
         put(e->text);
     try {
-        (void)parse_record(out, file);
+        if (kind == JournalFile::closures)
+            (void)parse_closures(out, file);
+        else
+            (void)parse_record(out, file);
     } catch (const Error& e) {
-        return {{}, fmt::format("the merged record would not load: {}", e.what())};
+        return {{},
+                fmt::format("the merged {} would not load: {}",
+                            kind == JournalFile::closures ? "closures" : "record", e.what())};
     }
     return {out, {}};
 }

@@ -149,7 +149,18 @@ json assessment_json(const Record& record, const Assessment& a) {
             {{"id", t.id}, {"attended", t.attended}, {"needed", t.needed}, {"core", t.core}});
     j["curriculum"]["topics"] = topics;
     json weeks = json::array();
-    for (const auto& w : a.weeks)
+    for (const auto& w : a.weeks) {
+        // What the week requires: its plan, lowered by closed days (SPEC section 5).
+        const WeekRequirement& r = w.required;
+        json required = {{"groups", r.groups},
+                         {"hours_min", r.hours_min},
+                         {"individual", r.individual},
+                         {"family", r.family},
+                         {"screens", r.screens},
+                         {"group_days", r.group_days},
+                         {"open_group_days", r.open_group_days},
+                         {"open_program_day", r.open_program_day},
+                         {"lowered", r.lowered}};
         weeks.push_back({{"week", w.week},
                          {"first", format_date(w.first)},
                          {"last", format_date(w.last)},
@@ -161,7 +172,9 @@ json assessment_json(const Record& record, const Assessment& a) {
                          {"screens", w.screens},
                          {"absent", w.absent},
                          {"excused", w.excused},
-                         {"hours", w.hours}});
+                         {"hours", w.hours},
+                         {"required", std::move(required)}});
+    }
     j["weeks"] = weeks;
     json meds = json::array();
     for (const auto& m : a.medications) {
@@ -284,6 +297,14 @@ class CheckJson final : public CheckWriter {
 
 std::unique_ptr<CheckWriter> check_json_writer(std::ostream& out, Date today) {
     return std::make_unique<CheckJson>(out, today);
+}
+
+void write_closures_json(std::ostream& out, const std::vector<ClosedRange>& ranges) {
+    json list = json::array();
+    for (const auto& r : ranges)
+        list.push_back(
+            {{"from", format_date(r.first)}, {"to", format_date(r.last)}, {"reason", r.reason}});
+    write_json(out, list);
 }
 
 } // namespace iop

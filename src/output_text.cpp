@@ -46,9 +46,11 @@ std::string grid_hours(double v) {
     return std::floor(v) == v ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
 }
 
-// "2/3", marked when a complete week fell short of the plan.
-std::string cell(int done, int planned, bool complete, const Style& style, std::size_t width) {
-    std::string text = fmt::format("{}/{}", done, planned);
+// "2/3", marked when a complete week fell short of what it required; `mark`
+// ("*") follows a number that closures lowered.
+std::string cell(int done, int planned, bool complete, const Style& style, std::size_t width,
+                 std::string_view mark = "") {
+    std::string text = fmt::format("{}/{}{}", done, planned, mark);
     bool short_of = complete && planned > 0 && done < planned;
     std::string shown = pad(text + (short_of ? " !" : ""), width);
     return short_of ? style.red(shown) : shown;
@@ -84,29 +86,80 @@ void print_header(std::ostream& out, const Record& rec, const Assessment& a, con
                            format_date(a.planned_end));
 }
 
-void print_grid(std::ostream& out, const Assessment& a, const Program& program, bool adolescent,
+// The closed dates of a week, for its row of the grid: "  closed 11-26, 11-27",
+// or nothing.
+std::string closed_text(const Calendar& calendar, const WeekSummary& w) {
+    std::vector<std::string> days;
+    for (Date d = w.first; d <= w.last; d = add_days(d, 1))
+        if (calendar.closed(d))
+            days.push_back(short_date(d));
+    if (days.empty())
+        return {};
+    return days.size() == 7 ? std::string("  closed all week") : "  closed " + join(days);
+}
+
+// A lowered hours minimum, at most two decimals: "6 hours", "5.4 hours".
+std::string hours_min_text(double hours) {
+    std::string n = fmt::format("{:.2f}", hours);
+    while (n.back() == '0')
+        n.pop_back();
+    if (n.back() == '.')
+        n.pop_back();
+    return n + (n == "1" ? " hour" : " hours");
+}
+
+// The footnote of a week whose requirement closures lowered (SPEC section 5).
+std::string lowered_note(const WeekSummary& w) {
+    const WeekRequirement& r = w.required;
+    if (!r.open_program_day)
+        return fmt::format("  * week {}: no open program day, no weekly requirement\n", w.week);
+    return fmt::format("  * week {}: lowered by closures: {} of {} group days closed; requires {} "
+                       "and {}\n",
+                       w.week, r.group_days - r.open_group_days, r.group_days,
+                       plural(r.groups, "group session", "group sessions"),
+                       hours_min_text(r.hours_min));
+}
+
+void print_grid(std::ostream& out, const Assessment& a, const Program& program,
                 const Style& style) {
+    const bool any_lowered = std::any_of(a.weeks.begin(), a.weeks.end(),
+                                         [](const WeekSummary& w) { return w.required.lowered; });
     out << '\n'
-        << style.bold("Attendance") << "  (attended/planned; ! = short in a complete week)\n";
+        << style.bold("Attendance") << "  (attended/planned; ! = short in a complete week"
+        << (any_lowered ? "; * = lowered by closures" : "") << ")\n";
     if (a.weeks.empty()) {
         out << "  no treatment week yet\n";
         return;
     }
     out << "  week  dates          group   indiv   family  screen  hours\n";
-    double minimum = adolescent ? program.hours_adolescent_min : program.hours_adult_min;
+    std::string notes;
     for (const auto& w : a.weeks) {
+        const WeekRequirement& r = w.required;
         std::string hours = grid_hours(w.hours);
-        bool low = w.complete && w.hours < minimum - 1e-9;
+        bool low = w.complete && r.hours_min > 0 && w.hours < r.hours_min - 1e-9;
         bool high = w.hours > program.hours_max + 1e-9;
-        std::string hours_cell = hours + (low || high ? " !" : "");
-        out << fmt::format(
-            "  {:>4}  {} ~ {}  {}{}{}{}{}{}\n", w.week, short_date(w.first), short_date(w.last),
-            cell(w.groups, w.plan.groups_per_week, w.complete, style, 8),
-            cell(w.individual, w.plan.individual_per_week, w.complete, style, 8),
-            cell(w.family, w.plan.family_per_week, w.complete, style, 8),
-            cell(w.screens, program.screens_per_week, w.complete, style, 8),
-            low || high ? style.red(hours_cell) : hours_cell, w.complete ? "" : "  (in progress)");
+        // A lowered requirement is marked in the cells it changed: 2/2*, and
+        // the hours when closed group days lowered their minimum: 5* !.
+        const char* mark = r.lowered ? "*" : "";
+        const bool hours_lowered =
+            r.lowered && (!r.open_program_day || r.open_group_days < r.group_days);
+        std::string hours_cell = hours + (hours_lowered ? "*" : "") + (low || high ? " !" : "");
+        auto required_cell = [&](int done, int required, int planned) {
+            return cell(done, required, w.complete, style, 8,
+                        required != planned || !r.open_program_day ? mark : "");
+        };
+        out << fmt::format("  {:>4}  {} ~ {}  {}{}{}{}{}{}{}\n", w.week, short_date(w.first),
+                           short_date(w.last),
+                           required_cell(w.groups, r.groups, w.plan.groups_per_week),
+                           required_cell(w.individual, r.individual, w.plan.individual_per_week),
+                           required_cell(w.family, r.family, w.plan.family_per_week),
+                           required_cell(w.screens, r.screens, program.screens_per_week),
+                           low || high ? style.red(hours_cell) : hours_cell,
+                           w.complete ? "" : "  (in progress)", closed_text(program.calendar, w));
+        if (r.lowered)
+            notes += lowered_note(w);
     }
+    out << notes;
     out << fmt::format("  attendance rate {} over {}\n", rate_text(a.attendance_rate),
                        plural(a.complete_weeks, "complete week", "complete weeks"));
 }
@@ -170,7 +223,7 @@ void print_graduation(std::ostream& out, const Assessment& a, const Style& style
 void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     const Assessment& a = v.assessment;
     print_header(out, v.record, a, style);
-    print_grid(out, a, v.program, is_adolescent(v.record.header), style);
+    print_grid(out, a, v.program, style);
     print_curriculum(out, a, v.program, style);
     print_medications(out, a, v.today, style);
     print_findings(out, v.record, a, style);
@@ -266,6 +319,17 @@ class CheckText final : public CheckWriter {
 std::unique_ptr<CheckWriter> check_text_writer(std::ostream& out, const Style& style, bool quiet,
                                                Progress* progress) {
     return std::make_unique<CheckText>(out, style, quiet, progress);
+}
+
+// ---------------------------------------------------------------- closure list
+
+void write_closures_text(std::ostream& out, const std::vector<ClosedRange>& ranges) {
+    for (const auto& r : ranges) {
+        std::string dates =
+            r.first == r.last ? format_date(r.first)
+                              : fmt::format("{} to {}", format_date(r.first), format_date(r.last));
+        out << dates << "  " << escaped(r.reason) << '\n';
+    }
 }
 
 } // namespace iop

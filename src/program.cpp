@@ -2,10 +2,12 @@
 
 #include "iop/basics.hpp"
 #include "iop/error.hpp"
+#include "iop/suggest.hpp"
 #include "toml_reader.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -103,6 +105,20 @@ negative_screens = 2
 # An aftercare plan (a sponsor, or outside groups such as AA or NA) is required.
 require_aftercare = true
 
+# The program calendar (common practice): the weekdays the program runs and
+# the weekdays it holds groups (mon, tue, wed, thu, fri, sat, sun; group_days
+# defaults to the program days). Closures such as holidays are recorded with
+# `iop closure add`; a week with a closed group day requires fewer groups and
+# hours (docs/rules.md).
+[calendar]
+program_days = ["mon", "tue", "wed", "thu", "fri"]
+group_days = ["mon", "tue", "wed", "thu", "fri"]
+
+# Reminders (judgement): a weekly session still missing is listed on the last
+# this many open program days of its week.
+[remind]
+lead_days = 2
+
 # Storage. When this directory is in a git work tree (see `iop init --git`),
 # every iop command that writes commits exactly the files it changed, with a
 # message such as "attend P-0001: group, illness, 2026-11-03": git is then the
@@ -161,6 +177,80 @@ void load_int(const TableReader& r, std::string_view key, int& into, int lo, int
         into = *v;
 }
 
+std::vector<std::string> day_names(const Weekdays& days) {
+    std::vector<std::string> names;
+    // Monday first, as a week is read.
+    for (unsigned i = 1; i <= 7; ++i)
+        if (days[i % 7])
+            names.emplace_back(weekday_name(i % 7));
+    return names;
+}
+
+// [calendar] program_days or group_days: weekday names, each once, not empty.
+std::optional<Weekdays> load_weekdays(const TableReader& r, std::string_view key) {
+    auto names = r.strings(key);
+    if (!names)
+        return std::nullopt;
+    Weekdays days{};
+    for (const auto& name : *names) {
+        auto day = parse_weekday(name);
+        if (!day)
+            r.fail(key, fmt::format(
+                            "'{}': '{}' is not a weekday{}; use mon, tue, wed, thu, fri, "
+                            "sat or sun",
+                            r.name(key), excerpt(name),
+                            did_you_mean(name, {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})));
+        if (days[*day])
+            r.fail(key, fmt::format("'{}' lists {} twice", r.name(key), weekday_name(*day)));
+        days[*day] = true;
+    }
+    if (names->empty())
+        r.fail(key, fmt::format("'{}' is empty: name at least one weekday", r.name(key)));
+    return days;
+}
+
+void load_calendar(const TableReader& root, Program& p) {
+    const toml::table* t = root.table("calendar");
+    if (!t)
+        return;
+    TableReader r(*t, root.file(), "[calendar]");
+    r.reject_unknown({"program_days", "group_days"});
+    if (auto days = load_weekdays(r, "program_days"))
+        p.calendar.program_days = *days;
+    p.calendar.group_days = load_weekdays(r, "group_days").value_or(p.calendar.program_days);
+    Weekdays stray{};
+    bool any_stray = false;
+    for (std::size_t i = 0; i < 7; ++i) {
+        stray[i] = p.calendar.group_days[i] && !p.calendar.program_days[i];
+        any_stray = any_stray || stray[i];
+    }
+    if (any_stray)
+        r.fail("group_days",
+               fmt::format("[calendar].group_days {} {} (program_days: {}); a group is held "
+                           "on a day the program runs",
+                           and_list(day_names(stray)),
+                           std::count(stray.begin(), stray.end(), true) == 1
+                               ? "is not a program day"
+                               : "are not program days",
+                           join(day_names(p.calendar.program_days))));
+    // SPEC section 10: a contact gap shorter than the days the program never
+    // runs would fire for every patient every week. Only a program that
+    // names its days is held to it: one without [calendar] loads as before.
+    const int run = p.calendar.longest_non_program_run();
+    if (p.contact_max_gap_days < run) {
+        const std::string message =
+            fmt::format("contact_max_gap_days {} is shorter than the {} in a row that are "
+                        "not program days ([calendar].program_days: {}): every patient "
+                        "would break contact-gap every week; raise contact_max_gap_days "
+                        "to at least {} or add program days",
+                        p.contact_max_gap_days, plural(run, "day", "days"),
+                        join(day_names(p.calendar.program_days)), run);
+        if (t->get("program_days"))
+            r.fail("program_days", message);
+        r.fail_here(message);
+    }
+}
+
 } // namespace
 
 bool plausible_hours(double hours) {
@@ -178,7 +268,7 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
                          "plan_review_days", "medication_review_days", "lost_contact_days",
                          "weeks", "groups_per_week", "hours_per_week", "graduation",
-                         "storage", "curriculum"});
+                         "calendar", "remind", "storage", "curriculum"});
     root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -231,6 +321,14 @@ Program load_program(const toml::table& table, const std::string& file) {
         load_int(r, "negative_screens", p.negative_screens, 0, 100);
         if (auto v = r.boolean("require_aftercare"))
             p.require_aftercare = *v;
+    }
+
+    load_calendar(root, p);
+
+    if (const toml::table* t = root.table("remind")) {
+        TableReader r(*t, file, "[remind]");
+        r.reject_unknown({"lead_days"});
+        load_int(r, "lead_days", p.remind_lead_days, 0, 7);
     }
 
     if (const toml::table* t = root.table("storage")) {

@@ -529,9 +529,42 @@ const Program& Store::program() {
     if (!program_) {
         const std::string shown(program_file_name);
         std::string text = read_file(root_ / program_file_name, shown);
-        program_ = std::make_unique<Program>(parse_program(text, shown));
+        auto program = std::make_unique<Program>(parse_program(text, shown));
+        if (auto closures = read_closures_text())
+            program->calendar.set_closures(
+                parse_closures(*closures, std::string(closures_file_name)));
+        program_ = std::move(program);
     }
     return *program_;
+}
+
+std::optional<std::string> Store::read_closures_text() const {
+    const fs::path path = root_ / closures_file_name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT)
+            return std::nullopt; // no closures recorded yet
+        io_fail("cannot read", std::string(closures_file_name), errno);
+    }
+    return read_file(path, std::string(closures_file_name));
+}
+
+void Store::append_closure(const ClosureEntry& entry) {
+    const std::string shown(closures_file_name);
+    const std::optional<std::string> current = read_closures_text();
+    const std::string before = current ? *current : closures_header();
+    const std::size_t count = current ? parse_closures(before, shown).size() : 0;
+    const std::string content = appended(before, render_closure(entry));
+    // Never write a file iop could not read back.
+    if (parse_closures(content, shown).size() != count + 1)
+        throw IoError(fmt::format("internal error: the entry for {} did not read back; nothing "
+                                  "was written",
+                                  shown));
+    require_private_history();
+    Transaction tx;
+    tx.stage(root_ / closures_file_name, content, shown);
+    tx.commit();
+    note_written({shown});
 }
 
 std::string Store::shown_path(std::string_view id) {

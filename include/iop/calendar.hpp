@@ -47,6 +47,22 @@ struct ClosedRange {
     std::string reason; // of the add entry that closed the range's first day
 };
 
+// closures.toml (SPEC section 10): its schema_version, and the longest range
+// one `iop closure` entry may cover.
+inline constexpr int closures_schema_version = 1;
+inline constexpr int max_closure_days = 366;
+
+// Reads closures.toml strictly, as a patient record is read: unknown keys,
+// wrong types, implausible dates, `to` before `from` and a reason that
+// breaks the free-text rule (text.hpp) throw DataError naming `file` and the
+// position. Entries in file order.
+std::vector<ClosureEntry> parse_closures(std::string_view text, const std::string& file);
+
+// The first lines of a new closures.toml (schema_version).
+std::string closures_header();
+// One entry as appended to closures.toml: a blank line, then [[closure]].
+std::string render_closure(const ClosureEntry& entry);
+
 class Calendar {
   public:
     Weekdays program_days = weekdays_mon_fri;

@@ -17,14 +17,17 @@ namespace iop {
 // is that header, base's entries, then the entries new on either side (one
 // present on both sides once, as a multiset), merged by (recorded_at, block
 // text) so that each side keeps its own order and swapping the sides gives
-// the same bytes. The result must load as a record (parse_record).
-// Otherwise `conflict` says why, naming a line of base, ours or theirs.
+// the same bytes. The result must load as what it is: a record
+// (parse_record), or closures.toml (parse_closures), which merges the same
+// way. Otherwise `conflict` says why, naming a line of base, ours or theirs.
 struct JournalMerge {
     std::string text;     // the merged file, when clean
     std::string conflict; // why not, else empty
     bool clean() const { return conflict.empty(); }
 };
+enum class JournalFile { record, closures };
 JournalMerge merge_appends(std::string_view base, std::string_view ours, std::string_view theirs,
-                           const std::string& file = "merged record");
+                           const std::string& file = "merged record",
+                           JournalFile kind = JournalFile::record);
 
 } // namespace iop

@@ -130,6 +130,14 @@ void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>
 // One list of {id, kind, due, message}, every patient's items in turn.
 void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>& patients);
 
+// ---------------------------------------------------------------- closure list
+
+// The closed dates of the program calendar, as ranges (Calendar::closed_ranges):
+// "2027-01-18  reason" or "2026-12-24 to 2026-12-27  reason", one a line.
+void write_closures_text(std::ostream& out, const std::vector<ClosedRange>& ranges);
+// [{"from", "to", "reason"}, ...]
+void write_closures_json(std::ostream& out, const std::vector<ClosedRange>& ranges);
+
 // ---------------------------------------------------------------- check
 
 // `iop check` is written as its records are assessed, in id order: text

@@ -139,8 +139,18 @@ class Store {
     // a symbolic link (IoError, exit 4, naming where it points).
     std::filesystem::path patients_dir() const { return root_ / patients_dir_name; }
 
-    // Loaded and validated on first use.
+    // Loaded and validated on first use, with the closures of closures.toml
+    // (when it exists) in program().calendar: every command and the engine
+    // see them. A broken closures.toml is a DataError (exit 3) like a broken
+    // program.toml.
     const Program& program();
+
+    // The bytes of closures.toml, or nothing when there is none.
+    std::optional<std::string> read_closures_text() const;
+    // Appends one [[closure]] entry to closures.toml (creating it, 0600, with
+    // its schema_version), atomically, once the new file parses back with the
+    // entry in it; noted for the git commit. The caller holds the lock.
+    void append_closure(const ClosureEntry& entry);
 
     // "patients/ID.toml", as messages show it.
     static std::string shown_path(std::string_view id);

@@ -82,6 +82,7 @@ CommandSpec discharge_command();
 CommandSpec import_command();
 CommandSpec export_command();
 CommandSpec log_command();
+CommandSpec closure_command();
 CommandSpec merge_journal_command(); // hidden: `iop __merge-journal`, git's merge driver
 CommandSpec complete_command(); // hidden: `iop __complete`, behind completions/
 

@@ -319,6 +319,8 @@ class Completer {
         else if (kind == "RESULT")
             for (auto r : {ScreenResult::negative, ScreenResult::positive})
                 words.emplace_back(to_string(r));
+        else if (kind == "ACTION" && spec_ && spec_->name == "closure")
+            words = {"add", "cancel", "list"};
         else if (kind == "ACTION")
             for (auto a : {MedAction::start, MedAction::review, MedAction::stop})
                 words.emplace_back(to_string(a));

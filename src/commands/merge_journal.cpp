@@ -1,5 +1,5 @@
 // `iop __merge-journal BASE OURS THEIRS [PATH]`: git's merge driver for
-// patient files (docs/git.md), registered by `iop init --git` and named by
+// patient files and closures.toml (docs/git.md), registered by `iop init --git` and named by
 // .gitattributes. Hidden from help: git runs it, people don't.
 //
 // It merges entries, not bytes (merge_appends, journal_merge.hpp): base's entries stay
@@ -30,7 +30,11 @@ int merge_journal(const MergeOptions& o, Context& ctx) {
     std::string base = read_file(o.base, shown + " (base)");
     std::string ours = read_file(o.ours, shown + " (ours)");
     std::string theirs = read_file(o.theirs, shown + " (theirs)");
-    JournalMerge merged = merge_appends(base, ours, theirs, shown + " (merged)");
+    // closures.toml merges like a patient file, and must load as closures.
+    const JournalFile kind = std::filesystem::path(shown).filename() == closures_file_name
+                                 ? JournalFile::closures
+                                 : JournalFile::record;
+    JournalMerge merged = merge_appends(base, ours, theirs, shown + " (merged)", kind);
     if (merged.clean()) {
         Transaction tx;
         // git names the files relative to the top of the work tree.
@@ -49,7 +53,7 @@ int merge_journal(const MergeOptions& o, Context& ctx) {
 CommandSpec merge_journal_command() {
     return {"__merge-journal",
             "",
-            "git merge driver for patient files",
+            "git merge driver for patient files and closures.toml",
             Access::none,
             {Format::text},
             "",

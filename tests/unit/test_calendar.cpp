@@ -99,4 +99,94 @@ TEST_SUITE("calendar") {
         CHECK(c.longest_non_program_run() == 7);
         CHECK(c.last_program_day_before(ymd(2026, 12, 1)) == ymd(2026, 11, 30));
     }
+
+    TEST_CASE("closures.toml: read in file order, written back the same") {
+        ClosureEntry e =
+            entry(ClosureAction::add, ymd(2026, 12, 24), ymd(2026, 12, 27), "winter \"break\"");
+        e.recorded_by = "jrivera";
+        e.recorded_at = "2026-12-01T09:12:00Z";
+        ClosureEntry c =
+            entry(ClosureAction::cancel, ymd(2026, 12, 27), ymd(2026, 12, 27), "open after all");
+        c.recorded_by = "jrivera";
+        const std::string text = closures_header() + render_closure(e) + render_closure(c);
+        auto back = parse_closures(text, "closures.toml");
+        REQUIRE(back.size() == 2);
+        CHECK(back[0].action == ClosureAction::add);
+        CHECK(back[0].from == ymd(2026, 12, 24));
+        CHECK(back[0].to == ymd(2026, 12, 27));
+        CHECK(back[0].reason == "winter \"break\"");
+        CHECK(back[0].recorded_by == "jrivera");
+        CHECK(back[0].recorded_at == "2026-12-01T09:12:00Z");
+        CHECK(back[1].action == ClosureAction::cancel);
+        CHECK(back[1].recorded_at.empty());
+        CHECK(back[1].pos.line > back[0].pos.line);
+        CHECK(parse_closures(closures_header(), "closures.toml").empty());
+        // `to` defaults to `from`.
+        auto one = parse_closures("schema_version = 1\n[[closure]]\naction = \"add\"\n"
+                                  "from = 2027-01-18\nreason = \"MLK Day\"\n",
+                                  "closures.toml");
+        REQUIRE(one.size() == 1);
+        CHECK(one[0].to == ymd(2027, 1, 18));
+    }
+
+    TEST_CASE("closures.toml: mistakes are DataErrors with FILE:LINE:COL") {
+        auto error = [](const std::string& body) {
+            return testutil::data_error([&] {
+                parse_closures("schema_version = 1\n[[closure]]\n" + body, "closures.toml");
+            });
+        };
+        const std::string ok_tail = "from = 2027-01-18\nreason = \"x\"\n";
+        SUBCASE("an unknown key") {
+            auto e = error("action = \"add\"\n" + ok_tail + "reson = \"y\"\n");
+            REQUIRE(e);
+            CHECK(e->file() == "closures.toml");
+            CHECK(e->pos().line == 6);
+            CHECK(e->code() == exit_data);
+        }
+        SUBCASE("an unknown action") {
+            auto e = error("action = \"remove\"\n" + ok_tail);
+            REQUIRE(e);
+            CHECK(e->pos().line == 3);
+            CHECK(e->detail() == "'[[closure]].action' is 'remove', must be add or cancel");
+        }
+        SUBCASE("a wrong type") {
+            auto e = error("action = \"add\"\nfrom = \"2027-01-18\"\nreason = \"x\"\n");
+            REQUIRE(e);
+            CHECK(e->pos().line == 4);
+        }
+        SUBCASE("to before from") {
+            auto e = error("action = \"add\"\n" + ok_tail + "to = 2027-01-17\n");
+            REQUIRE(e);
+            CHECK(e->pos().line == 6);
+            CHECK(e->detail() == "'[[closure]].to' 2027-01-17 is before 'from' 2027-01-18");
+        }
+        SUBCASE("an implausible date") {
+            auto e = error("action = \"add\"\nfrom = 1066-10-14\nreason = \"x\"\n");
+            REQUIRE(e);
+            CHECK(e->pos().line == 4);
+        }
+        SUBCASE("a reason missing, empty or breaking the free-text rule") {
+            auto missing = error("action = \"add\"\nfrom = 2027-01-18\n");
+            REQUIRE(missing);
+            CHECK(missing->pos().line == 2);
+            auto empty = error("action = \"add\"\nfrom = 2027-01-18\nreason = \"\"\n");
+            REQUIRE(empty);
+            CHECK(empty->pos().line == 5);
+            auto control =
+                error("action = \"add\"\nfrom = 2027-01-18\nreason = \"a\\u001b[31m\"\n");
+            REQUIRE(control);
+            CHECK(control->pos().line == 5);
+        }
+        SUBCASE("no schema_version, or a newer one") {
+            CHECK(testutil::data_error([] { parse_closures("", "closures.toml"); }));
+            CHECK(testutil::data_error(
+                [] { parse_closures("schema_version = 2\n", "closures.toml"); }));
+        }
+        SUBCASE("a syntax error") {
+            auto e = testutil::data_error(
+                [] { parse_closures("schema_version = 1\n[[closure]\n", "closures.toml"); });
+            REQUIRE(e);
+            CHECK(e->pos().line == 2);
+        }
+    }
 }

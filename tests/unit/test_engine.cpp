@@ -1265,4 +1265,172 @@ TEST_CASE("when a finding was noticed: late entries reach the next morning") {
     }
 }
 
+// ---------------------------------------------------------------- the calendar
+
+namespace {
+
+// Groups on Monday, Wednesday and Friday; `closed` days (day numbers, first
+// to last) closed.
+Program calendar_program(std::vector<std::pair<int, int>> closed,
+                         Weekdays group_days = {false, true, false, true, false, true, false}) {
+    Program p = default_program();
+    p.calendar.group_days = group_days;
+    std::vector<ClosureEntry> entries;
+    for (auto [first, last] : closed) {
+        ClosureEntry e;
+        e.from = day(first);
+        e.to = day(last);
+        e.reason = "holiday";
+        entries.push_back(e);
+    }
+    p.calendar.set_closures(std::move(entries));
+    return p;
+}
+
+} // namespace
+
+TEST_CASE("what a week requires: no closure, the plan exactly") {
+    Program p = calendar_program({});
+    WeekRequirement r = week_requirement(p, Plan{}, false, day(0));
+    CHECK(r.groups == 3);
+    CHECK(r.hours_min == 9);
+    CHECK(r.individual == 1);
+    CHECK(r.family == 1);
+    CHECK(r.screens == 1);
+    CHECK(r.group_days == 3);
+    CHECK(r.open_group_days == 3);
+    CHECK(r.open_program_day);
+    CHECK_FALSE(r.lowered);
+    // A closed Saturday closes no group day: nothing changes.
+    WeekRequirement sat = week_requirement(calendar_program({{5, 5}}), Plan{}, false, day(0));
+    CHECK(sat.groups == 3);
+    CHECK(sat.hours_min == 9);
+    CHECK_FALSE(sat.lowered);
+    // But a week with a closed date requires at most its open group days
+    // (SPEC section 5): a plan of 5 groups on 3 group days is capped at 3.
+    Plan five;
+    five.groups_per_week = 5;
+    CHECK(week_requirement(calendar_program({}), five, false, day(0)).groups == 5);
+    WeekRequirement capped = week_requirement(calendar_program({{5, 5}}), five, false, day(0));
+    CHECK(capped.groups == 3);
+    CHECK(capped.hours_min == 9);
+    CHECK(capped.lowered);
+    Builder b(five);
+    b.week(1, {.groups = 2});
+    auto g = findings(run(b, 7, calendar_program({{5, 5}})), "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].message == "week 1 had 2 group sessions, required is 3, the group days of a week "
+                          "with a closure (plan is 5)");
+}
+
+TEST_CASE("a holiday Monday lowers its week's groups and hours") {
+    Program p = calendar_program({{7, 7}}); // Monday of week 2
+    WeekRequirement r = week_requirement(p, Plan{}, false, day(7));
+    CHECK(r.groups == 2);
+    CHECK(r.hours_min == doctest::Approx(6.0));
+    CHECK(r.individual == 1);
+    CHECK(r.family == 1);
+    CHECK(r.screens == 1);
+    CHECK(r.open_group_days == 2);
+    CHECK(r.lowered);
+    // The adolescent minimum is scaled too, not rounded: 6 * 2/3.
+    CHECK(week_requirement(p, Plan{}, true, day(7)).hours_min == doctest::Approx(4.0));
+
+    Builder b;
+    b.week(1);
+    // Week 2: one group on Wednesday, individual, family and screen: 5 hours.
+    b.group(9).individual(8).family(10).screen(8);
+    auto a = run(b, 14, p);
+    REQUIRE(a.weeks.size() == 3);
+    CHECK(a.weeks[1].required.groups == 2);
+    auto g = findings(a, "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].message ==
+          "week 2 had 1 group session, required is 2 with 1 of 3 group days closed (plan is 3)");
+    auto h = findings(a, "hours-per-week");
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].message == "week 2 had 5 hours, adult minimum is 6 with 1 of 3 group days closed");
+    CHECK(findings(a, "individual-frequency").empty());
+
+    // Two groups meet the lowered requirement; without the closure they would not.
+    b.group(11);
+    CHECK(findings(run(b, 14, p), "group-frequency").empty());
+    CHECK(findings(run(b, 14, p), "hours-per-week").empty());
+    CHECK(findings(run(b, 14, calendar_program({})), "group-frequency").size() == 1);
+}
+
+TEST_CASE("a closure lowers hours, not groups, when enough group days stay open") {
+    // Groups Monday to Friday, Thursday closed: min(3, 4) groups, 9 * 4/5 hours.
+    Program p = calendar_program({{3, 3}}, weekdays_mon_fri);
+    WeekRequirement r = week_requirement(p, Plan{}, false, day(0));
+    CHECK(r.groups == 3);
+    CHECK(r.hours_min == doctest::Approx(7.2));
+    CHECK(r.lowered);
+    Builder b;
+    b.group(0).group(2).individual(1).screen(1); // 7 hours, 2 groups
+    auto a = run(b, 7, p);
+    auto g = findings(a, "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].message == "week 1 had 2 group sessions, plan is 3");
+    auto h = findings(a, "hours-per-week");
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].message == "week 1 had 7 hours, adult minimum is 7.2 with 1 of 5 group days closed");
+}
+
+TEST_CASE("a week with no open program day breaks no weekly rule") {
+    Program p = calendar_program({{7, 13}}); // all of week 2
+    Builder b;
+    b.week(1).week(3);
+    auto a = run(b, 21, p);
+    REQUIRE(a.weeks.size() == 4);
+    CHECK_FALSE(a.weeks[1].required.open_program_day);
+    CHECK(a.weeks[1].required.groups == 0);
+    for (const char* rule : {"group-frequency", "hours-per-week", "individual-frequency",
+                             "family-frequency", "screen-frequency"})
+        CHECK_MESSAGE(findings(a, rule).empty(), rule);
+    CHECK(a.attendance_rate == 1.0);
+    // The same record without the closure falls short in week 2.
+    auto open = run(b, 21, calendar_program({}));
+    CHECK(findings(open, "group-frequency").size() == 1);
+    CHECK(open.attendance_rate == doctest::Approx(8.0 / 12.0));
+    // A closure of the weekend alone (no program day) leaves a week open.
+    Program weekend = calendar_program({{5, 6}});
+    CHECK(week_requirement(weekend, Plan{}, false, day(0)).open_program_day);
+}
+
+TEST_CASE("contact-gap leaves closed days out of the days without service") {
+    SUBCASE("two closed days make a 5-day gap 3") {
+        Builder b;
+        b.group(0).group(6);
+        CHECK(findings(run(b, 7, calendar_program({})), "contact-gap").size() == 1);
+        CHECK(findings(run(b, 7, calendar_program({{2, 3}})), "contact-gap").empty());
+    }
+    SUBCASE("one closed day is not enough, and the message says so") {
+        Builder b;
+        b.group(0).group(6);
+        auto f = findings(run(b, 7, calendar_program({{2, 2}})), "contact-gap");
+        REQUIRE(f.size() == 1);
+        CHECK(f[0].message == "4 days without service (not counting 1 closed day) between "
+                              "sessions on 2026-11-02 and 2026-11-08, maximum is 3");
+    }
+    SUBCASE("a closure outside the gap changes nothing") {
+        Builder b;
+        b.group(0).group(6);
+        CHECK(findings(run(b, 7, calendar_program({{10, 12}})), "contact-gap").size() == 1);
+    }
+}
+
+TEST_CASE("attendance rate: a week requires what the closures leave") {
+    // Week 2 has a holiday Monday: 2 groups and 1 individual session are all
+    // it requires, so the patient who came to both is at 100 %.
+    Builder b;
+    b.week(1).group(9).group(11).individual(8).family(10).screen(8);
+    auto lowered = run(b, 14, calendar_program({{7, 7}}));
+    CHECK(lowered.attendance_rate == 1.0);
+    CHECK(criterion(lowered, "attendance").met);
+    auto plain = run(b, 14, calendar_program({}));
+    CHECK(plain.attendance_rate == doctest::Approx(7.0 / 8.0));
+    CHECK_FALSE(criterion(plain, "attendance").met);
+}
+
 TEST_SUITE_END();

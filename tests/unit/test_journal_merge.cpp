@@ -1,5 +1,6 @@
 // The journal merge of iop's git merge driver (include/iop/journal_merge.hpp):
 // entries, not bytes; a result that would not load is a conflict.
+#include "iop/calendar.hpp"
 #include "iop/error.hpp"
 #include "iop/journal_merge.hpp"
 #include "iop/record.hpp"
@@ -174,6 +175,35 @@ TEST_CASE("journal merge: random pairs of append sequences (property)") {
         auto record = iop::parse_record(m.text, "merged");
         CHECK(record.journal.size() == static_cast<std::size_t>(base_entries) + all.size());
     }
+}
+
+
+TEST_CASE("journal merge: closures.toml merges like a patient file and must load as closures") {
+    auto entry = [](const char* from, const char* by, int minute) {
+        iop::ClosureEntry e;
+        e.from = *iop::parse_date(from);
+        e.to = e.from;
+        e.reason = "holiday";
+        e.recorded_by = by;
+        e.recorded_at = fmt::format("2026-11-20T10:{:02}:00Z", minute);
+        return iop::render_closure(e);
+    };
+    const std::string base = iop::closures_header() + entry("2026-11-26", "a", 0);
+    const std::string a = entry("2026-12-25", "a", 5), b = entry("2027-01-01", "b", 1);
+    auto m = iop::merge_appends(base, base + a, base + b, "closures.toml",
+                                iop::JournalFile::closures);
+    REQUIRE(m.clean());
+    CHECK(m.text == base + b + a); // by recorded_at
+    REQUIRE(iop::parse_closures(m.text, "closures.toml").size() == 3);
+    // Read as a patient file, the same merge would not load: the kind decides.
+    CHECK_FALSE(iop::merge_appends(base, base + a, base + b).clean());
+    // An entry that would not load as a closure is a conflict.
+    std::string bad = a;
+    bad.replace(bad.find("\"add\""), 5, "\"shut\"");
+    auto broken = iop::merge_appends(base, base + bad, base + b, "closures.toml",
+                                     iop::JournalFile::closures);
+    CHECK_FALSE(broken.clean());
+    CHECK(broken.conflict.find("the merged closures would not load") != std::string::npos);
 }
 
 TEST_SUITE_END();

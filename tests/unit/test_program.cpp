@@ -43,6 +43,9 @@ void check_same(const iop::Program& a, const iop::Program& b) {
     CHECK(a.min_attendance == b.min_attendance);
     CHECK(a.negative_screens == b.negative_screens);
     CHECK(a.require_aftercare == b.require_aftercare);
+    CHECK(a.calendar.program_days == b.calendar.program_days);
+    CHECK(a.calendar.group_days == b.calendar.group_days);
+    CHECK(a.remind_lead_days == b.remind_lead_days);
     REQUIRE(a.curriculum.size() == b.curriculum.size());
     for (std::size_t i = 0; i < a.curriculum.size(); ++i) {
         CAPTURE(i);
@@ -407,3 +410,90 @@ TEST_CASE("DataError renders FILE:LINE:COL") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("[calendar] and [remind]: weekdays, defaults and mistakes with positions") {
+    using iop::weekdays_mon_fri;
+    SUBCASE("absent: Monday to Friday, lead_days 2, exactly as before") {
+        iop::Program p = iop::parse_program(minimal, file);
+        CHECK(p.calendar.program_days == weekdays_mon_fri);
+        CHECK(p.calendar.group_days == weekdays_mon_fri);
+        CHECK(p.remind_lead_days == 2);
+        // A contact gap shorter than the weekend is no calendar's business
+        // when the program names no calendar.
+        CHECK_FALSE(load_error("schema_version = 1\ncontact_max_gap_days = 1\n").has_value());
+    }
+    SUBCASE("group days default to the program days; names in any case and spelling") {
+        iop::Program p = iop::parse_program(std::string("schema_version = 1\n"
+                                                        "[calendar]\n"
+                                                        "program_days = [\"Mon\", \"tuesday\", "
+                                                        "\"wed\", \"thu\", \"fri\", \"sat\"]\n"
+                                                        "[remind]\n"
+                                                        "lead_days = 3\n"),
+                                            file);
+        iop::Weekdays six{false, true, true, true, true, true, true};
+        CHECK(p.calendar.program_days == six);
+        CHECK(p.calendar.group_days == six);
+        CHECK(p.remind_lead_days == 3);
+    }
+    SUBCASE("group days of their own") {
+        iop::Program p = iop::parse_program(std::string("schema_version = 1\n"
+                                                        "[calendar]\n"
+                                                        "group_days = [\"mon\", \"wed\", "
+                                                        "\"fri\"]\n"),
+                                            file);
+        CHECK(p.calendar.program_days == weekdays_mon_fri);
+        CHECK(p.calendar.group_days == iop::Weekdays{false, true, false, true, false, true, false});
+    }
+    SUBCASE("an unknown day, with a suggestion") {
+        REQUIRE_LOAD_ERROR(e,
+                           "schema_version = 1\n[calendar]\nprogram_days = [\"tue\", \"moon\"]\n");
+        CHECK(e.code() == iop::exit_data);
+        CHECK(e.pos().line == 3);
+        CHECK(e.detail().find("'moon' is not a weekday") != std::string::npos);
+        CHECK(e.detail().find("did you mean 'mon'") != std::string::npos);
+    }
+    SUBCASE("a day twice") {
+        REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[calendar]\nprogram_days = [\"mon\", "
+                              "\"Monday\"]\n");
+        CHECK(e.pos().line == 3);
+        CHECK(e.detail() == "'[calendar].program_days' lists mon twice");
+    }
+    SUBCASE("no program day") {
+        REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[calendar]\nprogram_days = []\n");
+        CHECK(e.pos().line == 3);
+        CHECK(e.detail() == "'[calendar].program_days' is empty: name at least one weekday");
+    }
+    SUBCASE("group days that are not program days are named") {
+        REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[calendar]\n"
+                              "program_days = [\"mon\", \"tue\", \"wed\"]\n"
+                              "group_days = [\"mon\", \"sat\", \"sun\"]\n");
+        CHECK(e.pos().line == 4);
+        CHECK(e.detail() == "[calendar].group_days sat and sun are not program days "
+                            "(program_days: mon, tue, wed); a group is held on a day the "
+                            "program runs");
+    }
+    SUBCASE("a contact gap shorter than the days the program never runs names both") {
+        REQUIRE_LOAD_ERROR(e, "schema_version = 1\ncontact_max_gap_days = 3\n[calendar]\n"
+                              "program_days = [\"mon\", \"tue\"]\n");
+        CHECK(e.pos().line == 4);
+        CHECK(e.detail() == "contact_max_gap_days 3 is shorter than the 5 days in a row that "
+                            "are not program days ([calendar].program_days: mon, tue): "
+                            "every patient would break contact-gap every week; raise "
+                            "contact_max_gap_days to at least 5 or add program days");
+        CHECK_FALSE(load_error("schema_version = 1\ncontact_max_gap_days = 5\n"
+                               "[calendar]\nprogram_days = [\"mon\", \"tue\"]\n")
+                        .has_value());
+        // Without program_days the table itself is named.
+        REQUIRE_LOAD_ERROR(t, "schema_version = 1\ncontact_max_gap_days = 1\n[calendar]\n"
+                              "group_days = [\"mon\"]\n");
+        CHECK(t.pos().line == 3);
+    }
+    SUBCASE("unknown keys and bad lead_days") {
+        REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[calendar]\nprogram_day = [\"mon\"]\n");
+        CHECK(e.pos().line == 3);
+        REQUIRE_LOAD_ERROR(r, "schema_version = 1\n[remind]\nlead_days = 8\n");
+        CHECK(r.pos().line == 3);
+        REQUIRE_LOAD_ERROR(t, "schema_version = 1\n[calendar]\nprogram_days = \"mon\"\n");
+        CHECK(t.pos().line == 3);
+    }
+}
