@@ -354,7 +354,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->type_name("SECONDS");
     app.add_option("--jobs", g.jobs, "Threads that read records (default: one a CPU core)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->transform(whole_number())
+        ->transform(CLI::Validator(whole_number(), ""))
         ->type_name("N");
 
     std::map<std::string, Runner> runners;
@@ -363,7 +363,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         sub->group(spec.group);
         if (!spec.example.empty())
             sub->footer("Example:\n  " + spec.example);
-        runners[spec.name] = spec.setup(*sub);
+        Args args(std::make_unique<Args::Impl>(Args::Impl{*sub, {}}));
+        runners[spec.name] = spec.setup(args);
         one_value_a_use(*sub);
     }
     one_value_a_use(app);

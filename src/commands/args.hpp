@@ -7,10 +7,10 @@
 // compiles it: args_cli11.hpp joins the two.
 //
 //     [](Args& app) -> Runner {
-//         auto o = std::make_shared<ShowOptions>();
+//         auto o = std::make_shared<GraduateOptions>();
 //         app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
-//         app.add_flag("--all", o->all, "Every entry");
-//         return [o](Context& ctx) { return show(*o, ctx); };
+//         app.add_flag("--force", o->force, "Graduate despite unmet criteria");
+//         return [o](Context& ctx) { return graduate(*o, ctx); };
 //     }
 //
 // A name without a dash is a positional; "-n,--dry-run" gives an option a
@@ -18,6 +18,7 @@
 // options struct the runner holds.
 #pragma once
 
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -84,7 +85,6 @@ class Args {
     Impl& impl() { return *impl_; }
 
   private:
-    friend class Arg;
     Arg* added(); // the handle of the option the parser added last
     std::unique_ptr<Impl> impl_;
     std::deque<Arg> args_;
