@@ -36,7 +36,8 @@ using ValueCheck = std::function<std::string(std::string& value)>;
 
 class Args;
 
-// One option, flag or positional, as add_option or add_flag returned it.
+// One option, flag or positional, as add_option or add_flag returned it;
+// valid while the command's setup runs (its Args lives that long).
 class Arg {
   public:
     // The argument must be given.
