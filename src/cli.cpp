@@ -1,5 +1,6 @@
 #include "iop/cli.hpp"
 
+#include "commands/args_cli11.hpp"
 #include "commands/command.hpp"
 #include "commands/common.hpp"
 #include "iop/error.hpp"
@@ -18,6 +19,74 @@
 #include <unistd.h>
 
 namespace iop {
+
+// Args and Arg (commands/args.hpp) over CLI11: each call is CLI11's own.
+
+Args::Args(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Args::~Args() = default;
+
+Arg* Args::added() {
+    args_.push_back(Arg(*this, impl_->options.size() - 1));
+    return &args_.back();
+}
+
+Arg* Args::add_option(const std::string& name, std::string& target, const std::string& help) {
+    impl_->options.push_back(impl_->app.add_option(name, target, help));
+    return added();
+}
+
+Arg* Args::add_option(const std::string& name, std::optional<std::string>& target,
+                      const std::string& help) {
+    impl_->options.push_back(impl_->app.add_option(name, target, help));
+    return added();
+}
+
+Arg* Args::add_option(const std::string& name, std::vector<std::string>& target,
+                      const std::string& help) {
+    impl_->options.push_back(impl_->app.add_option(name, target, help));
+    return added();
+}
+
+Arg* Args::add_option(const std::string& name, int& target, const std::string& help) {
+    impl_->options.push_back(impl_->app.add_option(name, target, help));
+    return added();
+}
+
+Arg* Args::add_option(const std::string& name, std::optional<int>& target,
+                      const std::string& help) {
+    impl_->options.push_back(impl_->app.add_option(name, target, help));
+    return added();
+}
+
+Arg* Args::add_flag(const std::string& name, bool& target, const std::string& help) {
+    impl_->options.push_back(impl_->app.add_flag(name, target, help));
+    return added();
+}
+
+Arg* Arg::required() {
+    args_->impl().options[index_]->required();
+    return this;
+}
+
+Arg* Arg::type_name(const std::string& name) {
+    args_->impl().options[index_]->type_name(name);
+    return this;
+}
+
+Arg* Arg::check(const ValueCheck& check) {
+    args_->impl().options[index_]->check(CLI::Validator(check, ""));
+    return this;
+}
+
+Arg* Arg::transform(const ValueCheck& transform) {
+    args_->impl().options[index_]->transform(CLI::Validator(transform, ""));
+    return this;
+}
+
+Arg* Arg::excludes(Arg* other) {
+    args_->impl().options[index_]->excludes(other->args_->impl().options[other->index_]);
+    return this;
+}
 
 namespace {
 
@@ -285,7 +354,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->type_name("SECONDS");
     app.add_option("--jobs", g.jobs, "Threads that read records (default: one a CPU core)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->transform(whole_number())
+        ->transform(CLI::Validator(whole_number(), ""))
         ->type_name("N");
 
     std::map<std::string, Runner> runners;
@@ -294,7 +363,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         sub->group(spec.group);
         if (!spec.example.empty())
             sub->footer("Example:\n  " + spec.example);
-        runners[spec.name] = spec.setup(*sub);
+        Args args(std::make_unique<Args::Impl>(Args::Impl{*sub, {}}));
+        runners[spec.name] = spec.setup(args);
         one_value_a_use(*sub);
     }
     one_value_a_use(app);

@@ -46,7 +46,7 @@ CommandSpec aftercare_command() {
     return {"aftercare", "Plan", "Record the aftercare plan: sponsor and outside groups",
             Access::write, {Format::text},
             "iop aftercare P-0001 --sponsor \"Sam K.\" --group \"Alcoholics Anonymous\"",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<AftercareOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--sponsor", o->sponsor, "Sponsor's name")->type_name("NAME");

@@ -50,9 +50,9 @@ int attend(const AttendOptions& o, Context& ctx) {
 }
 
 // CLI11 takes an empty value for a number as "not given"; refuse it instead.
-const CLI::Validator not_empty(
-    [](std::string& v) { return v.empty() ? std::string("the value is empty") : std::string(); },
-    "");
+const ValueCheck not_empty = [](std::string& v) {
+    return v.empty() ? std::string("the value is empty") : std::string();
+};
 
 } // namespace
 
@@ -60,7 +60,7 @@ CommandSpec attend_command() {
     return {"attend", "Records", "Record a therapy session (group, individual or family)",
             Access::write, {Format::text},
             "iop attend P-0001 --kind group --topic illness --date 2026-11-03",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<AttendOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--kind", o->kind, "group, individual or family")

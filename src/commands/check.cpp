@@ -191,7 +191,7 @@ CommandSpec check_command() {
     return {"check", "Reports",
             "Check plans against the program's rules; silent when all is well", Access::read,
             {Format::text, Format::json}, "iop check --severity error",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<CheckOptions>();
                 app.add_option("ids", o->ids, "Patients to check (default: every active patient)")
                     ->type_name("ID...");

@@ -2,11 +2,10 @@
 // src/commands/, each defining a CommandSpec.
 #pragma once
 
+#include "commands/args.hpp"
 #include "iop/date.hpp"
 #include "iop/output.hpp"
 #include "iop/store.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <functional>
 #include <optional>
@@ -61,7 +60,7 @@ struct CommandSpec {
     std::vector<Format> formats{Format::text}; // the first is the default
     std::string example; // shown at the end of the command's --help
     // Adds the subcommand's options and returns what runs it once parsed.
-    std::function<Runner(CLI::App&)> setup;
+    std::function<Runner(Args&)> setup;
 };
 
 const std::vector<CommandSpec>& command_table();

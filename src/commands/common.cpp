@@ -62,22 +62,20 @@ std::string require_item(std::string_view option, const std::string& value) {
     return value;
 }
 
-const CLI::Validator& whole_number() {
-    static const CLI::Validator check(
-        [](std::string& value) {
-            if (value.empty())
-                return std::string(); // one_value_a_use's check says so
-            std::size_t sign = !value.empty() && value[0] == '-' ? 1 : 0;
-            std::size_t first = value.find_first_not_of('0', sign);
-            bool digits = value.size() > sign && value.size() - sign <= 9 &&
-                          std::all_of(value.begin() + static_cast<std::ptrdiff_t>(sign),
-                                      value.end(), [](char c) { return c >= '0' && c <= '9'; });
-            if (!digits)
-                return fmt::format("'{}' is not a whole number like 12", excerpt(value));
-            value = first == std::string::npos ? "0" : value.substr(0, sign) + value.substr(first);
-            return std::string();
-        },
-        "", "whole number");
+const ValueCheck& whole_number() {
+    static const ValueCheck check = [](std::string& value) {
+        if (value.empty())
+            return std::string(); // one_value_a_use's check says so
+        std::size_t sign = !value.empty() && value[0] == '-' ? 1 : 0;
+        std::size_t first = value.find_first_not_of('0', sign);
+        bool digits = value.size() > sign && value.size() - sign <= 9 &&
+                      std::all_of(value.begin() + static_cast<std::ptrdiff_t>(sign), value.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits)
+            return fmt::format("'{}' is not a whole number like 12", excerpt(value));
+        value = first == std::string::npos ? "0" : value.substr(0, sign) + value.substr(first);
+        return std::string();
+    };
     return check;
 }
 

@@ -32,8 +32,9 @@ std::string require_item(std::string_view option, const std::string& value);
 
 // For an integer option: a plain whole number in decimal ("12", "-1"), no
 // hex, octal, sign '+' or spaces, which CLI11 alone would take ("0x10",
-// "010" as 8); leading zeros are dropped before CLI11 converts it.
-const CLI::Validator& whole_number();
+// "010" as 8); leading zeros are dropped before CLI11 converts it. A
+// transform: `->transform(whole_number())`.
+const ValueCheck& whole_number();
 
 // A plan value within the program's bounds (key: weeks, groups_per_week,
 // individual_per_week or family_per_week); UsageError naming the option (or

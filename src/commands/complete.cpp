@@ -18,6 +18,7 @@
 //
 // The helper is hidden from help (its group is empty), takes no lock, never
 // prints an error for a line it cannot make sense of, and exits 0.
+#include "commands/args_cli11.hpp"
 #include "commands/command.hpp"
 
 #include "iop/audit.hpp"
@@ -404,10 +405,10 @@ CommandSpec complete_command() {
             Access::none,
             {Format::text},
             "",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto words = std::make_shared<std::vector<std::string>>();
                 app.add_option("words", *words, "The command line after 'iop', after --");
-                const CLI::App* self = &app;
+                const CLI::App* self = &app.impl().app;
                 return [words, self](Context& ctx) {
                     const CLI::App* root = self->get_parent();
                     std::vector<Candidate> found;

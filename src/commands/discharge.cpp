@@ -33,7 +33,7 @@ int discharge(const DischargeOptions& o, Context& ctx) {
 CommandSpec discharge_command() {
     return {"discharge", "Plan", "Discharge a patient with a reason", Access::write,
             {Format::text}, "iop discharge P-0001 --reason step-down",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<DischargeOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--reason", o->reason,

@@ -48,9 +48,9 @@ int enroll(const EnrollOptions& o, Context& ctx) {
 }
 
 // CLI11 takes an empty value for a number as "not given"; refuse it instead.
-const CLI::Validator not_empty(
-    [](std::string& v) { return v.empty() ? std::string("the value is empty") : std::string(); },
-    "");
+const ValueCheck not_empty = [](std::string& v) {
+    return v.empty() ? std::string("the value is empty") : std::string();
+};
 
 } // namespace
 
@@ -58,7 +58,7 @@ CommandSpec enroll_command() {
     return {"enroll", "Records", "Enroll a new patient with a treatment plan", Access::write,
             {Format::text},
             "iop enroll P-0001 --name \"Jane Doe\" --start 2026-11-02 --groups-per-week 3",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<EnrollOptions>();
                 app.add_option("id", o->id, "Patient id, e.g. P-0001")->required()->type_name("ID");
                 app.add_option("--name", o->name, "Patient's name")->required()->type_name("NAME");

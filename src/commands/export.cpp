@@ -131,7 +131,7 @@ CommandSpec export_command() {
             Access::read,
             {Format::json, Format::csv, Format::fhir},
             "iop export --format fhir --status active > bundle.json",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<ExportOptions>();
                 app.add_option("--status", o->status,
                                "active, graduated, discharged or all (default)")

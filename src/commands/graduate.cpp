@@ -57,7 +57,7 @@ int graduate(const GraduateOptions& o, Context& ctx) {
 CommandSpec graduate_command() {
     return {"graduate", "Plan", "Graduate a patient who meets every criterion", Access::write,
             {Format::text}, "iop graduate P-0001",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<GraduateOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--date", o->date, "Day of graduation (default today)")

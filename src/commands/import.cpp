@@ -714,7 +714,7 @@ CommandSpec import_command() {
             Access::write,
             {Format::text},
             "iop import sessions.csv --dry-run",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<ImportOptions>();
                 app.add_option("file", o->file, "CSV file with a header row, or - for stdin")
                     ->required()

@@ -73,7 +73,7 @@ CommandSpec init_command() {
             Access::none,
             {Format::text},
             "iop init --git ~/clinic",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto opts = std::make_shared<InitOptions>();
                 app.add_option("dir", opts->dir,
                                "Directory to create (default: --dir, $IOP_DIR or the current one)")

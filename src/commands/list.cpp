@@ -57,7 +57,7 @@ int list(const ListOptions& o, Context& ctx) {
 CommandSpec list_command() {
     return {"list", "Reports", "List patients, one a line", Access::read,
             {Format::text, Format::json, Format::csv}, "iop list --status all --format csv",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<ListOptions>();
                 app.add_option("--status", o->status,
                                "active (default), graduated, discharged or all")

@@ -58,7 +58,7 @@ CommandSpec log_command() {
             Access::read,
             {Format::text, Format::json},
             "iop log P-0001",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<LogOptions>();
                 app.add_option("id", o->id, "Patient id (default: every record)")->type_name("ID");
                 return [o](Context& ctx) { return log(*o, ctx); };

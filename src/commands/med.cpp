@@ -69,7 +69,7 @@ int med(const MedOptions& o, Context& ctx) {
 CommandSpec med_command() {
     return {"med", "Plan", "Record a medication start, review or stop", Access::write,
             {Format::text}, "iop med P-0001 start naltrexone --dose \"50 mg daily\" --review-days 14",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<MedOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("action", o->action, "start, review or stop")

@@ -57,7 +57,7 @@ CommandSpec merge_journal_command() {
             Access::none,
             {Format::text},
             "",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<MergeOptions>();
                 app.add_option("base", o->base)->required();
                 app.add_option("ours", o->ours)->required();

@@ -70,7 +70,7 @@ int plan(const PlanOptions& o, Context& ctx) {
 CommandSpec plan_command() {
     return {"plan", "Plan", "Change a patient's plan from a date on, or record a plan review",
             Access::write, {Format::text}, "iop plan P-0001 --groups-per-week 2 --date 2026-11-16",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<PlanOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--weeks", o->weeks, "Planned length in weeks")

@@ -68,7 +68,7 @@ int remind(const RemindOptions& o, Context& ctx) {
 CommandSpec remind_command() {
     return {"remind", "Reports", "What needs doing now, for cron: silent when nothing is due",
             Access::read, {Format::text, Format::json}, "iop remind --within 7",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<RemindOptions>();
                 app.add_option("--within", o->within,
                                "Also list what falls due in the next DAYS days (default 0)")

@@ -30,7 +30,7 @@ int screen(const ScreenOptions& o, Context& ctx) {
 CommandSpec screen_command() {
     return {"screen", "Records", "Record a drug screen", Access::write, {Format::text},
             "iop screen P-0001 --result positive --substance alcohol --date 2026-11-20",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<ScreenOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 app.add_option("--result", o->result, "negative or positive")

@@ -30,7 +30,7 @@ CommandSpec show_command() {
     return {"show", "Reports",
             "Show a patient: plan, weekly attendance, curriculum, medications, findings",
             Access::read, {Format::text, Format::json}, "iop show P-0001",
-            [](CLI::App& app) -> Runner {
+            [](Args& app) -> Runner {
                 auto o = std::make_shared<ShowOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
                 return [o](Context& ctx) { return show(*o, ctx); };

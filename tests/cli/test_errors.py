@@ -142,6 +142,27 @@ def missing_option_values(tmp):
     fails_cleanly(tmp, ["-C"], 2)
 
 
+@case
+def what_a_command_declares_is_enforced(tmp):
+    # Each kind of declaration a command makes through Args
+    # (src/commands/args.hpp) reaches the parser: required, check (before
+    # the check every option gets), transform, excludes.
+    d = one_patient_clinic(tmp)
+    fails_cleanly(tmp, ["-C", d, "attend", "P-0001"], 2,
+                  "iop: error: --kind is required; run 'iop attend --help' for usage")
+    fails_cleanly(tmp, ["-C", d, "attend", "--kind", "individual"], 2,
+                  "iop: error: id is required; run 'iop attend --help' for usage")
+    fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--hours", ""], 2,
+                  "iop: error: --hours: the value is empty; run 'iop attend --help' for usage")
+    fails_cleanly(tmp, ["-C", d, "enroll", "P-0002", "--name", "X", "--weeks", ""], 2,
+                  "iop: error: --weeks: the value is empty; run 'iop enroll --help' for usage")
+    for pair in (["--absent", "--excused"], ["--excused", "--absent"]):
+        fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", *pair], 2,
+                      "iop: error: --absent excludes --excused")
+    ok("-C", d, "med", "P-0001", "start", "X", "--review-days", "0030", "--date", "2026-11-05")
+    eq(load_toml(record_path(d))["medication"][-1]["review_days"], 30, "--review-days 0030")
+
+
 # ---------------------------------------------------------------- bad records
 
 
