@@ -117,7 +117,7 @@ CommandSpec closure_command() {
         Access::write,
         {Format::text, Format::json},
         "iop closure add 2026-11-26 --to 2026-11-27 --reason \"Thanksgiving\"",
-        [](CLI::App& app) -> Runner {
+        [](Args& app) -> Runner {
             auto o = std::make_shared<ClosureOptions>();
             app.add_option("action", o->action, "add, cancel or list")
                 ->required()
