@@ -224,7 +224,7 @@ void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>
                     more.erase(0, same_week.size());
                 message += "; " + more;
             }
-            std::string kind = fmt::format("{:<18}", r.kind);
+            std::string kind = fmt::format("{:<20}", r.kind);
             out << fmt::format("  {}  {}  {}\n", format_date(r.due),
                                r.urgent ? style.red(kind) : kind, escaped(message, Lines::many));
         }
