@@ -103,6 +103,12 @@ negative_screens = 2
 # An aftercare plan (a sponsor, or outside groups such as AA or NA) is required.
 require_aftercare = true
 
+# Reminders (iop remind, docs/remind.md). A week's individual, family and
+# screen sessions still missing are listed on its last lead_days open program
+# days, and a patient ready to graduate from lead_days before the planned end.
+[remind]
+lead_days = 2
+
 # Storage. When this directory is in a git work tree (see `iop init --git`),
 # every iop command that writes commits exactly the files it changed, with a
 # message such as "attend P-0001: group, illness, 2026-11-03": git is then the
@@ -178,7 +184,7 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
                          "plan_review_days", "medication_review_days", "lost_contact_days",
                          "weeks", "groups_per_week", "hours_per_week", "graduation",
-                         "storage", "curriculum"});
+                         "storage", "remind", "curriculum"});
     root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -238,6 +244,12 @@ Program load_program(const toml::table& table, const std::string& file) {
         r.reject_unknown({"git"});
         if (auto v = r.boolean("git"))
             p.storage_git = *v;
+    }
+
+    if (const toml::table* t = root.table("remind")) {
+        TableReader r(*t, file, "[remind]");
+        r.reject_unknown({"lead_days"});
+        load_int(r, "lead_days", p.remind_lead_days, 0, 7);
     }
 
     if (table.get("curriculum")) {
