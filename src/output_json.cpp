@@ -225,9 +225,8 @@ void write_list_json(std::ostream& out, const std::vector<ListRow>& rows) {
                         {"planned_end", format_date(r.planned_end)},
                         {"ended", r.ended ? json(format_date(*r.ended)) : json(nullptr)},
                         {"clinician", h.clinician},
-                        {"discharge_reason", r.discharge_reason.empty()
-                                                 ? json(nullptr)
-                                                 : json(r.discharge_reason)}});
+                        {"discharge_reason",
+                         r.discharge_reason.empty() ? json(nullptr) : json(r.discharge_reason)}});
     }
     write_json(out, list);
 }

@@ -40,9 +40,9 @@ class Held {
     }
     // Held on the week's first day up to `last` inclusive.
     int sessions(SessionKind kind, Date last) const {
-        return static_cast<int>(std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& s) {
-            return s.second == kind && s.first <= last;
-        }));
+        return static_cast<int>(
+            std::count_if(sessions_.begin(), sessions_.end(),
+                          [&](const auto& s) { return s.second == kind && s.first <= last; }));
     }
     int screens(Date last) const {
         return static_cast<int>(
@@ -114,9 +114,9 @@ Date default_since(const Program& program, Date today) {
 
 bool is_open_item(const Finding& f) {
     // Sections 12 and 13 add their rules marked "open" here.
-    static const std::array<std::string_view, 6> open = {
-        "plan-review", "medication-review", "lost-contact",
-        "overdue",     "positive-screen",   "screen-pending"};
+    static const std::array<std::string_view, 6> open = {"plan-review",     "medication-review",
+                                                         "lost-contact",    "overdue",
+                                                         "positive-screen", "screen-pending"};
     if (f.rule == "individual-frequency")
         return f.severity == Severity::error && !f.week;
     return std::find(open.begin(), open.end(), f.rule) != open.end();
@@ -139,8 +139,7 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
                            open ? ReminderPart::open_item : ReminderPart::new_finding, f.week,
                            f.severity == Severity::error});
     }
-    if (a.eligible &&
-        (win.all || today >= add_days(a.planned_end, -program.remind_lead_days)))
+    if (a.eligible && (win.all || today >= add_days(a.planned_end, -program.remind_lead_days)))
         out.push_back({id, "graduation-ready", a.planned_end, std::nullopt,
                        fmt::format("meets every graduation criterion; planned end {}",
                                    format_date(a.planned_end)),
@@ -180,8 +179,7 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
                  "individual sessions");
         short_of("family", w->required.family, held.sessions(SessionKind::family, today),
                  "family session", "family sessions");
-        short_of("screen", w->required.screens, held.screens(today), "drug screen",
-                 "drug screens");
+        short_of("screen", w->required.screens, held.screens(today), "drug screen", "drug screens");
     }
 
     // 4: coming up within --within days. Objectives' target dates and
@@ -202,8 +200,8 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
                     first = false;
                 }
         }
-        out.push_back({id, "planned-end", a.planned_end, std::nullopt, msg,
-                       ReminderPart::coming_up, std::nullopt});
+        out.push_back({id, "planned-end", a.planned_end, std::nullopt, msg, ReminderPart::coming_up,
+                       std::nullopt});
     }
     sort_reminders(out);
     return out;

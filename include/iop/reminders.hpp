@@ -34,8 +34,8 @@ struct Reminder {
 // What a run of `iop remind` asks for.
 struct RemindWindow {
     Date today{};
-    Date since{};    // new findings are those noticed after since, up to today
-    int within = 0;  // coming-up items up to today + within
+    Date since{};     // new findings are those noticed after since, up to today
+    int within = 0;   // coming-up items up to today + within
     bool all = false; // every finding and every need of the week, whatever its age or lead
 };
 

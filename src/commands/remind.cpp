@@ -75,7 +75,8 @@ int remind(const RemindOptions& o, Context& ctx) {
 } // namespace
 
 CommandSpec remind_command() {
-    return {"remind", "Reports",
+    return {"remind",
+            "Reports",
             "What needs doing now, for cron: silent when nothing is due",
             Access::read,
             {Format::text, Format::json},

@@ -355,11 +355,12 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
     CHECK(rendered([&](auto& o) {
               iop::write_list_text(o, rows, iop::Style(true));
           }).find("\x1b[32mactive\x1b[0m      week") != std::string::npos);
-    CHECK(rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
-          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_reason\n"
-          "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera,\n"
-          "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
-          "Dr. Rivera,moved\n");
+    CHECK(
+        rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
+        "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_reason\n"
+        "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera,\n"
+        "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
+        "Dr. Rivera,moved\n");
     json j = json::parse(rendered([&](auto& o) { iop::write_list_json(o, rows); }));
     REQUIRE(j.size() == 2);
     CHECK(j[0] == json{{"id", "P-1"},
@@ -376,7 +377,8 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
     CHECK(j[1].at("discharge_reason") == "moved");
     CHECK(rendered([&](auto& o) { iop::write_list_json(o, {}); }) == "[]\n");
     CHECK(rendered([&](auto& o) { iop::write_list_csv(o, {}); }) ==
-          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_reason\n");
+          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_"
+          "reason\n");
     CHECK(rendered([&](auto& o) { iop::write_list_text(o, {}, iop::Style(false)); }).empty());
 }
 

@@ -133,9 +133,8 @@ TEST_CASE("open items are listed every day until resolved, and once when also ne
     for (const char* day : {"2026-11-18", "2026-11-19", "2026-11-23", "2026-11-24"}) {
         auto rs = remind(p, r, day);
         CAPTURE(day);
-        CHECK(std::count_if(rs.begin(), rs.end(), [](const auto& x) {
-                  return x.kind == "medication-review";
-              }) == 1);
+        CHECK(std::count_if(rs.begin(), rs.end(),
+                            [](const auto& x) { return x.kind == "medication-review"; }) == 1);
         const Reminder& m = item(rs, "medication-review");
         CHECK(m.due == d("2026-11-18"));
         CHECK(m.part == ReminderPart::open_item);
@@ -191,9 +190,10 @@ TEST_CASE("week-at-risk on the first day with no group day to spare, week-unmeet
     Record r = patient("2026-11-02");
     r.header.plan.groups_per_week = 3;
     CHECK_FALSE(has(remind(p, r, "2026-11-03"), "week-at-risk")); // 3 needed, 4 days left
-    auto rs = remind(p, r, "2026-11-04");                          // Wed: 3 needed, 3 left
+    auto rs = remind(p, r, "2026-11-04");                         // Wed: 3 needed, 3 left
     const Reminder& risk = item(rs, "week-at-risk");
-    CHECK(risk.message == "3 group sessions still needed, 3 group days left: no group day to spare");
+    CHECK(risk.message ==
+          "3 group sessions still needed, 3 group days left: no group day to spare");
     CHECK(risk.arose == d("2026-11-04"));
     CHECK(risk.due == d("2026-11-08"));
     CHECK(risk.part == ReminderPart::week_need);
@@ -225,8 +225,9 @@ TEST_CASE("a week that cannot be met on Saturday is said on Monday") {
     r.header.plan.groups_per_week = 3;
     auto rs = remind(p, r, "2026-11-09"); // window Fri..Mon holds Sat 2026-11-07
     CHECK(item(rs, "week-unmeetable").arose == d("2026-11-07"));
-    CHECK(item(rs, "week-unmeetable").message.find("3 group sessions still needed, 2 group days "
-                                                   "left") == 0);
+    CHECK(item(rs, "week-unmeetable")
+              .message.find("3 group sessions still needed, 2 group days "
+                            "left") == 0);
     CHECK_FALSE(has(rs, "week-at-risk")); // superseded in the same window
 }
 
