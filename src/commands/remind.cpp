@@ -84,7 +84,7 @@ CommandSpec remind_command() {
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<RemindOptions>();
                 app.add_option("--within", o->within,
-                               "Also list what falls due in the next DAYS days (default 0)")
+                               "Also list what comes up (a planned end) in the next DAYS days (default 0)")
                     ->transform(whole_number())
                     ->type_name("DAYS");
                 app.add_option("--since", o->since,
