@@ -83,8 +83,9 @@ CommandSpec remind_command() {
             "iop remind --clinician \"J. Rivera\" --within 7",
             [](CLI::App& app) -> Runner {
                 auto o = std::make_shared<RemindOptions>();
-                app.add_option("--within", o->within,
-                               "Also list what comes up (a planned end) in the next DAYS days (default 0)")
+                app.add_option(
+                       "--within", o->within,
+                       "Also list what comes up (a planned end) in the next DAYS days (default 0)")
                     ->transform(whole_number())
                     ->type_name("DAYS");
                 app.add_option("--since", o->since,
