@@ -66,8 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Assessment a = assess(program, record, today);
         IOP_FUZZ_CHECK(a.attendance_rate >= 0 && a.attendance_rate <= 1);
         IOP_FUZZ_CHECK(a.curriculum.percent >= 0 && a.curriculum.percent <= 100);
-        auto reminders = reminders_for(program, record, a, today, 7);
-        sort_reminders(reminders);
+        for (bool all : {false, true}) {
+            RemindWindow window{today, add_days(today, -3), 7, all};
+            auto reminders = reminders_for(program, record, a, window);
+            for (const auto& r : reminders)
+                IOP_FUZZ_CHECK(r.id == record.header.id && !r.kind.empty());
+        }
     } catch (const Error&) {
     }
     return 0;

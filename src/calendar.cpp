@@ -39,6 +39,23 @@ std::string_view weekday_name(unsigned c_encoding) {
     return short_names.at(c_encoding % 7);
 }
 
+std::optional<Date> parse_date_word(std::string_view text, Date today) {
+    if (auto d = parse_date(text))
+        return d;
+    std::string lower(text);
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "today")
+        return today;
+    if (lower == "yesterday")
+        return add_days(today, -1);
+    if (auto wd = parse_weekday(text)) {
+        unsigned now = std::chrono::weekday(std::chrono::sys_days(today)).c_encoding();
+        return add_days(today, -static_cast<int>((now + 7 - *wd) % 7));
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(ClosureAction a) {
     return a == ClosureAction::add ? "add" : "cancel";
 }

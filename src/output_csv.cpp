@@ -6,13 +6,13 @@ namespace iop {
 
 void write_list_csv(std::ostream& out, const std::vector<ListRow>& rows) {
     out << csv_row({"id", "name", "status", "enrolled", "week", "weeks_planned", "planned_end",
-                    "ended", "clinician"});
+                    "ended", "clinician", "discharge_reason"});
     for (const auto& r : rows) {
         const Header& h = r.header;
         out << csv_row({h.id, h.name, std::string(to_string(r.status)), format_date(h.enrolled),
                         std::to_string(r.week), std::to_string(r.weeks_planned),
                         format_date(r.planned_end), r.ended ? format_date(*r.ended) : "",
-                        h.clinician});
+                        h.clinician, r.discharge_reason});
     }
 }
 

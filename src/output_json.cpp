@@ -237,7 +237,9 @@ void write_list_json(std::ostream& out, const std::vector<ListRow>& rows) {
                         {"weeks_planned", r.weeks_planned},
                         {"planned_end", format_date(r.planned_end)},
                         {"ended", r.ended ? json(format_date(*r.ended)) : json(nullptr)},
-                        {"clinician", h.clinician}});
+                        {"clinician", h.clinician},
+                        {"discharge_reason",
+                         r.discharge_reason.empty() ? json(nullptr) : json(r.discharge_reason)}});
     }
     write_json(out, list);
 }
@@ -249,6 +251,7 @@ void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>
             list.push_back({{"id", r.id},
                             {"kind", r.kind},
                             {"due", format_date(r.due)},
+                            {"arose", r.arose ? json(format_date(*r.arose)) : json(nullptr)},
                             {"message", r.message}});
     write_json(out, list);
 }

@@ -263,12 +263,23 @@ void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>
             heading = fmt::format("{}  week {} of {}", p.id, p.week, p.weeks_planned);
         else if (p.starts)
             heading = fmt::format("{}  starts {}", p.id, format_date(*p.starts));
+        if (!p.clinician.empty())
+            heading += "  clinician " + escaped(p.clinician);
         out << style.bold(heading) << '\n';
-        for (const auto& r : p.items) {
-            std::string kind = fmt::format("{:<18}", r.kind);
+        for (std::size_t i = 0; i < p.items.size(); ++i) {
+            const Reminder& r = p.items[i];
+            std::string message = r.message;
+            // "week 3 had 1 group session, plan is 3; had 4.5 hours, adult minimum is 9"
+            while (i + 1 < p.items.size() && shares_line(r, p.items[i + 1])) {
+                std::string more = p.items[++i].message;
+                std::string same_week = fmt::format("week {} ", *r.week);
+                if (more.rfind(same_week, 0) == 0)
+                    more.erase(0, same_week.size());
+                message += "; " + more;
+            }
+            std::string kind = fmt::format("{:<20}", r.kind);
             out << fmt::format("  {}  {}  {}\n", format_date(r.due),
-                               r.urgency == 0 ? style.red(kind) : kind,
-                               escaped(r.message, Lines::many));
+                               r.urgent ? style.red(kind) : kind, escaped(message, Lines::many));
         }
     }
 }

@@ -114,8 +114,9 @@ require_aftercare = true
 program_days = ["mon", "tue", "wed", "thu", "fri"]
 group_days = ["mon", "tue", "wed", "thu", "fri"]
 
-# Reminders (judgement): a weekly session still missing is listed on the last
-# this many open program days of its week.
+# Reminders (iop remind, docs/remind.md). A week's individual, family and
+# screen sessions still missing are listed on its last lead_days open program
+# days, and a patient ready to graduate from lead_days before the planned end.
 [remind]
 lead_days = 2
 

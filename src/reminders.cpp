@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
+#include <variant>
 
 namespace iop {
 
@@ -18,85 +21,187 @@ const WeekSummary* current_week(const Assessment& a, Date today) {
     return nullptr;
 }
 
+// The sessions (attended or excused) and screens of one week, the only
+// entries the week's needs count.
+class Held {
+  public:
+    Held(const Record& record, const WeekSummary& w) {
+        for (const auto& e : record.journal) {
+            const EntryMeta& m = meta(e);
+            if (m.date < w.first || m.date > w.last)
+                continue;
+            if (const auto* s = std::get_if<Session>(&e)) {
+                if (s->status != SessionStatus::absent)
+                    sessions_.push_back({s->date, s->kind});
+            } else if (std::holds_alternative<Screen>(e)) {
+                screens_.push_back(m.date);
+            }
+        }
+    }
+    // Held on the week's first day up to `last` inclusive.
+    int sessions(SessionKind kind, Date last) const {
+        return static_cast<int>(
+            std::count_if(sessions_.begin(), sessions_.end(),
+                          [&](const auto& s) { return s.second == kind && s.first <= last; }));
+    }
+    int screens(Date last) const {
+        return static_cast<int>(
+            std::count_if(screens_.begin(), screens_.end(), [&](Date d) { return d <= last; }));
+    }
+
+  private:
+    std::vector<std::pair<Date, SessionKind>> sessions_;
+    std::vector<Date> screens_;
+};
+
+// SPEC section 7, item 3, for groups: on a day d of the week, `needed` is
+// the requirement less the sessions dated before d, `left` the open group
+// days from d to the week's end.
+struct GroupDay {
+    Date day{};
+    int needed = 0;
+    int left = 0;
+};
+
+GroupDay group_day(const Program& program, const WeekSummary& w, const Held& held, Date d) {
+    return {d, w.required.groups - held.sessions(SessionKind::group, add_days(d, -1)),
+            program.calendar.open_group_days_in(d, w.last)};
+}
+
+std::string groups_text(const GroupDay& g) {
+    return fmt::format("{} still needed, {} left",
+                       plural(g.needed, "group session", "group sessions"),
+                       plural(g.left, "group day", "group days"));
+}
+
+// week-at-risk and week-unmeetable of the current week: the day each arose,
+// if it has by today.
+struct GroupRisk {
+    std::optional<GroupDay> at_risk;
+    std::optional<GroupDay> unmeetable;
+};
+
+GroupRisk group_risk(const Program& program, const WeekSummary& w, const Held& held, Date today) {
+    GroupRisk risk;
+    if (w.required.groups <= 0)
+        return risk;
+    GroupDay first = group_day(program, w, held, w.first);
+    bool spare_at_first = first.needed < first.left;
+    for (Date d = w.first; d <= today && d <= w.last; d = add_days(d, 1)) {
+        GroupDay g = group_day(program, w, held, d);
+        if (!risk.at_risk && spare_at_first && g.needed > 0 && g.needed == g.left)
+            risk.at_risk = g;
+        if (!risk.unmeetable && g.needed > g.left) {
+            risk.unmeetable = g;
+            break;
+        }
+    }
+    return risk;
+}
+
+// The individual, family and screen needs are listed on the last
+// lead_days open program days of the week.
+bool in_lead(const Program& program, const WeekSummary& w, Date today) {
+    return program.calendar.open_program_day(today) &&
+           program.calendar.open_program_days_in(today, w.last) <= program.remind_lead_days;
+}
+
 } // namespace
 
+Date default_since(const Program& program, Date today) {
+    return program.calendar.last_program_day_before(today);
+}
+
+bool is_open_item(const Finding& f) {
+    // Sections 12 and 13 add their rules marked "open" here.
+    static const std::array<std::string_view, 6> open = {"plan-review",     "medication-review",
+                                                         "lost-contact",    "overdue",
+                                                         "positive-screen", "screen-pending"};
+    if (f.rule == "individual-frequency")
+        return f.severity == Severity::error && !f.week;
+    return std::find(open.begin(), open.end(), f.rule) != open.end();
+}
+
 std::vector<Reminder> reminders_for(const Program& program, const Record& record,
-                                    const Assessment& a, Date today, int within) {
+                                    const Assessment& a, const RemindWindow& win) {
     std::vector<Reminder> out;
     if (a.status != Status::active)
         return out;
     const std::string& id = record.header.id;
-    Date horizon = add_days(today, within);
-    auto add = [&](std::string kind, Date due, std::string message, int urgency) {
-        out.push_back({id, std::move(kind), due, std::move(message), urgency});
-    };
+    const Date today = win.today;
+    auto in_window = [&](Date d) { return win.since < d && d <= today; };
 
-    for (const auto& f : a.findings)
-        if (f.severity == Severity::error)
-            add(f.rule, today, f.message, 0);
+    // 1 and 2: new findings, and open items every day (listed once).
+    for (const auto& f : a.findings) {
+        bool open = is_open_item(f);
+        if (open || win.all || in_window(f.noticed))
+            out.push_back({id, f.rule, f.noticed, f.arose, f.message,
+                           open ? ReminderPart::open_item : ReminderPart::new_finding, f.week,
+                           f.severity == Severity::error});
+    }
+    if (a.eligible && (win.all || today >= add_days(a.planned_end, -program.remind_lead_days)))
+        out.push_back({id, "graduation-ready", a.planned_end, std::nullopt,
+                       fmt::format("meets every graduation criterion; planned end {}",
+                                   format_date(a.planned_end)),
+                       ReminderPart::open_item, std::nullopt});
 
-    if (const WeekSummary* w = current_week(a, today)) {
-        int days_left = days_between(today, w->last) + 1; // today included
-        std::string by = fmt::format("by {} ({} left in week {})", format_date(w->last),
-                                     plural(days_left, "day", "days"), w->week);
-        int groups_needed = w->plan.groups_per_week - w->groups;
-        if (groups_needed > 0) {
-            std::string msg = fmt::format("{} still needed this week {}; plan is {}",
-                                          plural(groups_needed, "group session", "group sessions"),
-                                          by, w->plan.groups_per_week);
-            if (groups_needed > days_left)
-                msg += ": more than one a day would be needed, the week's plan can no longer be "
-                       "met";
-            add("group", w->last, msg, 1);
-        }
-        if (w->plan.individual_per_week > w->individual)
-            add("individual", w->last,
-                fmt::format("individual session not yet held this week {}", by), 1);
-        if (w->plan.family_per_week > w->family)
-            add("family", w->last, fmt::format("family session not yet held this week {}", by), 1);
-        if (program.screens_per_week > w->screens)
-            add("screen", w->last, fmt::format("drug screen not yet done this week {}", by), 1);
+    // 3: this week's needs.
+    if (const WeekSummary* w = current_week(a, today); w && w->required.open_program_day) {
+        Held held(record, *w);
+        auto need = [&](std::string kind, std::optional<Date> arose, std::string message) {
+            bool urgent = kind == "week-unmeetable";
+            out.push_back({id, std::move(kind), w->last, arose, std::move(message),
+                           ReminderPart::week_need, w->week, urgent});
+        };
+        bool groups_met = held.sessions(SessionKind::group, today) >= w->required.groups;
+        GroupRisk risk = group_risk(program, *w, held, today);
+        if (!groups_met && risk.unmeetable && (win.all || in_window(risk.unmeetable->day)))
+            need("week-unmeetable", risk.unmeetable->day,
+                 groups_text(*risk.unmeetable) + ": the week's requirement can no longer be met");
+        else if (!groups_met && risk.at_risk && !risk.unmeetable &&
+                 (win.all || in_window(risk.at_risk->day)))
+            need("week-at-risk", risk.at_risk->day,
+                 groups_text(*risk.at_risk) + ": no group day to spare");
+
+        bool lead = win.all || in_lead(program, *w, today);
+        int days_left = program.calendar.open_program_days_in(today, w->last);
+        auto short_of = [&](const char* kind, int required, int held_so_far, const char* one,
+                            const char* many) {
+            if (!lead || held_so_far >= required)
+                return;
+            need(kind, std::nullopt,
+                 fmt::format("{} still needed this week, {} left",
+                             plural(required - held_so_far, one, many),
+                             plural(days_left, "program day", "program days")));
+        };
+        short_of("individual", w->required.individual,
+                 held.sessions(SessionKind::individual, today), "individual session",
+                 "individual sessions");
+        short_of("family", w->required.family, held.sessions(SessionKind::family, today),
+                 "family session", "family sessions");
+        short_of("screen", w->required.screens, held.screens(today), "drug screen", "drug screens");
     }
 
-    // Plan review: due plan_review_days after enrollment or the last review.
-    Date last_review = a.last_plan_review && *a.last_plan_review > record.header.enrolled
-                           ? *a.last_plan_review
-                           : record.header.enrolled;
-    Date review_due = add_days(last_review, program.plan_review_days);
-    if (review_due <= horizon)
-        add("plan-review", review_due,
-            fmt::format("plan review {} {} ({} {})", review_due < today ? "overdue since" : "due",
-                        format_date(review_due), a.last_plan_review ? "last review" : "enrolled",
-                        format_date(last_review)),
-            2);
-
-    for (const auto& m : a.medications) {
-        if (!m.active)
-            continue;
-        Date due = add_days(m.last_review, m.review_days);
-        if (due <= horizon)
-            add("medication-review", due,
-                fmt::format("medication review {} {} ({} started {}, last reviewed {})",
-                            due < today ? "overdue since" : "due", format_date(due), m.name,
-                            format_date(m.started), format_date(m.last_review)),
-                2);
-    }
-
+    // 4: coming up within --within days. Objectives' target dates and
+    // authorizations' end and review dates (SPEC sections 12 and 13) join
+    // here as objective-target, authorization-end and authorization-review.
     int to_end = days_between(today, a.planned_end);
-    if (to_end >= 0 && to_end <= within) {
-        std::string msg = fmt::format("planned end {}: graduation review; ", format_date(a.planned_end));
+    if (to_end >= 0 && to_end <= win.within) {
+        std::string msg =
+            fmt::format("planned end {}: graduation review; ", format_date(a.planned_end));
         if (a.eligible) {
-            msg += "eligible to graduate now";
+            msg += "eligible to graduate";
         } else {
-            std::vector<std::string> unmet;
-            for (const auto& c : a.criteria)
-                if (!c.met)
-                    unmet.push_back(c.detail);
             msg += "not yet eligible: ";
-            for (std::size_t i = 0; i < unmet.size(); ++i)
-                msg += (i ? "; " : "") + unmet[i];
+            bool first = true;
+            for (const auto& c : a.criteria)
+                if (!c.met) {
+                    msg += (first ? "" : "; ") + c.detail;
+                    first = false;
+                }
         }
-        add("graduation-review", a.planned_end, msg, 1);
+        out.push_back({id, "planned-end", a.planned_end, std::nullopt, msg, ReminderPart::coming_up,
+                       std::nullopt});
     }
     sort_reminders(out);
     return out;
@@ -104,10 +209,16 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
 
 void sort_reminders(std::vector<Reminder>& r) {
     std::stable_sort(r.begin(), r.end(), [](const Reminder& a, const Reminder& b) {
-        if (a.urgency != b.urgency)
-            return a.urgency < b.urgency;
-        return a.due < b.due;
+        if (a.due != b.due)
+            return a.due < b.due;
+        return a.part < b.part;
     });
+}
+
+bool shares_line(const Reminder& prev, const Reminder& next) {
+    return prev.kind == "group-frequency" && next.kind == "hours-per-week" && prev.week &&
+           prev.week == next.week && prev.due == next.due && prev.id == next.id &&
+           next.part == ReminderPart::new_finding;
 }
 
 } // namespace iop

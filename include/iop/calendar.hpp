@@ -26,6 +26,12 @@ std::optional<unsigned> parse_weekday(std::string_view name);
 // The three-letter name of a c_encoding weekday: "mon".
 std::string_view weekday_name(unsigned c_encoding);
 
+// A date as the command line takes it (SPEC section 6, "Dates on the command
+// line"): YYYY-MM-DD, `today`, `yesterday`, or a weekday name ("mon",
+// "monday", any case) meaning the latest such day on or before today.
+// nullopt otherwise. Files and CSV take YYYY-MM-DD only (parse_date).
+std::optional<Date> parse_date_word(std::string_view text, Date today);
+
 enum class ClosureAction { add, cancel };
 std::string_view to_string(ClosureAction);
 

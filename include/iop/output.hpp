@@ -109,6 +109,7 @@ struct ListRow {
     int weeks_planned = 0;
     Date planned_end{};
     std::optional<Date> ended;
+    std::string discharge_reason; // empty unless discharged
 };
 void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const Style& style);
 void write_list_json(std::ostream& out, const std::vector<ListRow>& rows);
@@ -122,12 +123,16 @@ struct PatientReminders {
     int week = 0;                // current treatment week; 0 before enrollment
     int weeks_planned = 0;       // shown with `week`
     std::optional<Date> starts;  // the enrollment date, shown while week is 0
-    std::vector<Reminder> items; // most urgent first
+    std::string clinician;       // shown when there is one
+    std::vector<Reminder> items; // sorted (sort_reminders)
 };
-// Patients in the order given, a blank line between them.
+// Patients in the order given, a blank line between them; an hours-per-week
+// shortfall that shares_line with the group-frequency item before it is
+// said on that item's line.
 void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>& patients,
                           const Style& style);
-// One list of {id, kind, due, message}, every patient's items in turn.
+// One list of {id, kind, due, arose, message}, every patient's items in
+// turn, one object each (arose null for items that are not findings).
 void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>& patients);
 
 // ---------------------------------------------------------------- closure list

@@ -37,7 +37,7 @@ struct FindingFilter {
 
 // The options, checked before the records directory is opened: a mistyped
 // id, rule, severity or date is a usage error whatever the records hold.
-FindingFilter read_options(const CheckOptions& o) {
+FindingFilter read_options(const CheckOptions& o, Date today) {
     for (const auto& id : o.ids)
         require_valid_id(id);
     std::vector<std::string> all_rules = rule_ids();
@@ -49,7 +49,7 @@ FindingFilter read_options(const CheckOptions& o) {
     filter.min_severity =
         *parse_severity(require_choice("--severity", o.severity, {"warning", "error"}));
     if (o.since)
-        filter.since = parse_date_option("--since", *o.since);
+        filter.since = parse_date_option("--since", *o.since, today);
     return filter;
 }
 
@@ -164,7 +164,7 @@ PatientsChecked check_patients(const Context& ctx, const Store& store, const Pro
 }
 
 int check(const CheckOptions& o, Context& ctx) {
-    const FindingFilter filter = read_options(o);
+    const FindingFilter filter = read_options(o, ctx.today);
     Store& store = ctx.store();
     const Program& program = store.program();
     const bool all = o.ids.empty();

@@ -1,10 +1,12 @@
 #include "commands/common.hpp"
 
+#include "iop/calendar.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <variant>
 
@@ -28,6 +30,27 @@ Date parse_date_option(std::string_view option, const std::string& value) {
         throw UsageError(fmt::format("{} {} is out of range: dates are {} to {}", option, value,
                                      format_date(min_date), format_date(max_date)));
     return *d;
+}
+
+Date parse_date_option(std::string_view option, const std::string& value, Date today) {
+    auto d = parse_date_word(value, today);
+    if (!d)
+        throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD, today, "
+                                     "yesterday or a weekday name (mon ... sun)",
+                                     option, excerpt(value)));
+    if (!plausible_date(*d))
+        throw UsageError(fmt::format("{} {} is out of range: dates are {} to {}", option, value,
+                                     format_date(min_date), format_date(max_date)));
+    return *d;
+}
+
+bool same_clinician(const std::vector<std::string>& names, std::string_view clinician) {
+    auto lower = [](unsigned char c) { return std::tolower(c); };
+    return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+        return name.size() == clinician.size() &&
+               std::equal(name.begin(), name.end(), clinician.begin(),
+                          [&](char a, char b) { return lower(a) == lower(b); });
+    });
 }
 
 std::string require_choice(std::string_view option, const std::string& value,

@@ -11,8 +11,12 @@
 
 namespace iop {
 
-// Parses a date option value; UsageError naming the option otherwise.
+// Parses a strict YYYY-MM-DD value (--today, $IOP_TODAY, a CSV cell);
+// UsageError naming the option or column otherwise.
 Date parse_date_option(std::string_view option, const std::string& value);
+// Parses a date option's value as the command line takes it: also today,
+// yesterday and a weekday name (parse_date_word).
+Date parse_date_option(std::string_view option, const std::string& value, Date today);
 
 // One of `choices`, else UsageError listing them (with a suggestion).
 std::string require_choice(std::string_view option, const std::string& value,
@@ -74,6 +78,10 @@ std::string enroll_subject(const Header& header);
 // `file` is shown by its last component, "-" as "stdin".
 std::string import_subject(std::string_view file, std::string_view summary);
 std::string init_subject();
+
+// SPEC section 6, "Caseloads": whether a patient's clinician is one of
+// `names` (--clinician), compared without regard to (ASCII) case.
+bool same_clinician(const std::vector<std::string>& names, std::string_view clinician);
 
 // Prints a confirmation line on stdout unless --quiet.
 void confirm(Context& ctx, const std::string& line);

@@ -340,6 +340,8 @@ class Completer {
                 words.emplace_back(to_string(s));
         else if (kind == "WHEN")
             words = {"auto", "always", "never"};
+        else if (kind == "DATE") // SPEC section 6, "Dates on the command line"
+            words = {"today", "yesterday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"};
         std::vector<Candidate> out;
         for (auto& w : words)
             out.push_back({std::move(w), ""});

@@ -31,6 +31,7 @@ int list(const ListOptions& o, Context& ctx) {
         row.weeks_planned = st.plan.weeks;
         row.planned_end = add_days(l.record->header.enrolled, 7 * st.plan.weeks - 1);
         row.ended = st.ended;
+        row.discharge_reason = st.discharge_reason;
         row.header = std::move(l.record->header);
         return row;
     };

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 
 namespace iop {
 
@@ -14,13 +13,24 @@ namespace {
 
 struct RemindOptions {
     int within = 0;
+    std::optional<std::string> since;
+    bool all = false;
+    std::vector<std::string> clinicians;
 };
 
 int remind(const RemindOptions& o, Context& ctx) {
     if (o.within < 0 || o.within > 366)
         throw UsageError(fmt::format("--within {} is out of range 0..366 days", o.within));
+    std::optional<Date> since;
+    if (o.since)
+        since = parse_date_option("--since", *o.since, ctx.today);
+    std::vector<std::string> clinicians;
+    for (const auto& c : o.clinicians)
+        clinicians.push_back(require_text("--clinician", c));
     Store& store = ctx.store();
     const Program& program = store.program();
+    RemindWindow window{ctx.today, since.value_or(default_since(program, ctx.today)), o.within,
+                        o.all};
     std::vector<PatientReminders> patients;
     std::vector<std::string> ids = store.ids();
     Progress progress(*ctx.err, ctx.stderr_tty && !ctx.quiet, "checking", ids.size());
@@ -29,14 +39,20 @@ int remind(const RemindOptions& o, Context& ctx) {
         PatientReminders p;
         p.id = loaded.id;
         if (loaded.error) {
-            p.items.push_back({loaded.id, "record-invalid", ctx.today,
-                               std::string(loaded.error->what()), 0});
-        } else {
+            // A broken file has no clinician to go by: it is in the mail
+            // of the whole clinic, not in a clinician's.
+            if (clinicians.empty())
+                p.items.push_back({loaded.id, "record-invalid", ctx.today, std::nullopt,
+                                   std::string(loaded.error->what()), ReminderPart::open_item,
+                                   std::nullopt, true});
+        } else if (clinicians.empty() ||
+                   same_clinician(clinicians, loaded.record->header.clinician)) {
             Assessment a = assess(program, *loaded.record, ctx.today);
-            p.items = reminders_for(program, *loaded.record, a, ctx.today, o.within);
+            p.items = reminders_for(program, *loaded.record, a, window);
             p.week = a.week;
             p.weeks_planned = a.weeks_planned;
             p.starts = loaded.record->header.enrolled;
+            p.clinician = loaded.record->header.clinician;
         }
         return p;
     };
@@ -46,15 +62,8 @@ int remind(const RemindOptions& o, Context& ctx) {
             patients.push_back(std::move(p));
     });
     progress.clear();
-    // Patients with the most urgent item first; items are sorted already.
-    std::stable_sort(patients.begin(), patients.end(), [](const auto& a, const auto& b) {
-        const Reminder &x = a.items.front(), &y = b.items.front();
-        if (x.urgency != y.urgency)
-            return x.urgency < y.urgency;
-        if (x.due != y.due)
-            return x.due < y.due;
-        return a.id < b.id;
-    });
+    std::stable_sort(patients.begin(), patients.end(),
+                     [](const auto& a, const auto& b) { return a.id < b.id; });
 
     if (ctx.format == Format::json)
         write_reminders_json(*ctx.out, patients);
@@ -66,14 +75,28 @@ int remind(const RemindOptions& o, Context& ctx) {
 } // namespace
 
 CommandSpec remind_command() {
-    return {"remind", "Reports", "What needs doing now, for cron: silent when nothing is due",
-            Access::read, {Format::text, Format::json}, "iop remind --within 7",
+    return {"remind",
+            "Reports",
+            "What needs doing now, for cron: silent when nothing is due",
+            Access::read,
+            {Format::text, Format::json},
+            "iop remind --clinician \"J. Rivera\" --within 7",
             [](Args& app) -> Runner {
                 auto o = std::make_shared<RemindOptions>();
-                app.add_option("--within", o->within,
-                               "Also list what falls due in the next DAYS days (default 0)")
+                app.add_option(
+                       "--within", o->within,
+                       "Also list what comes up (a planned end) in the next DAYS days (default 0)")
                     ->transform(whole_number())
                     ->type_name("DAYS");
+                app.add_option("--since", o->since,
+                               "New findings since DATE (default: the last program day before "
+                               "today; a daily job passes yesterday)")
+                    ->type_name("DATE");
+                app.add_flag("--all", o->all,
+                             "Every finding and every need of the week, whatever its age or lead");
+                app.add_option("--clinician", o->clinicians,
+                               "Only the patients of this clinician (repeatable, any case)")
+                    ->type_name("NAME");
                 return [o](Context& ctx) { return remind(*o, ctx); };
             }};
 }

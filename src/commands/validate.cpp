@@ -42,9 +42,14 @@ Header patient_header(const PatientInput& in, Date today, Naming naming) {
     h.name = require_text(name("name"), in.name);
     if (h.name.empty())
         throw UsageError(fmt::format("{} is empty", name("name")));
-    h.enrolled = in.enrolled ? parse_date_option(name("enrolled"), *in.enrolled) : today;
+    // Options also take today, yesterday and weekday names; CSV cells do not.
+    auto date = [&](std::string_view key, const std::string& value) {
+        return naming == Naming::option ? parse_date_option(name(key), value, today)
+                                        : parse_date_option(name(key), value);
+    };
+    h.enrolled = in.enrolled ? date("enrolled", *in.enrolled) : today;
     if (in.born) {
-        h.born = parse_date_option(name("born"), *in.born);
+        h.born = date("born", *in.born);
         if (*h.born > h.enrolled)
             throw UsageError(fmt::format("{} {} is after the start of treatment ({})", name("born"),
                                          *in.born, format_date(h.enrolled)));
@@ -155,7 +160,9 @@ void require_active(const Record& rec, const Program& program) {
 Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,
                 Naming naming) {
     std::string name = value_name(naming, "date");
-    Date d = date ? parse_date_option(name, *date) : today;
+    Date d = !date                      ? today
+             : naming == Naming::option ? parse_date_option(name, *date, today)
+                                        : parse_date_option(name, *date);
     if (d < record.header.enrolled)
         throw UsageError(fmt::format("{} {} is before {} was enrolled ({})", name, format_date(d),
                                      record.header.id, format_date(record.header.enrolled)));

@@ -176,6 +176,21 @@ def list_json(tmp):
 
 
 @case
+def list_carries_clinician_end_date_and_discharge_reason(tmp):
+    # SPEC section 6, "Caseloads": what a caseload report needs.
+    d = clinic_with_statuses(tmp)
+    rows = json.loads(ok("-C", d, "list", "--status", "all", "--format", "json").out)
+    eq([(x["id"], x["clinician"], x["ended"], x["discharge_reason"]) for x in rows],
+       [("P-0001", "", None, None), ("P-0002", "", "2026-10-30", None),
+        ("P-0003", "Dr. Who", None, None), ("P-0004", "", "2026-10-01", "moved")], "json")
+    r = ok("-C", d, "list", "--status", "all", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.out, newline="")))
+    eq([(x["id"], x["clinician"], x["ended"], x["discharge_reason"]) for x in rows],
+       [("P-0001", "", "", ""), ("P-0002", "", "2026-10-30", ""),
+        ("P-0003", "Dr. Who", "", ""), ("P-0004", "", "2026-10-01", "moved")], "csv")
+
+
+@case
 def list_csv(tmp):
     d = make_clinic(tmp)
     tricky = 'Doe, "Jay" Jr.'

@@ -30,6 +30,25 @@ TEST_SUITE("calendar") {
         CHECK(weekday_name(3) == "wed");
     }
 
+    TEST_CASE("dates on the command line: today, yesterday and weekday names, on or before today") {
+        Date wed = ymd(2026, 12, 2);
+        CHECK(parse_date_word("2026-11-03", wed) == ymd(2026, 11, 3));
+        CHECK(parse_date_word("today", wed) == wed);
+        CHECK(parse_date_word("TODAY", wed) == wed);
+        CHECK(parse_date_word("yesterday", wed) == ymd(2026, 12, 1));
+        CHECK(parse_date_word("wed", wed) == wed); // today itself is on or before today
+        CHECK(parse_date_word("Monday", wed) == ymd(2026, 11, 30));
+        CHECK(parse_date_word("thu", wed) == ymd(2026, 11, 26)); // last week's
+        CHECK(parse_date_word("SUN", wed) == ymd(2026, 11, 29));
+        CHECK(parse_date_word("fri", ymd(2027, 1, 1)) == ymd(2027, 1, 1));
+        CHECK(parse_date_word("sat", ymd(2027, 1, 1)) == ymd(2026, 12, 26)); // across a year
+        CHECK_FALSE(parse_date_word("tomorrow", wed).has_value());
+        CHECK_FALSE(parse_date_word("mo", wed).has_value());
+        CHECK_FALSE(parse_date_word("", wed).has_value());
+        CHECK_FALSE(parse_date_word("2026-11-3", wed).has_value());
+        CHECK_FALSE(parse_date_word(" today", wed).has_value());
+    }
+
     TEST_CASE("no closures: only weekdays decide") {
         Calendar c;
         // 2026-11-30 is a Monday.

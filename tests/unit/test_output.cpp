@@ -347,6 +347,7 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
     std::vector<iop::ListRow> rows = {list_row("P-1", "Zoë Doe", iop::Status::active),
                                       list_row("P-0002", "=Smith, Al", iop::Status::discharged)};
     rows[1].ended = ymd(2026, 11, 20);
+    rows[1].discharge_reason = "moved";
     rows[1].header.name = "=Smith, Al\x1b";
     CHECK(rendered([&](auto& o) { iop::write_list_text(o, rows, iop::Style(false)); }) ==
           "P-1     active      week  3/12  since 2026-11-02  Zoë Doe\n"
@@ -354,11 +355,12 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
     CHECK(rendered([&](auto& o) {
               iop::write_list_text(o, rows, iop::Style(true));
           }).find("\x1b[32mactive\x1b[0m      week") != std::string::npos);
-    CHECK(rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
-          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician\n"
-          "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera\n"
-          "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
-          "Dr. Rivera\n");
+    CHECK(
+        rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
+        "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_reason\n"
+        "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera,\n"
+        "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
+        "Dr. Rivera,moved\n");
     json j = json::parse(rendered([&](auto& o) { iop::write_list_json(o, rows); }));
     REQUIRE(j.size() == 2);
     CHECK(j[0] == json{{"id", "P-1"},
@@ -369,11 +371,14 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
                        {"weeks_planned", 12},
                        {"planned_end", "2027-01-24"},
                        {"ended", nullptr},
-                       {"clinician", "Dr. Rivera"}});
+                       {"clinician", "Dr. Rivera"},
+                       {"discharge_reason", nullptr}});
     CHECK(j[1].at("ended") == "2026-11-20");
+    CHECK(j[1].at("discharge_reason") == "moved");
     CHECK(rendered([&](auto& o) { iop::write_list_json(o, {}); }) == "[]\n");
     CHECK(rendered([&](auto& o) { iop::write_list_csv(o, {}); }) ==
-          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician\n");
+          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_"
+          "reason\n");
     CHECK(rendered([&](auto& o) { iop::write_list_text(o, {}, iop::Style(false)); }).empty());
 }
 
@@ -424,39 +429,60 @@ TEST_CASE("show: text and JSON render the same view") {
 }
 
 TEST_CASE("remind: a heading a patient, items under it; JSON one flat list") {
+    using iop::Reminder;
+    using iop::ReminderPart;
+    auto item = [](const char* id, const char* kind, iop::Date due, std::optional<iop::Date> arose,
+                   const char* message, ReminderPart part, std::optional<int> week = {},
+                   bool urgent = false) {
+        return Reminder{id, kind, due, arose, message, part, week, urgent};
+    };
     std::vector<iop::PatientReminders> patients(3);
     patients[0].id = "P-2";
     patients[0].week = 3;
     patients[0].weeks_planned = 12;
-    patients[0].items = {{"P-2", "group-frequency", ymd(2026, 11, 24), "week 2 had 1", 0},
-                         {"P-2", "screen", ymd(2026, 11, 29), "line\nbreak \x1b", 1}};
+    patients[0].clinician = "Dr. Rivera";
+    patients[0].items = {
+        item("P-2", "group-frequency", ymd(2026, 11, 24), ymd(2026, 11, 23),
+             "week 2 had 1 group session, plan is 3", ReminderPart::new_finding, 2, true),
+        item("P-2", "hours-per-week", ymd(2026, 11, 24), ymd(2026, 11, 23),
+             "week 2 had 3 hours, adult minimum is 9", ReminderPart::new_finding, 2, true),
+        item("P-2", "screen", ymd(2026, 11, 29), std::nullopt, "line\nbreak \x1b",
+             ReminderPart::week_need, 3)};
     patients[1].id = "P-3";
     patients[1].starts = ymd(2026, 12, 1);
-    patients[1].items = {{"P-3", "plan-review", ymd(2026, 11, 30), "due", 2}};
+    patients[1].items = {item("P-3", "plan-review", ymd(2026, 11, 30), ymd(2026, 11, 30), "due",
+                              ReminderPart::open_item)};
     patients[2].id = "P-4"; // a record that could not be read: no week, no start
-    patients[2].items = {{"P-4", "record-invalid", ymd(2026, 11, 24), "broken", 0}};
+    patients[2].items = {item("P-4", "record-invalid", ymd(2026, 11, 24), std::nullopt, "broken",
+                              ReminderPart::open_item, std::nullopt, true)};
     CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(false)); }) ==
-          "P-2  week 3 of 12\n"
-          "  2026-11-24  group-frequency     week 2 had 1\n"
-          "  2026-11-29  screen              line\nbreak \\x1b\n"
+          "P-2  week 3 of 12  clinician Dr. Rivera\n"
+          "  2026-11-24  group-frequency       week 2 had 1 group session, plan is 3; had 3 hours, "
+          "adult minimum is 9\n"
+          "  2026-11-29  screen                line\nbreak \\x1b\n"
           "\n"
           "P-3  starts 2026-12-01\n"
-          "  2026-11-30  plan-review         due\n"
+          "  2026-11-30  plan-review           due\n"
           "\n"
           "P-4\n"
-          "  2026-11-24  record-invalid      broken\n");
+          "  2026-11-24  record-invalid        broken\n");
     std::string colour =
         rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(true)); });
-    CHECK(colour.rfind("\x1b[1mP-2  week 3 of 12\x1b[0m\n"
-                       "  2026-11-24  \x1b[31mgroup-frequency   \x1b[0m  week 2 had 1\n",
+    CHECK(colour.rfind("\x1b[1mP-2  week 3 of 12  clinician Dr. Rivera\x1b[0m\n"
+                       "  2026-11-24  \x1b[31mgroup-frequency     \x1b[0m  week 2 had 1",
                        0) == 0);
+    CHECK(colour.find("\x1b[31mscreen") == std::string::npos);
+    // JSON: one object a finding, the shared line apart; arose null where none.
     CHECK(rendered([&](auto& o) { iop::write_reminders_json(o, patients); }) ==
-          "[{\"due\":\"2026-11-24\",\"id\":\"P-2\",\"kind\":\"group-frequency\","
-          "\"message\":\"week 2 had 1\"},"
-          "{\"due\":\"2026-11-29\",\"id\":\"P-2\",\"kind\":\"screen\","
+          "[{\"arose\":\"2026-11-23\",\"due\":\"2026-11-24\",\"id\":\"P-2\","
+          "\"kind\":\"group-frequency\",\"message\":\"week 2 had 1 group session, plan is 3\"},"
+          "{\"arose\":\"2026-11-23\",\"due\":\"2026-11-24\",\"id\":\"P-2\","
+          "\"kind\":\"hours-per-week\",\"message\":\"week 2 had 3 hours, adult minimum is 9\"},"
+          "{\"arose\":null,\"due\":\"2026-11-29\",\"id\":\"P-2\",\"kind\":\"screen\","
           "\"message\":\"line\\nbreak \\u001b\"},"
-          "{\"due\":\"2026-11-30\",\"id\":\"P-3\",\"kind\":\"plan-review\",\"message\":\"due\"},"
-          "{\"due\":\"2026-11-24\",\"id\":\"P-4\",\"kind\":\"record-invalid\","
+          "{\"arose\":\"2026-11-30\",\"due\":\"2026-11-30\",\"id\":\"P-3\",\"kind\":"
+          "\"plan-review\",\"message\":\"due\"},"
+          "{\"arose\":null,\"due\":\"2026-11-24\",\"id\":\"P-4\",\"kind\":\"record-invalid\","
           "\"message\":\"broken\"}]\n");
     CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, {}, iop::Style(false)); }).empty());
     CHECK(rendered([&](auto& o) { iop::write_reminders_json(o, {}); }) == "[]\n");

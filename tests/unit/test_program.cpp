@@ -252,6 +252,18 @@ TEST_CASE("value outside the bounds of its key") {
     CHECK(s.detail() == "'[[curriculum]].sessions' is 0, must be between 1 and 100");
 }
 
+TEST_CASE("[remind] lead_days: read, bounded, 2 when absent") {
+    CHECK(iop::parse_program(minimal, file).remind_lead_days == 2);
+    CHECK(iop::default_program_toml().find("[remind]\nlead_days = 2\n") != std::string::npos);
+    CHECK(iop::parse_program("schema_version = 1\n[remind]\nlead_days = 3\n", file)
+              .remind_lead_days == 3);
+    REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[remind]\nlead_days = 8\n");
+    CHECK(e.pos().line == 3);
+    CHECK(e.detail() == "'[remind].lead_days' is 8, must be between 0 and 7");
+    REQUIRE_LOAD_ERROR(u, "schema_version = 1\n[remind]\nlead = 1\n");
+    CHECK(u.pos().line == 3);
+}
+
 TEST_CASE("duplicate topic id") {
     REQUIRE_LOAD_ERROR(e, "schema_version = 1\n"
                           "\n"

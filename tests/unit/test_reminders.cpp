@@ -1,5 +1,7 @@
 #include "iop/reminders.hpp"
 
+#include "testutil.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -29,119 +31,301 @@ Session session(const char* date, SessionKind kind, const char* topic = "illness
     return s;
 }
 
+Screen screen(const char* date, ScreenResult result = ScreenResult::negative) {
+    Screen s;
+    s.date = d(date);
+    s.result = result;
+    return s;
+}
+
 std::vector<std::string> kinds(const std::vector<Reminder>& rs) {
     std::vector<std::string> k;
     for (const auto& r : rs)
         k.push_back(r.kind);
-    std::sort(k.begin(), k.end());
     return k;
 }
 
-std::vector<Reminder> remind(const Program& p, const Record& r, const char* today, int within = 0) {
-    return reminders_for(p, r, assess(p, r, d(today)), d(today), within);
+bool has(const std::vector<Reminder>& rs, const char* kind) {
+    return std::any_of(rs.begin(), rs.end(), [&](const auto& x) { return x.kind == kind; });
+}
+
+const Reminder& item(const std::vector<Reminder>& rs, const char* kind) {
+    auto it = std::find_if(rs.begin(), rs.end(), [&](const auto& x) { return x.kind == kind; });
+    REQUIRE(it != rs.end());
+    return *it;
+}
+
+struct Run {
+    const char* since = nullptr; // default: the last program day before today
+    int within = 0;
+    bool all = false;
+};
+
+std::vector<Reminder> remind(const Program& p, const Record& r, const char* today, Run run = {}) {
+    RemindWindow w{d(today), run.since ? d(run.since) : default_since(p, d(today)), run.within,
+                   run.all};
+    return reminders_for(p, r, assess(p, r, d(today)), w);
 }
 
 } // namespace
 
 TEST_SUITE_BEGIN("reminders");
 
-TEST_CASE("weekly items are due on the last day of the current week until done") {
+TEST_CASE("the window starts on the last program day before today: Monday covers the weekend") {
     Program p = default_program();
-    Record r = patient("2026-11-23");
-    auto rs = remind(p, r, "2026-11-23");
-    CHECK(kinds(rs) == std::vector<std::string>{"group", "individual", "screen"});
-    for (const auto& x : rs)
-        CHECK(x.due == d("2026-11-29"));
-
-    r.journal.push_back(session("2026-11-23", SessionKind::group));
-    r.journal.push_back(session("2026-11-24", SessionKind::group, "stress"));
-    r.journal.push_back(session("2026-11-24", SessionKind::individual));
-    std::get<Session>(r.journal.back()).hours = 3.0; // 9 hours in the week: no hours error
-    Screen sc;
-    sc.date = d("2026-11-24");
-    r.journal.push_back(sc);
-    CHECK(remind(p, r, "2026-11-24").empty());
-    CHECK(remind(p, r, "2026-11-29").empty());
-    CHECK(kinds(remind(p, r, "2026-11-30")) ==
-          std::vector<std::string>{"group", "individual", "screen"});
+    CHECK(default_since(p, d("2026-11-09")) == d("2026-11-06")); // Mon -> Fri
+    CHECK(default_since(p, d("2026-11-10")) == d("2026-11-09"));
+    CHECK(default_since(p, d("2026-11-08")) == d("2026-11-06")); // Sun -> Fri
 }
 
-TEST_CASE("group reminder says when the week's plan can no longer be met") {
+TEST_CASE("a past week's shortfall is said once, on the day after its week") {
     Program p = default_program();
-    Record r = patient("2026-11-23");
-    r.header.plan.groups_per_week = 3;
-    auto rs = remind(p, r, "2026-11-28"); // 2 days left, 3 needed
-    auto g = std::find_if(rs.begin(), rs.end(), [](const auto& x) { return x.kind == "group"; });
-    REQUIRE(g != rs.end());
-    CHECK(g->message.find("can no longer be met") != std::string::npos);
-    rs = remind(p, r, "2026-11-27"); // 3 days left, 3 needed: still possible
-    g = std::find_if(rs.begin(), rs.end(), [](const auto& x) { return x.kind == "group"; });
-    REQUIRE(g != rs.end());
-    CHECK(g->message.find("can no longer be met") == std::string::npos);
+    Record r = patient("2026-11-02"); // week 1 is Mon 2026-11-02 to Sun 2026-11-08
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    auto rs = remind(p, r, "2026-11-09");
+    CHECK(kinds(rs) == std::vector<std::string>{"group-frequency", "hours-per-week",
+                                                "individual-frequency", "screen-frequency"});
+    for (const auto& x : rs) {
+        CHECK(x.due == d("2026-11-09"));
+        CHECK(x.arose == d("2026-11-09"));
+        CHECK(x.part == ReminderPart::new_finding);
+    }
+    CHECK(item(rs, "group-frequency").urgent);
+    CHECK_FALSE(item(rs, "screen-frequency").urgent);
+    // The week's hours share the groups' text line; JSON keeps both.
+    CHECK(shares_line(rs[0], rs[1]));
+    CHECK_FALSE(shares_line(rs[1], rs[2]));
+    // Not again on the following days, nor on the next Monday.
+    CHECK(remind(p, r, "2026-11-10").empty());
+    CHECK(remind(p, r, "2026-11-11").empty());
+    // --all lists it whatever its age; --since reaches back to it.
+    CHECK(has(remind(p, r, "2026-11-11", {nullptr, 0, true}), "group-frequency"));
+    CHECK(has(remind(p, r, "2026-11-11", {"2026-11-08"}), "group-frequency"));
+    CHECK_FALSE(has(remind(p, r, "2026-11-11", {"2026-11-09"}), "group-frequency"));
 }
 
-TEST_CASE("graduation review within the look-ahead, plan and medication reviews when due") {
+TEST_CASE("a finding is said on the day it was noticed: a late entry reaches the next morning") {
     Program p = default_program();
-    Record r = patient("2026-09-07"); // planned end 2026-11-29
-    auto has = [](const std::vector<Reminder>& rs, const char* kind) {
-        return std::any_of(rs.begin(), rs.end(), [&](const auto& x) { return x.kind == kind; });
-    };
-    CHECK(has(remind(p, r, "2026-11-24", 5), "graduation-review"));
-    CHECK_FALSE(has(remind(p, r, "2026-11-24", 4), "graduation-review"));
-    CHECK(has(remind(p, r, "2026-11-29", 0), "graduation-review"));
-    CHECK_FALSE(has(remind(p, r, "2026-11-30", 30), "graduation-review")); // past the end
+    Record r = patient("2026-11-02");
+    r.header.plan.individual_per_week = 0;
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    // A screen of Friday entered the following Tuesday evening: week 1's
+    // groups shortfall is then noticed on Wednesday, not on Monday.
+    Screen late = screen("2026-11-06");
+    late.recorded_on = d("2026-11-10");
+    r.journal.push_back(late);
+    CHECK_FALSE(has(remind(p, r, "2026-11-09"), "group-frequency"));
+    auto rs = remind(p, r, "2026-11-11");
+    REQUIRE(has(rs, "group-frequency"));
+    CHECK(item(rs, "group-frequency").due == d("2026-11-11"));
+    CHECK(item(rs, "group-frequency").arose == d("2026-11-09"));
+}
 
-    Record m = patient("2026-11-02");
+TEST_CASE("open items are listed every day until resolved, and once when also new") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
     Medication start;
     start.date = d("2026-11-03");
     start.name = "naltrexone";
     start.review_days = 14;
-    m.journal.push_back(start);
-    CHECK_FALSE(has(remind(p, m, "2026-11-16"), "medication-review"));
-    CHECK(has(remind(p, m, "2026-11-17"), "medication-review")); // due day
-    CHECK(has(remind(p, m, "2026-11-14", 3), "medication-review"));
-    CHECK_FALSE(has(remind(p, m, "2026-12-01"), "plan-review"));
-    CHECK(has(remind(p, m, "2026-12-02"), "plan-review")); // 30 days after enrollment
+    r.journal.push_back(start);
+    CHECK_FALSE(has(remind(p, r, "2026-11-17"), "medication-review"));
+    for (const char* day : {"2026-11-18", "2026-11-19", "2026-11-23", "2026-11-24"}) {
+        auto rs = remind(p, r, day);
+        CAPTURE(day);
+        CHECK(std::count_if(rs.begin(), rs.end(),
+                            [](const auto& x) { return x.kind == "medication-review"; }) == 1);
+        const Reminder& m = item(rs, "medication-review");
+        CHECK(m.due == d("2026-11-18"));
+        CHECK(m.part == ReminderPart::open_item);
+    }
+    Medication review = start;
+    review.action = MedAction::review;
+    review.date = d("2026-11-24");
+    r.journal.push_back(review);
+    CHECK_FALSE(has(remind(p, r, "2026-11-25"), "medication-review"));
 }
 
-TEST_CASE("the plan review is due from the last review the assessment holds") {
+TEST_CASE("the 30-day individual error is open, the weekly individual warning is new once") {
     Program p = default_program();
     Record r = patient("2026-11-02");
-    auto review = [&](const char* date) {
-        Event e;
-        e.type = EventType::plan_review;
-        e.date = d(date);
-        r.journal.push_back(e);
-    };
-    review("2026-11-20");
-    review("2026-11-10"); // file order is not date order
-    auto message = [&](const char* today) {
-        for (const auto& x : remind(p, r, today))
-            if (x.kind == "plan-review")
-                return x.message;
-        return std::string();
-    };
-    CHECK(message("2026-12-19") == "");
-    CHECK(message("2026-12-20") == "plan review due 2026-12-20 (last review 2026-11-20)");
-    CHECK(message("2026-12-21") == "plan review overdue since 2026-12-20 (last review 2026-11-20)");
-    Record fresh = patient("2026-11-02");
-    r = fresh;
-    CHECK(message("2026-12-03") == "plan review overdue since 2026-12-02 (enrolled 2026-11-02)");
+    auto rs = remind(p, r, "2026-12-03"); // 31 days after enrollment
+    const Reminder& gap = item(rs, "individual-frequency");
+    CHECK(gap.part == ReminderPart::open_item);
+    CHECK(gap.urgent);
+    CHECK_FALSE(gap.week.has_value());
+    CHECK(has(remind(p, r, "2026-12-04"), "individual-frequency"));
+    CHECK(has(remind(p, r, "2026-12-07"), "lost-contact"));
+    CHECK(has(remind(p, r, "2026-12-07"), "plan-review"));
+    Finding weekly{Severity::warning, "individual-frequency", 3, "", {}, {}, {}};
+    CHECK_FALSE(is_open_item(weekly));
+    Finding gap30{Severity::error, "individual-frequency", std::nullopt, "", {}, {}, {}};
+    CHECK(is_open_item(gap30));
 }
 
-TEST_CASE("error findings come first; patients who left get nothing") {
+TEST_CASE("no medication, substance or diagnosis in any reminder") {
     Program p = default_program();
-    Record r = patient("2026-09-07");
-    auto rs = remind(p, r, "2026-11-24");
-    REQUIRE_FALSE(rs.empty());
-    CHECK(rs.front().urgency == 0);
-    CHECK(std::any_of(rs.begin(), rs.end(), [](const auto& x) { return x.kind == "lost-contact"; }));
+    Record r = patient("2026-11-02");
+    r.header.diagnosis = "F11.20 opioid use disorder";
+    Medication start;
+    start.date = d("2026-11-03");
+    start.name = "buprenorphine";
+    start.review_days = 7;
+    r.journal.push_back(start);
+    Screen positive = screen("2026-11-04", ScreenResult::positive);
+    positive.substances = {"fentanyl"};
+    r.journal.push_back(positive);
+    auto rs = remind(p, r, "2026-11-20", {nullptr, 30, true});
+    CHECK(has(rs, "medication-review"));
+    CHECK(has(rs, "positive-screen"));
+    for (const auto& x : rs) {
+        CAPTURE(x.message);
+        for (const char* word : {"buprenorphine", "fentanyl", "opioid", "F11"})
+            CHECK(x.message.find(word) == std::string::npos);
+    }
+}
+
+TEST_CASE("week-at-risk on the first day with no group day to spare, week-unmeetable after") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    r.header.plan.groups_per_week = 3;
+    CHECK_FALSE(has(remind(p, r, "2026-11-03"), "week-at-risk")); // 3 needed, 4 days left
+    auto rs = remind(p, r, "2026-11-04");                         // Wed: 3 needed, 3 left
+    const Reminder& risk = item(rs, "week-at-risk");
+    CHECK(risk.message ==
+          "3 group sessions still needed, 3 group days left: no group day to spare");
+    CHECK(risk.arose == d("2026-11-04"));
+    CHECK(risk.due == d("2026-11-08"));
+    CHECK(risk.part == ReminderPart::week_need);
+    rs = remind(p, r, "2026-11-05"); // Thu: 3 needed, 2 left
+    CHECK_FALSE(has(rs, "week-at-risk"));
+    CHECK(item(rs, "week-unmeetable").message ==
+          "3 group sessions still needed, 2 group days left: the week's requirement can no "
+          "longer be met");
+    CHECK(item(rs, "week-unmeetable").urgent);
+    CHECK_FALSE(has(remind(p, r, "2026-11-06"), "week-unmeetable")); // said once
+    CHECK(has(remind(p, r, "2026-11-06", {nullptr, 0, true}), "week-unmeetable"));
+
+    // Attended and excused sessions both count; a need met is not listed.
+    Record k = patient("2026-11-02");
+    k.header.plan.groups_per_week = 3;
+    k.journal.push_back(session("2026-11-02", SessionKind::group));
+    Session excused = session("2026-11-03", SessionKind::group, "stress");
+    excused.status = SessionStatus::excused;
+    k.journal.push_back(excused);
+    CHECK_FALSE(has(remind(p, k, "2026-11-05"), "week-at-risk")); // 1 needed, 2 left
+    CHECK(has(remind(p, k, "2026-11-06"), "week-at-risk"));       // 1 needed, 1 left
+    k.journal.push_back(session("2026-11-06", SessionKind::group, "family"));
+    CHECK_FALSE(has(remind(p, k, "2026-11-06", {nullptr, 0, true}), "week-at-risk"));
+}
+
+TEST_CASE("a week that cannot be met on Saturday is said on Monday") {
+    Program p = default_program();
+    Record r = patient("2026-11-04"); // week 1: Wed 2026-11-04 to Tue 2026-11-10
+    r.header.plan.groups_per_week = 3;
+    auto rs = remind(p, r, "2026-11-09"); // window Fri..Mon holds Sat 2026-11-07
+    CHECK(item(rs, "week-unmeetable").arose == d("2026-11-07"));
+    CHECK(item(rs, "week-unmeetable")
+              .message.find("3 group sessions still needed, 2 group days "
+                            "left") == 0);
+    CHECK_FALSE(has(rs, "week-at-risk")); // superseded in the same window
+}
+
+TEST_CASE("individual, family and screen needs on the last lead_days open program days") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    r.header.plan.family_per_week = 1;
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    r.journal.push_back(session("2026-11-03", SessionKind::group, "stress"));
+    CHECK(remind(p, r, "2026-11-04").empty()); // Wed
+    auto rs = remind(p, r, "2026-11-05");      // Thu: 2 open program days left
+    CHECK(kinds(rs) == std::vector<std::string>{"individual", "family", "screen"});
+    CHECK(item(rs, "individual").message ==
+          "1 individual session still needed this week, 2 program days left");
+    CHECK(item(rs, "screen").due == d("2026-11-08"));
+    CHECK_FALSE(item(rs, "screen").arose.has_value());
+    CHECK(kinds(remind(p, r, "2026-11-06")).size() == 3); // Fri
+    CHECK(remind(p, r, "2026-11-07").empty());            // Sat is no program day
+    CHECK(kinds(remind(p, r, "2026-11-04", {nullptr, 0, true})).size() == 3); // --all
+    r.journal.push_back(session("2026-11-05", SessionKind::individual));
+    Session family = session("2026-11-05", SessionKind::family);
+    family.status = SessionStatus::excused;
+    r.journal.push_back(family);
+    r.journal.push_back(screen("2026-11-06"));
+    CHECK(kinds(remind(p, r, "2026-11-05")) == std::vector<std::string>{"screen"});
+    CHECK(remind(p, r, "2026-11-06").empty());
+
+    // A closed Friday moves the lead to Wednesday and Thursday.
+    Record q = patient("2026-11-02");
+    ClosureEntry closed;
+    closed.from = closed.to = d("2026-11-06");
+    p.calendar.set_closures({closed});
+    CHECK(has(remind(p, q, "2026-11-04"), "individual"));
+    CHECK_FALSE(has(remind(p, q, "2026-11-03"), "individual"));
+}
+
+TEST_CASE("graduation-ready from lead_days before the planned end; planned-end within --within") {
+    Program p = default_program();
+    p.curriculum = {p.curriculum.front()};
+    p.curriculum.front().sessions = 1;
+    p.require_aftercare = false;
+    Record r = patient("2026-11-02");
+    r.header.plan.weeks = 4; // planned end Sun 2026-11-29
+    for (const char* monday : {"2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"}) {
+        Date m = d(monday);
+        for (int i : {0, 1, 2}) {
+            Session g = session(monday, SessionKind::group);
+            g.date = add_days(m, i);
+            r.journal.push_back(g);
+        }
+        Session ind = session(monday, SessionKind::individual);
+        r.journal.push_back(ind);
+        r.journal.push_back(screen(monday));
+    }
+    REQUIRE(assess(p, r, d("2026-11-26")).eligible);
+    CHECK_FALSE(has(remind(p, r, "2026-11-26"), "graduation-ready"));
+    auto rs = remind(p, r, "2026-11-27"); // 2 days before the planned end
+    CHECK(item(rs, "graduation-ready").due == d("2026-11-29"));
+    CHECK(item(rs, "graduation-ready").part == ReminderPart::open_item);
+    CHECK(has(remind(p, r, "2026-11-30"), "graduation-ready"));
+    CHECK(has(remind(p, r, "2026-11-26", {nullptr, 0, true}), "graduation-ready"));
+
+    CHECK_FALSE(has(remind(p, r, "2026-11-24", {nullptr, 4}), "planned-end"));
+    rs = remind(p, r, "2026-11-24", {nullptr, 5});
+    CHECK(item(rs, "planned-end").due == d("2026-11-29"));
+    CHECK(item(rs, "planned-end").message ==
+          "planned end 2026-11-29: graduation review; eligible to graduate");
+    CHECK(has(remind(p, r, "2026-11-29"), "planned-end"));
+    CHECK_FALSE(has(remind(p, r, "2026-11-30", {nullptr, 30}), "planned-end")); // past the end
+}
+
+TEST_CASE("sorted by due date, then new findings, open items, the week's needs, coming up") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    Medication start;
+    start.date = d("2026-11-02");
+    start.name = "naltrexone";
+    start.review_days = 7;
+    r.journal.push_back(start);
+    r.journal.push_back(session("2026-11-09", SessionKind::group));
+    r.journal.push_back(session("2026-11-10", SessionKind::group, "stress"));
+    r.journal.push_back(session("2026-11-11", SessionKind::group, "stress"));
+    auto rs = remind(p, r, "2026-11-13", {nullptr, 90});
+    // The review overdue since 2026-11-10 comes before this week's needs
+    // (due Sunday) and the planned end.
+    REQUIRE(rs.size() >= 3);
+    CHECK(rs.front().kind == "medication-review");
+    CHECK(rs.back().kind == "planned-end");
+    CHECK(std::is_sorted(rs.begin(), rs.end(), [](const auto& a, const auto& b) {
+        return a.due < b.due || (a.due == b.due && a.part < b.part);
+    }));
+
     Event e;
     e.type = EventType::discharged;
     e.reason = "moved";
-    e.date = d("2026-11-20");
+    e.date = d("2026-11-12");
     r.journal.push_back(e);
-    CHECK(remind(p, r, "2026-11-24").empty());
+    CHECK(remind(p, r, "2026-11-13", {nullptr, 30, true}).empty());
 }
 
 TEST_SUITE_END();
