@@ -275,7 +275,8 @@ TEST_CASE("a pending screen and the result that replaces it are one screen of th
     r.journal.push_back(screen("2026-11-03", ScreenResult::positive));
     auto rs = remind(p, r, "2026-11-05");
     REQUIRE(has(rs, "screen"));
-    CHECK(item(rs, "screen").message == "1 drug screen still needed this week, 2 program days left");
+    CHECK(item(rs, "screen").message ==
+          "1 drug screen still needed this week, 2 program days left");
 }
 
 TEST_CASE("graduation-ready from lead_days before the planned end; planned-end within --within") {
