@@ -130,12 +130,14 @@ std::vector<const Screen*> screens_in_effect(const Record& record, std::optional
                      [](const Screen* x, const Screen* y) { return x->date < y->date; });
     // A result replaces the earliest pending screen of its date above it.
     std::vector<bool> replaced(screens.size(), false);
+    std::size_t day_start = 0; // first screen of the date of screens[i]
     for (std::size_t i = 0; i < screens.size(); ++i) {
+        if (screens[i]->date != screens[day_start]->date)
+            day_start = i;
         if (screens[i]->result == ScreenResult::pending)
             continue;
-        for (std::size_t j = 0; j < i; ++j)
-            if (!replaced[j] && screens[j]->result == ScreenResult::pending &&
-                screens[j]->date == screens[i]->date) {
+        for (std::size_t j = day_start; j < i; ++j)
+            if (!replaced[j] && screens[j]->result == ScreenResult::pending) {
                 replaced[j] = true;
                 break;
             }
