@@ -87,7 +87,8 @@ struct Facts {
     std::vector<std::pair<Date, double>> attended_hours;
     std::optional<Date> last_individual;  // latest attended individual session
     std::optional<Date> last_plan_review; // latest plan-review event
-    std::vector<const Screen*> screens;   // in date order, file order within a day
+    // Screens in effect (screens_in_effect): date order, file order within a day.
+    std::vector<const Screen*> screens;
     std::vector<int> topic_attended;      // per program topic, uncapped
 };
 
@@ -234,8 +235,14 @@ void Assessor::collect() {
                 continue;
             }
             if (s->status == SessionStatus::excused) {
-                if (week)
+                // Not delivered: counts for no rule but the week's excuses.
+                if (week) {
                     ++week->excused;
+                    ++(s->kind == SessionKind::group        ? week->excused_groups
+                       : s->kind == SessionKind::individual ? week->excused_individual
+                                                            : week->excused_family);
+                    week->excused_hours += session_hours(*s, program_);
+                }
                 continue;
             }
             if (date >= enrolled_)
@@ -265,10 +272,6 @@ void Assessor::collect() {
                 week->hours += session_hours(*s, program_);
                 facts_.attended_hours.emplace_back(date, session_hours(*s, program_));
             }
-        } else if (const auto* sc = std::get_if<Screen>(&entry)) {
-            if (week)
-                ++week->screens;
-            facts_.screens.push_back(sc);
         } else if (const auto* ev = std::get_if<Event>(&entry)) {
             if (ev->type == EventType::plan_review &&
                 (!facts_.last_plan_review || date > *facts_.last_plan_review))
@@ -289,8 +292,15 @@ void Assessor::collect() {
                      [](const auto& x, const auto& y) { return x.first < y.first; });
     std::sort(facts_.plan_changes.begin(), facts_.plan_changes.end());
     std::sort(facts_.attended.begin(), facts_.attended.end());
-    std::stable_sort(facts_.screens.begin(), facts_.screens.end(),
-                     [](const Screen* x, const Screen* y) { return x->date < y->date; });
+    // A pending screen counts for screen-frequency until its result
+    // replaces it (SPEC section 11).
+    facts_.screens = screens_in_effect(original_, through_);
+    for (const Screen* sc : facts_.screens)
+        if (sc->date >= enrolled_) {
+            int k = week_of(sc->date);
+            if (k >= 1 && k <= a_.week)
+                ++a_.weeks[static_cast<std::size_t>(k - 1)].screens;
+        }
 }
 
 // "required is 2 with 1 of 3 group days closed (plan is 3)" when a closure
@@ -306,6 +316,20 @@ std::string groups_required_text(const WeekSummary& w) {
                        r.group_days - r.open_group_days, r.group_days, w.plan.groups_per_week);
 }
 
+// "2 group sessions", or with excused ones "2 attended and 1 excused group
+// sessions" (SPEC section 5, "Excused sessions").
+std::string sessions_text(int attended, int excused, const char* kind) {
+    std::string noun = fmt::format("{} {}", kind, attended + excused == 1 ? "session" : "sessions");
+    if (excused == 0)
+        return fmt::format("{} {}", attended, noun);
+    return fmt::format("{} attended and {} excused {}", attended, excused, noun);
+}
+
+// A shortfall that the week's excused sessions would cover is a warning.
+Severity shortfall(int attended, int excused, int required) {
+    return attended + excused >= required ? Severity::warning : Severity::error;
+}
+
 void Assessor::weekly_findings() {
     const bool adolescent = is_adolescent(original_.header);
     const double full_hours_min =
@@ -318,9 +342,9 @@ void Assessor::weekly_findings() {
         // A complete week's shortfall arises the day after the week.
         const Date after = add_days(w.last, 1);
         if (w.complete && r.groups > 0 && w.groups < r.groups)
-            add(Severity::error, "group-frequency", w.week,
+            add(shortfall(w.groups, w.excused_groups, r.groups), "group-frequency", w.week,
                 fmt::format("week {} had {}, {}", w.week,
-                            plural(w.groups, "group session", "group sessions"),
+                            sessions_text(w.groups, w.excused_groups, "group"),
                             groups_required_text(w)),
                 after, w.last);
         if (w.complete && r.hours_min > 0 && w.hours + tolerance < r.hours_min) {
@@ -328,8 +352,12 @@ void Assessor::weekly_findings() {
             if (r.hours_min + tolerance < full_hours_min)
                 closed = fmt::format(" with {} of {} group days closed",
                                      r.group_days - r.open_group_days, r.group_days);
-            add(Severity::error, "hours-per-week", w.week,
-                fmt::format("week {} had {}, {} minimum is {}{}", w.week, hours_text(w.hours), who,
+            std::string had = hours_text(w.hours);
+            if (w.excused_hours > 0)
+                had = fmt::format("{} attended and {} excused", had, hours_text(w.excused_hours));
+            bool covered = w.hours + w.excused_hours + tolerance >= r.hours_min;
+            add(covered ? Severity::warning : Severity::error, "hours-per-week", w.week,
+                fmt::format("week {} had {}, {} minimum is {}{}", w.week, had, who,
                             decimal(r.hours_min), closed),
                 after, w.last);
         }
@@ -344,13 +372,13 @@ void Assessor::weekly_findings() {
         if (w.complete && r.individual > 0 && w.individual < r.individual)
             add(Severity::warning, "individual-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            plural(w.individual, "individual session", "individual sessions"),
+                            sessions_text(w.individual, w.excused_individual, "individual"),
                             r.individual),
                 after, w.last);
         if (w.complete && r.family > 0 && w.family < r.family)
             add(Severity::warning, "family-frequency", w.week,
                 fmt::format("week {} had {}, plan is {}", w.week,
-                            plural(w.family, "family session", "family sessions"), r.family),
+                            sessions_text(w.family, w.excused_family, "family"), r.family),
                 after, w.last);
         if (w.complete && r.screens > 0 && w.screens < r.screens)
             add(Severity::warning, "screen-frequency", w.week,
@@ -431,11 +459,32 @@ void Assessor::dated_findings() {
                       add_days(since, program_.individual_max_gap_days + 1));
     }
 
-    if (!facts_.screens.empty() && facts_.screens.back()->result == ScreenResult::positive)
-        add_after(Severity::warning, "positive-screen",
-                  fmt::format("latest screen ({}) was positive: plan review advised",
-                              format_date(facts_.screens.back()->date)),
-                  facts_.screens.back()->date);
+    {
+        // The latest screen with a result, unless a plan review dated on or
+        // after it has answered it.
+        auto latest =
+            std::find_if(facts_.screens.rbegin(), facts_.screens.rend(),
+                         [](const Screen* s) { return s->result != ScreenResult::pending; });
+        if (latest != facts_.screens.rend() && (*latest)->result == ScreenResult::positive &&
+            !(facts_.last_plan_review && *facts_.last_plan_review >= (*latest)->date))
+            add_after(Severity::warning, "positive-screen",
+                      fmt::format("latest screen ({}) was positive: plan review advised",
+                                  format_date((*latest)->date)),
+                      (*latest)->date);
+    }
+
+    for (const Screen* s : facts_.screens) {
+        if (s->result != ScreenResult::pending)
+            continue;
+        int days = days_between(s->date, judged_on_);
+        if (days > program_.screen_result_days)
+            add_after(Severity::warning, "screen-pending",
+                      fmt::format("screen of {} pending for {}, results are expected within {} "
+                                  "days",
+                                  format_date(s->date), days_text(days),
+                                  program_.screen_result_days),
+                      add_days(s->date, program_.screen_result_days + 1));
+    }
 
     if (a_.plan.weeks > 0) {
         int elapsed = std::max(0, days_between(enrolled_, judged_on_));
@@ -576,9 +625,10 @@ void Assessor::attendance() {
     for (const WeekSummary& w : a_.weeks) {
         if (!w.complete)
             continue;
-        // The week's required (SPEC section 5), lowered by closed days.
-        int gpw = std::max(0, w.required.groups);
-        int ipw = std::max(0, w.required.individual);
+        // The week's required (SPEC section 5), lowered by closed days and
+        // by the week's excused sessions of the kind.
+        int gpw = std::max(0, w.required.groups - w.excused_groups);
+        int ipw = std::max(0, w.required.individual - w.excused_individual);
         attended += std::min(w.groups, gpw) + std::min(w.individual, ipw);
         required += gpw + ipw;
     }
@@ -610,7 +660,19 @@ void Assessor::criteria() {
     }
     {
         int need = program_.negative_screens;
-        const auto& screens = facts_.screens;
+        // Screens with a result; a pending one after the last of them keeps
+        // the criterion unmet (SPEC section 11).
+        std::vector<const Screen*> screens;
+        const Screen* pending = nullptr;
+        for (const Screen* s : facts_.screens) {
+            if (s->result == ScreenResult::pending) {
+                if (!pending)
+                    pending = s;
+            } else {
+                screens.push_back(s);
+                pending = nullptr;
+            }
+        }
         if (need <= 0) {
             out.push_back({"screens", true, "no negative screens required"});
         } else if (static_cast<int>(screens.size()) < need) {
@@ -624,11 +686,14 @@ void Assessor::criteria() {
             int negative = static_cast<int>(
                 std::count_if(screens.end() - need, screens.end(),
                               [](const Screen* s) { return s->result == ScreenResult::negative; }));
-            bool met = negative == need;
-            out.push_back({"screens", met,
-                           met ? fmt::format("last {} negative", plural(need, "screen", "screens"))
-                               : fmt::format("last {}: {} negative",
-                                             plural(need, "screen", "screens"), negative)});
+            const std::string last = plural(need, "screen", "screens");
+            std::string detail = negative != need
+                                     ? fmt::format("last {}: {} negative", last, negative)
+                                     : fmt::format("last {} negative", last);
+            if (negative == need && pending)
+                detail +=
+                    fmt::format(", but the screen of {} is pending", format_date(pending->date));
+            out.push_back({"screens", negative == need && !pending, detail});
         }
     }
     if (program_.require_aftercare)
@@ -691,10 +756,10 @@ std::optional<Severity> parse_severity(std::string_view text) {
 
 const std::vector<std::string>& rule_ids() {
     static const std::vector<std::string> ids = {
-        "group-frequency", "hours-per-week",    "individual-frequency", "family-frequency",
-        "contact-gap",     "screen-frequency",  "positive-screen",      "curriculum-pace",
-        "plan-review",     "medication-review", "lost-contact",         "overdue",
-        "record-invalid",
+        "group-frequency", "hours-per-week",   "individual-frequency", "family-frequency",
+        "contact-gap",     "screen-frequency", "positive-screen",      "screen-pending",
+        "curriculum-pace", "plan-review",      "medication-review",    "lost-contact",
+        "overdue",         "record-invalid",
     };
     return ids;
 }

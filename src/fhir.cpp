@@ -203,7 +203,9 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
             std::string id = fhir_uuid("observation/" + where);
             json obs = resource("Observation", id);
             bool positive = sc->result == ScreenResult::positive;
-            obs["status"] = "final";
+            // A specimen sent to a lab: registered, no value yet.
+            bool pending = sc->result == ScreenResult::pending;
+            obs["status"] = pending ? "registered" : "final";
             obs["category"] = json::array(
                 {{{"coding",
                    json::array(
@@ -213,12 +215,15 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
             obs["code"] = text_concept("Drug screen");
             obs["subject"] = link(patient_id);
             obs["effectiveDateTime"] = format_date(sc->date);
-            obs["valueCodeableConcept"] = {
-                {"coding", json::array({{{"system", "http://snomed.info/sct"},
-                                         {"code", positive ? "10828004" : "260385009"},
-                                         {"display", positive ? "Positive" : "Negative"}}})},
-                {"text", to_string(sc->result)}};
-            if (!sc->substances.empty()) {
+            if (!pending)
+                obs["valueCodeableConcept"] = {
+                    {"coding", json::array({{{"system", "http://snomed.info/sct"},
+                                             {"code", positive ? "10828004" : "260385009"},
+                                             {"display", positive ? "Positive" : "Negative"}}})},
+                    {"text", to_string(sc->result)}};
+            // Only a positive screen detected anything (a hand-edited record
+            // may list substances on a negative one).
+            if (positive && !sc->substances.empty()) {
                 json components = json::array();
                 for (const auto& sub : sc->substances)
                     components.push_back(

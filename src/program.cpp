@@ -69,6 +69,9 @@ family_per_week = 1
 contact_max_gap_days = 3
 # Drug screens a week (TIP 47, Matrix Model: weekly drug screen).
 screens_per_week = 1
+# A screen sent to a lab should have its result within this many days
+# (judgement: lab turnaround).
+screen_result_days = 7
 # Review the treatment plan at least this often (state rules: monthly review).
 plan_review_days = 30
 # Review each medication at least this often (judgement; a medication's own
@@ -267,9 +270,9 @@ Program load_program(const toml::table& table, const std::string& file) {
     root.reject_unknown({"schema_version", "name", "group_hours", "individual_hours",
                          "family_hours", "individual_per_week", "individual_max_gap_days",
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
-                         "plan_review_days", "medication_review_days", "lost_contact_days",
-                         "weeks", "groups_per_week", "hours_per_week", "graduation",
-                         "calendar", "remind", "storage", "curriculum"});
+                         "screen_result_days", "plan_review_days", "medication_review_days",
+                         "lost_contact_days", "weeks", "groups_per_week", "hours_per_week",
+                         "graduation", "calendar", "remind", "storage", "curriculum"});
     root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -290,6 +293,7 @@ Program load_program(const toml::table& table, const std::string& file) {
     load_int(root, "family_per_week", p.family_per_week, 0, max_sessions_per_week);
     load_int(root, "contact_max_gap_days", p.contact_max_gap_days, 0, 3650);
     load_int(root, "screens_per_week", p.screens_per_week, 0, max_sessions_per_week);
+    load_int(root, "screen_result_days", p.screen_result_days, 1, 3650);
     load_int(root, "plan_review_days", p.plan_review_days, 1, 3650);
     load_int(root, "medication_review_days", p.medication_review_days, 1, 3650);
     load_int(root, "lost_contact_days", p.lost_contact_days, 1, 3650);

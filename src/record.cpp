@@ -46,7 +46,7 @@ std::optional<E> parse_enum(std::string_view text, const std::string_view (&name
 
 constexpr std::string_view kind_names[] = {"group", "individual", "family"};
 constexpr std::string_view status_names[] = {"attended", "absent", "excused"};
-constexpr std::string_view result_names[] = {"negative", "positive"};
+constexpr std::string_view result_names[] = {"negative", "positive", "pending"};
 constexpr std::string_view action_names[] = {"start", "review", "stop"};
 constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare",
                                             "graduated",   "discharged",  "note"};
@@ -120,6 +120,42 @@ Plan plan_on(const Record& record, Date day) {
 }
 
 bool is_adolescent(const Header& h) { return h.born && age_on(*h.born, h.enrolled) < 18; }
+
+std::vector<const Screen*> screens_in_effect(const Record& record, std::optional<Date> through) {
+    std::vector<const Screen*> screens;
+    for (const Entry& e : record.journal)
+        if (const auto* s = std::get_if<Screen>(&e); s && (!through || s->date <= *through))
+            screens.push_back(s);
+    std::stable_sort(screens.begin(), screens.end(),
+                     [](const Screen* x, const Screen* y) { return x->date < y->date; });
+    // A result replaces the earliest pending screen of its date above it.
+    std::vector<bool> replaced(screens.size(), false);
+    std::size_t day_start = 0; // first screen of the date of screens[i]
+    for (std::size_t i = 0; i < screens.size(); ++i) {
+        if (screens[i]->date != screens[day_start]->date)
+            day_start = i;
+        if (screens[i]->result == ScreenResult::pending)
+            continue;
+        for (std::size_t j = day_start; j < i; ++j)
+            if (!replaced[j] && screens[j]->result == ScreenResult::pending) {
+                replaced[j] = true;
+                break;
+            }
+    }
+    std::vector<const Screen*> out;
+    out.reserve(screens.size());
+    for (std::size_t i = 0; i < screens.size(); ++i)
+        if (!replaced[i])
+            out.push_back(screens[i]);
+    return out;
+}
+
+const Screen* oldest_pending_screen(const Record& record) {
+    for (const Screen* s : screens_in_effect(record))
+        if (s->result == ScreenResult::pending)
+            return s;
+    return nullptr;
+}
 
 int treatment_week(Date enrolled, Date day) {
     int d = days_between(enrolled, day);

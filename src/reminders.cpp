@@ -30,13 +30,14 @@ class Held {
             const EntryMeta& m = meta(e);
             if (m.date < w.first || m.date > w.last)
                 continue;
-            if (const auto* s = std::get_if<Session>(&e)) {
+            if (const auto* s = std::get_if<Session>(&e))
                 if (s->status != SessionStatus::absent)
                     sessions_.push_back({s->date, s->kind});
-            } else if (std::holds_alternative<Screen>(e)) {
-                screens_.push_back(m.date);
-            }
         }
+        // A pending screen and the result that replaces it are one screen.
+        for (const Screen* s : screens_in_effect(record, w.last))
+            if (s->date >= w.first)
+                screens_.push_back(s->date);
     }
     // Held on the week's first day up to `last` inclusive.
     int sessions(SessionKind kind, Date last) const {

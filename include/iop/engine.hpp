@@ -63,8 +63,12 @@ struct WeekSummary {
     int family = 0;     // attended
     int screens = 0;
     int absent = 0;
-    int excused = 0;
-    double hours = 0; // attended hours of every kind
+    int excused = 0;        // of every kind
+    int excused_groups = 0; // excused, by kind (SPEC section 5, "Excused sessions")
+    int excused_individual = 0;
+    int excused_family = 0;
+    double excused_hours = 0; // each its hours, or its kind's default hours
+    double hours = 0;         // attended hours of every kind
 };
 
 struct CurriculumProgress {

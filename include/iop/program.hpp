@@ -45,6 +45,9 @@ struct Program {
     int family_per_week = 1;
     int contact_max_gap_days = 3;
     int screens_per_week = 1;
+    // screen-pending: a pending screen without a result for more than this
+    // many days (SPEC section 11).
+    int screen_result_days = 7;
     int plan_review_days = 30;
     int medication_review_days = 30;
     int lost_contact_days = 30;

@@ -53,7 +53,7 @@ struct PlanChange {
 
 enum class SessionKind { group, individual, family };
 enum class SessionStatus { attended, absent, excused };
-enum class ScreenResult { negative, positive };
+enum class ScreenResult { negative, positive, pending };
 enum class MedAction { start, review, stop };
 enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note };
 enum class Status { active, graduated, discharged };
@@ -175,6 +175,16 @@ bool same_medication(std::string_view a, std::string_view b);
 Plan plan_on(const Record& record, Date day);
 
 bool is_adolescent(const Header& header);
+
+// The screens that count for every rule (SPEC section 11), dated on or
+// before `through` when given: in date order, file order within a day, each
+// pending screen that a later screen of the same date with a result replaces
+// left out (one result replaces one pending screen, the earliest).
+std::vector<const Screen*> screens_in_effect(const Record& record,
+                                             std::optional<Date> through = std::nullopt);
+
+// The oldest pending screen still waiting for its result, if any.
+const Screen* oldest_pending_screen(const Record& record);
 
 // Treatment week of `day`: week k covers enrolled + 7(k-1) .. enrolled + 7k - 1;
 // 0 before enrollment.

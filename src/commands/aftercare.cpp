@@ -27,7 +27,7 @@ int aftercare(const AftercareOptions& o, Context& ctx) {
     if (e.sponsor.empty() && e.groups.empty())
         throw UsageError("an aftercare plan needs --sponsor NAME or --group NAME (e.g. --group "
                          "\"Alcoholics Anonymous\")");
-    const LoadedRecord loaded = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_for_entry(ctx, o.id);
     const Record& rec = loaded.record;
     e.date = entry_date(ctx, rec, o.date);
     append_entry(ctx, loaded, e);

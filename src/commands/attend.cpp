@@ -31,7 +31,7 @@ int attend(const AttendOptions& o, Context& ctx) {
     Session s = session_fields(in, Naming::option);
     session_program(s, in, ctx.store().program(), Naming::option);
 
-    const LoadedRecord loaded = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_for_entry(ctx, o.id);
     const Record& rec = loaded.record;
     s.date = entry_date(ctx, rec, o.date);
     if (!o.allow_duplicate) {

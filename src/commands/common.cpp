@@ -118,10 +118,14 @@ int plan_bound(const Program& p, std::string_view key, int value, Naming naming)
 }
 
 LoadedRecord load_active(Context& ctx, const std::string& id) {
-    Store& store = ctx.store();
+    LoadedRecord loaded = load_for_entry(ctx, id);
+    require_active(loaded.record, ctx.store().program());
+    return loaded;
+}
+
+LoadedRecord load_for_entry(Context& ctx, const std::string& id) {
     LoadedRecord loaded;
-    loaded.record = store.load(id, &loaded.text);
-    require_active(loaded.record, store.program());
+    loaded.record = ctx.store().load(id, &loaded.text);
     return loaded;
 }
 
@@ -130,10 +134,11 @@ Date entry_date(const Context& ctx, const Record& record, const std::optional<st
 }
 
 void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry) {
+    Store& store = ctx.store();
+    require_accepts(loaded.record, store.program(), entry);
     EntryMeta& m = meta(entry);
     m.recorded_by = ctx.user;
     m.recorded_at = ctx.now;
-    Store& store = ctx.store();
     const std::string& id = loaded.record.header.id;
     const std::string content = Store::appended(loaded.text, render_entry(entry));
     // Never write a file iop could not read back.

@@ -55,6 +55,9 @@ struct LoadedRecord {
 
 // Loads a record that must be active: Refused (exit 1) when it has ended.
 LoadedRecord load_active(Context& ctx, const std::string& id);
+// Loads a record for a new entry; append_entry refuses the entry if it comes
+// after the end of treatment (require_accepts: late entries are accepted).
+LoadedRecord load_for_entry(Context& ctx, const std::string& id);
 
 // The date of a new entry: --date or today; not before enrollment, not after today.
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);

@@ -318,7 +318,7 @@ class Completer {
             for (auto k : {SessionKind::group, SessionKind::individual, SessionKind::family})
                 words.emplace_back(to_string(k));
         else if (kind == "RESULT")
-            for (auto r : {ScreenResult::negative, ScreenResult::positive})
+            for (auto r : {ScreenResult::negative, ScreenResult::positive, ScreenResult::pending})
                 words.emplace_back(to_string(r));
         else if (kind == "ACTION" && spec_ && spec_->name == "closure")
             words = {"add", "cancel", "list"};

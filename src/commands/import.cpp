@@ -461,9 +461,7 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         return;
     }
 
-    // A note may follow the end of treatment (as in a record file); nothing else may.
-    if (!(event_type == EventType::note))
-        require_active(rec, program_);
+    require_accepts(rec, program_, entry);
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)
         require_no_later_entries(rec, m.date, Naming::column);

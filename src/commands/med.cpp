@@ -33,7 +33,7 @@ int med(const MedOptions& o, Context& ctx) {
                                          *o.review_days));
         m.review_days = o.review_days;
     }
-    const LoadedRecord loaded = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_for_entry(ctx, o.id);
     const Record& rec = loaded.record;
     m.date = entry_date(ctx, rec, o.date);
     State st = fold(rec, ctx.store().program());

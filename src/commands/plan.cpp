@@ -39,7 +39,7 @@ int plan(const PlanOptions& o, Context& ctx) {
     if (change.family_per_week)
         plan_bound(program, "family_per_week", *change.family_per_week);
 
-    const LoadedRecord loaded = load_active(ctx, o.id);
+    const LoadedRecord loaded = load_for_entry(ctx, o.id);
     const Record& rec = loaded.record;
     e.date = entry_date(ctx, rec, o.date);
     if (o.review) {

@@ -139,9 +139,13 @@ const Session* identical_session(const Record& record, const Session& s) {
 
 Screen screen_fields(const ScreenInput& in, Naming naming) {
     Screen s;
-    s.result = *parse_screen_result(
-        require_choice(value_name(naming, "result"), in.result, {"negative", "positive"}));
+    s.result = *parse_screen_result(require_choice(value_name(naming, "result"), in.result,
+                                                   {"negative", "positive", "pending"}));
     std::string substance = naming == Naming::option ? "--substance" : "substances";
+    // Substances are what a screen found (SPEC section 11).
+    if (s.result != ScreenResult::positive && !in.substances.empty())
+        throw UsageError(fmt::format("{} names a substance found; a {} screen found none",
+                                     substance, to_string(s.result)));
     for (const auto& sub : in.substances)
         s.substances.push_back(require_item(substance, sub));
     return s;
@@ -155,6 +159,27 @@ void require_active(const Record& rec, const Program& program) {
         throw Refused(fmt::format("patient '{}' was {} on {}; no further entries are accepted",
                                   rec.header.id, to_string(state.status),
                                   format_date(*state.ended)));
+}
+
+void require_accepts(const Record& rec, const Program& program, const Entry& entry) {
+    const auto* event = std::get_if<Event>(&entry);
+    // A note annotates the record at any time (SPEC section 11).
+    if (event && event->type == EventType::note)
+        return;
+    State state = fold(rec, program);
+    if (state.status == Status::active)
+        return;
+    const bool ends =
+        event && (event->type == EventType::graduated || event->type == EventType::discharged);
+    // A late entry, dated on or before the end of treatment, is accepted.
+    if (!ends && meta(entry).date <= *state.ended)
+        return;
+    if (ends)
+        require_active(rec, program);
+    throw Refused(fmt::format("patient '{}' was {} on {}; an entry dated {} is after it (only "
+                              "entries dated on or before {} are accepted)",
+                              rec.header.id, to_string(state.status), format_date(*state.ended),
+                              format_date(meta(entry).date), format_date(*state.ended)));
 }
 
 Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,

@@ -79,6 +79,11 @@ Screen screen_fields(const ScreenInput& in, Naming naming);
 
 // Refused (exit 1) unless the record, as its journal stands, is active.
 void require_active(const Record& record, const Program& program);
+// Refused (exit 1) when the record's treatment has ended and `entry` may not
+// follow it: the one place that says which entries come late (SPEC section
+// 11). An entry dated on or before the graduation or discharge date is
+// accepted, a note at any time; a second graduation or discharge never.
+void require_accepts(const Record& record, const Program& program, const Entry& entry);
 
 // The date of a new entry: `date` or today; not before enrollment, not after
 // today.

@@ -229,13 +229,15 @@ def recorded_by_falls_back_to_login(tmp):
 
 
 @case
-def ended_patient_refused(tmp):
+def ended_patient_refused_after_the_end_date(tmp):
     d = setup(tmp)
     with open(record_path(d), "a") as f:
         f.write('\n[[event]]\ntype = "discharged"\ndate = 2026-11-05\nreason = "moved"\n'
                 'recorded_by = "hand"\n')
     fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
-                        "2026-11-04"], 1, "discharged")
+                        "2026-11-06"], 1, "discharged on 2026-11-05")
+    # A late entry, dated on or before the end date, is accepted (SPEC section 11).
+    attend(d, "--kind", "individual", "--date", "2026-11-04")
 
 
 @case

@@ -63,7 +63,7 @@ def common_lines(clinic):
         ("iop -", "includes", ["--dir", "-C", "--format", "--help", "--version", "--today"]),
         ("iop attend P-0001 --kind ", "exact", ["group", "individual", "family"]),
         ("iop attend P-0001 --kind i", "exact", ["individual"]),
-        ("iop screen P-0001 --result ", "exact", ["negative", "positive"]),
+        ("iop screen P-0001 --result ", "exact", ["negative", "positive", "pending"]),
         ("iop med P-0001 ", "exact", ["start", "review", "stop"]),
         ("iop list --status ", "exact", ["active", "graduated", "discharged", "all"]),
         ("iop show --format ", "exact", ["text", "json"]),

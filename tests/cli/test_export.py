@@ -61,6 +61,8 @@ def rich_clinic(tmp, name="clinic"):
     iop(d, "attend", "P-0003", "--kind", "group", "--topic", "stress", "--date", "2026-11-10")
     iop(d, "graduate", "P-0003", "--date", "2026-12-06", "--force", "--reason",
         "completed elsewhere")
+    # A late entry: a specimen of before the graduation, still at the lab.
+    iop(d, "screen", "P-0003", "--result", "pending", "--date", "2026-12-01")
     return d
 
 
@@ -98,6 +100,8 @@ def json_carries_every_field_and_entry(tmp):
     eq((data[1]["status"], data[1]["ended"], data[1]["journal"][0]["reason"]),
        ("discharged", "2026-11-20", "moved"), "P-0002")
     eq((data[2]["status"], data[2]["journal"][1]["forced"]), ("graduated", True), "P-0003")
+    eq((data[2]["journal"][2]["entry"], data[2]["journal"][2]["result"]), ("screen", "pending"),
+       "a pending screen")
 
 
 @case
@@ -154,7 +158,7 @@ def csv_is_the_journal_layout_with_formulas_neutralised(tmp):
                  "family_per_week", "date", "kind", "topic", "hours", "status", "result",
                  "substances", "action", "medication", "dose", "review_days", "type", "sponsor",
                  "groups", "forced", "reason", "note", "recorded_by", "recorded_at"], "header")
-    eq(len(rows), 1 + 3 + 14 + 1 + 2, "a row per patient and per entry")
+    eq(len(rows), 1 + 3 + 14 + 1 + 3, "a row per patient and per entry")
     first = dict(zip(rows[0], rows[1]))
     eq((first["record"], first["name"], first["clinician"], first["insurance"]),
        ("patient", 'Doe, "Jane"', "'=cmd|' /C calc'!A0", "'+Acme Health"), "P-0001's row")
@@ -175,7 +179,7 @@ def csv_round_trip_gives_the_same_bytes(tmp):
     (tmp / "export.csv").write_text(first)
     b = make_clinic(tmp, "b")
     r = iop(b, "import", tmp / "export.csv")
-    eq(r.out, "enrolled 3 patients, imported 6 sessions, 2 screens, 4 medication entries and "
+    eq(r.out, "enrolled 3 patients, imported 6 sessions, 3 screens, 4 medication entries and "
               "5 events for 3 patients, skipped 0 duplicates\n", "import summary")
     eq(export(b, "--format", "csv"), first, "second export")
     for p in sorted((a / "patients").iterdir()):
@@ -183,7 +187,7 @@ def csv_round_trip_gives_the_same_bytes(tmp):
     eq(export(b), export(a), "JSON of both")
     before = snapshot(b)
     eq(iop(b, "import", tmp / "export.csv").out,
-       "imported 0 sessions for 0 patients, skipped 20 duplicates\n", "re-import")
+       "imported 0 sessions for 0 patients, skipped 21 duplicates\n", "re-import")
     assert_unchanged(before, snapshot(b), "after importing the export again")
 
 
@@ -243,7 +247,7 @@ def fhir_bundle_structure(tmp):
         by_type.setdefault(r["resourceType"], []).append(r)
     eq({k: len(v) for k, v in by_type.items()},
        {"Patient": 3, "EpisodeOfCare": 3, "CarePlan": 3, "Coverage": 1, "Encounter": 6,
-        "Observation": 2, "MedicationStatement": 2}, "resources")
+        "Observation": 3, "MedicationStatement": 2}, "resources")
 
     patients = {r["identifier"][0]["value"]: r for r in by_type["Patient"]}
     eq(patients["P-0001"]["name"], [{"text": 'Doe, "Jane"'}], "name")
@@ -288,8 +292,11 @@ def fhir_bundle_structure(tmp):
               for e in encounters), "encounters belong to the episode")
 
     obs = by_type["Observation"]
-    eq([(o["status"], o["effectiveDateTime"], o["valueCodeableConcept"]["text"]) for o in obs],
-       [("final", "2026-11-06", "positive"), ("final", "2026-11-13", "negative")], "screens")
+    eq([(o["status"], o["effectiveDateTime"], o.get("valueCodeableConcept", {}).get("text"))
+        for o in obs],
+       [("final", "2026-11-06", "positive"), ("final", "2026-11-13", "negative"),
+        ("registered", "2026-12-01", None)], "screens; a pending one registered, no value")
+    check("component" not in obs[2], "a pending screen detected nothing")
     eq([c["valueString"] for c in obs[0]["component"]], ["alcohol", "a;b"], "substances")
 
     meds = by_type["MedicationStatement"]

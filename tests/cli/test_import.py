@@ -144,6 +144,26 @@ def screens_file(tmp):
 
 
 @case
+def a_pending_screen_imports_and_its_result_replaces_it(tmp):
+    d = clinic(tmp)
+    imported(d, write(tmp / "screens.csv", "id,date,result,substances\n"
+                      "P-0001,2026-11-06,pending,\n"
+                      "P-0001,2026-11-06,negative,\n"))
+    eq([s["result"] for s in load_toml(record_path(d))["screen"]], ["pending", "negative"],
+       "screens")
+
+
+@case
+def substances_with_a_negative_or_pending_result_are_refused(tmp):
+    d = clinic(tmp)
+    for result in ("negative", "pending"):
+        bad_import(tmp, d, write(tmp / "s.csv", "id,date,result,substances\n"
+                                 "P-0001,2026-11-06,positive,alcohol\n"
+                                 f"P-0001,2026-11-13,{result},cocaine\n"),
+                   f"s.csv:3: substances names a substance found; a {result} screen found none")
+
+
+@case
 def idempotent_rerun_changes_no_byte(tmp):
     d = clinic(tmp)
     s = write(tmp / "sessions.csv", SESSIONS)
@@ -473,12 +493,17 @@ def messages_match_the_commands(tmp):
 
 
 @case
-def sessions_of_an_ended_patient_are_refused(tmp):
+def sessions_after_the_end_of_treatment_are_refused(tmp):
     d = clinic(tmp)
     ok("-C", d, "discharge", "P-0002", "--reason", "moved", "--date", "2026-11-12", today=TODAY)
-    bad_import(tmp, d, write(tmp / "s.csv", "id,date,kind\nP-0002,2026-11-11,individual\n"),
-               "s.csv:2: patient 'P-0002' was discharged on 2026-11-12; no further entries are "
-               "accepted")
+    bad_import(tmp, d, write(tmp / "s.csv", "id,date,kind\nP-0002,2026-11-11,individual\n"
+                             "P-0002,2026-11-13,individual\n"),
+               "s.csv:3: patient 'P-0002' was discharged on 2026-11-12; an entry dated "
+               "2026-11-13 is after it (only entries dated on or before 2026-11-12 are "
+               "accepted)")
+    # Dated on or before the discharge, a late entry is accepted.
+    eq(imported(d, write(tmp / "late.csv", "id,date,kind\nP-0002,2026-11-11,individual\n")),
+       "imported 1 session for 1 patient, skipped 0 duplicates\n", "a late session")
 
 
 @case

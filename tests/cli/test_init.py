@@ -62,7 +62,8 @@ def program_holds_spec_defaults(tmp):
     eq(p["hours_per_week"], {"adult_min": 9, "adolescent_min": 6, "max": 19}, "[hours_per_week]")
     for key, value in [("individual_per_week", 1), ("individual_max_gap_days", 30),
                        ("family_per_week", 1), ("contact_max_gap_days", 3),
-                       ("screens_per_week", 1), ("plan_review_days", 30),
+                       ("screens_per_week", 1), ("screen_result_days", 7),
+                       ("plan_review_days", 30),
                        ("medication_review_days", 30), ("lost_contact_days", 30)]:
         eq(p[key], value, key)
     eq(p["graduation"], {"min_attendance": 0.90, "negative_screens": 2,

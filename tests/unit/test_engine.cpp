@@ -199,10 +199,11 @@ TEST_CASE("severity names and rule ids") {
     CHECK_FALSE(parse_severity("Error").has_value());
     CHECK_FALSE(parse_severity("").has_value());
     const auto& ids = rule_ids();
-    REQUIRE(ids.size() == 13);
+    REQUIRE(ids.size() == 14);
     CHECK(ids.front() == "group-frequency");
     CHECK(ids[4] == "contact-gap");
-    CHECK(ids[11] == "overdue");
+    CHECK(ids[7] == "screen-pending");
+    CHECK(ids[12] == "overdue");
     CHECK(ids.back() == "record-invalid");
 }
 
@@ -585,6 +586,89 @@ TEST_CASE("positive-screen: the latest screen decides") {
         b.screen(1).screen(10, ScreenResult::positive);
         CHECK(findings(run(b, 9), "positive-screen").empty());
     }
+    SUBCASE("a plan review dated on or after the screen clears it") {
+        Builder b;
+        b.screen(8, ScreenResult::positive).event(8, EventType::plan_review);
+        CHECK(findings(run(b, 9), "positive-screen").empty());
+        Builder c;
+        c.screen(8, ScreenResult::positive).event(7, EventType::plan_review);
+        CHECK(findings(run(c, 9), "positive-screen").size() == 1);
+        // A review after a later positive screen answers that one only.
+        Builder d;
+        d.screen(1, ScreenResult::positive)
+            .event(2, EventType::plan_review)
+            .screen(8, ScreenResult::positive);
+        CHECK(findings(run(d, 9), "positive-screen").size() == 1);
+    }
+    SUBCASE("a pending screen never fires it and never hides a positive one") {
+        Builder b;
+        b.screen(8, ScreenResult::pending);
+        CHECK(findings(run(b, 9), "positive-screen").empty());
+        Builder c;
+        c.screen(1, ScreenResult::positive).screen(8, ScreenResult::pending);
+        CHECK(findings(run(c, 9), "positive-screen").size() == 1);
+    }
+}
+
+TEST_CASE("pending screens: counted until a result of the same date replaces them") {
+    SUBCASE("a pending screen counts for screen-frequency") {
+        Builder b;
+        b.week(1, {.screens = 0}).screen(3, ScreenResult::pending);
+        auto a = run(b, 7);
+        CHECK(a.weeks[0].screens == 1);
+        CHECK(findings(a, "screen-frequency").empty());
+    }
+    SUBCASE("its result replaces it: one screen, not two") {
+        Builder b;
+        b.week(1, {.screens = 0})
+            .screen(3, ScreenResult::pending)
+            .screen(3, ScreenResult::positive);
+        auto a = run(b, 7);
+        CHECK(a.weeks[0].screens == 1);
+        CHECK(findings(a, "positive-screen").size() == 1);
+        CHECK(findings(a, "screen-pending").empty());
+        auto in_effect = screens_in_effect(b.r);
+        REQUIRE(in_effect.size() == 1);
+        CHECK(in_effect[0]->result == ScreenResult::positive);
+    }
+    SUBCASE("a result of another date replaces nothing") {
+        Builder b;
+        b.screen(3, ScreenResult::pending).screen(4);
+        REQUIRE(screens_in_effect(b.r).size() == 2);
+        REQUIRE(oldest_pending_screen(b.r) != nullptr);
+        CHECK(oldest_pending_screen(b.r)->date == day(3));
+    }
+    SUBCASE("one result replaces one of two pending screens of a day") {
+        Builder b;
+        b.screen(3, ScreenResult::pending).screen(3, ScreenResult::pending).screen(3);
+        auto in_effect = screens_in_effect(b.r);
+        REQUIRE(in_effect.size() == 2);
+        CHECK(in_effect[0]->result == ScreenResult::pending);
+        CHECK(in_effect[1]->result == ScreenResult::negative);
+    }
+    SUBCASE("a result above the pending screen in the file does not replace it") {
+        Builder b;
+        b.screen(3).screen(3, ScreenResult::pending);
+        CHECK(screens_in_effect(b.r).size() == 2);
+    }
+}
+
+TEST_CASE("screen-pending: no result for more than screen_result_days") {
+    Builder b;
+    b.screen(3, ScreenResult::pending);
+    CHECK(findings(run(b, 10), "screen-pending").empty()); // 7 days
+    auto f = findings(run(b, 11), "screen-pending");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].severity == Severity::warning);
+    CHECK_FALSE(f[0].week.has_value());
+    CHECK(f[0].arose == day(11));
+    CHECK(f[0].message ==
+          "screen of 2026-11-05 pending for 8 days, results are expected within 7 days");
+    Program p = default_program();
+    p.screen_result_days = 10;
+    CHECK(findings(run(b, 11, p), "screen-pending").empty());
+    b.screen(3);
+    CHECK(findings(run(b, 11), "screen-pending").empty());
 }
 
 TEST_CASE("curriculum-pace: behind the elapsed share of the plan by more than 25 points") {
@@ -843,11 +927,77 @@ TEST_CASE("excused sessions count neither for nor against") {
     CHECK(w.groups == 2);
     CHECK(w.individual == 0);
     CHECK(w.excused == 2);
+    CHECK(w.excused_groups == 1);
+    CHECK(w.excused_individual == 1);
+    CHECK(w.excused_family == 0);
+    CHECK(w.excused_hours == doctest::Approx(4.0));
     CHECK(w.absent == 0);
     CHECK(w.hours == doctest::Approx(7.0)); // 2 x 3 group + 1 family; excused hours do not count
-    // Not attended: the SPEC counts attended sessions only.
-    CHECK(findings(a, "group-frequency").size() == 1);
-    CHECK(findings(a, "individual-frequency").size() == 1);
+    // Not attended: still a finding, but covered by the excused ones.
+    auto g = findings(a, "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].severity == Severity::warning);
+    CHECK(g[0].message == "week 1 had 2 attended and 1 excused group sessions, plan is 3");
+    auto i = findings(a, "individual-frequency");
+    REQUIRE(i.size() == 1);
+    CHECK(i[0].message == "week 1 had 0 attended and 1 excused individual session, plan is 1");
+    auto h = findings(a, "hours-per-week");
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].severity == Severity::warning);
+    CHECK(h[0].message == "week 1 had 7 hours attended and 4 hours excused, adult minimum is 9");
+}
+
+TEST_CASE("excused sessions: a shortfall they do not cover stays an error") {
+    Builder b;
+    b.week(1, {.groups = 1}).group(6, 3.0, SessionStatus::excused);
+    auto a = run(b, 7);
+    auto g = findings(a, "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].severity == Severity::error);
+    CHECK(g[0].message == "week 1 had 1 attended and 1 excused group sessions, plan is 3");
+    auto h = findings(a, "hours-per-week");
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].severity == Severity::error);
+    CHECK(h[0].message == "week 1 had 5 hours attended and 3 hours excused, adult minimum is 9");
+}
+
+TEST_CASE("excused sessions: an excused session without hours counts its kind's default") {
+    Builder b;
+    b.week(1, {.groups = 2}).group(6, 0, SessionStatus::excused);
+    auto a = run(b, 7);
+    CHECK(a.weeks[0].excused_hours == doctest::Approx(3.0));
+    auto h = findings(a, "hours-per-week");
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].severity == Severity::warning);
+}
+
+TEST_CASE("excused sessions: absent ones cover nothing") {
+    Builder b;
+    b.week(1, {.groups = 2}).group(6, 3.0, SessionStatus::absent);
+    auto a = run(b, 7);
+    auto g = findings(a, "group-frequency");
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].severity == Severity::error);
+    CHECK(g[0].message == "week 1 had 2 group sessions, plan is 3");
+}
+
+TEST_CASE("excused sessions lower the attendance rate's requirement") {
+    // Week 1: 2 attended and 1 excused groups, individual excused: r = 2 + 0.
+    // Week 2: as planned, 3 + 1. Rate (2 + 4) / (2 + 4) = 1.
+    Builder b;
+    b.week(1, {.groups = 2, .individual = 0})
+        .group(6, 3.0, SessionStatus::excused)
+        .individual(5, 1.0, SessionStatus::excused)
+        .week(2);
+    CHECK(run(b, 14).attendance_rate == doctest::Approx(1.0));
+    // More excused than required: r = max(0, ...), never negative.
+    Builder c;
+    c.week(1, {.groups = 0});
+    for (int d : {0, 1, 2, 3})
+        c.group(d, 3.0, SessionStatus::excused);
+    c.week(2, {.groups = 1});
+    // Week 1 requires no group and 1 individual; week 2: 1 + 1 of 3 + 1.
+    CHECK(run(c, 14).attendance_rate == doctest::Approx(0.6));
 }
 
 TEST_CASE("a graduated or discharged patient is judged up to that date") {
@@ -1072,6 +1222,17 @@ TEST_CASE("graduation criteria") {
         Program p = default_program();
         p.negative_screens = 0;
         CHECK(criterion(run(none, 7, p), "screens").met);
+        // Pending screens are not screens with a result; one newer than
+        // the last negative ones keeps the criterion unmet until its result.
+        mixed.screen(25, ScreenResult::pending);
+        CHECK_FALSE(criterion(run(mixed, 26), "screens").met);
+        CHECK(criterion(run(mixed, 26), "screens").detail ==
+              "last 2 screens negative, but the screen of 2026-11-27 is pending");
+        mixed.screen(25);
+        CHECK(criterion(run(mixed, 26), "screens").met);
+        Builder older;
+        older.screen(1, ScreenResult::pending).screen(8).screen(15);
+        CHECK(criterion(run(older, 16), "screens").met);
     }
     SUBCASE("aftercare") {
         Builder b;

@@ -37,6 +37,7 @@ void check_same(const iop::Program& a, const iop::Program& b) {
     CHECK(a.family_per_week == b.family_per_week);
     CHECK(a.contact_max_gap_days == b.contact_max_gap_days);
     CHECK(a.screens_per_week == b.screens_per_week);
+    CHECK(a.screen_result_days == b.screen_result_days);
     CHECK(a.plan_review_days == b.plan_review_days);
     CHECK(a.medication_review_days == b.medication_review_days);
     CHECK(a.lost_contact_days == b.lost_contact_days);
@@ -84,6 +85,7 @@ TEST_CASE("default_program matches SPEC section 4") {
     CHECK(p.family_per_week == 1);
     CHECK(p.contact_max_gap_days == 3);
     CHECK(p.screens_per_week == 1);
+    CHECK(p.screen_result_days == 7);
     CHECK(p.plan_review_days == 30);
     CHECK(p.medication_review_days == 30);
     CHECK(p.lost_contact_days == 30);

@@ -264,6 +264,21 @@ TEST_CASE("individual, family and screen needs on the last lead_days open progra
     CHECK_FALSE(has(remind(p, q, "2026-11-03"), "individual"));
 }
 
+TEST_CASE("a pending screen and the result that replaces it are one screen of the week") {
+    Program p = default_program();
+    p.screens_per_week = 2;
+    Record r = patient("2026-11-02");
+    r.header.plan.individual_per_week = 0;
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    r.journal.push_back(session("2026-11-03", SessionKind::group, "stress"));
+    r.journal.push_back(screen("2026-11-03", ScreenResult::pending));
+    r.journal.push_back(screen("2026-11-03", ScreenResult::positive));
+    auto rs = remind(p, r, "2026-11-05");
+    REQUIRE(has(rs, "screen"));
+    CHECK(item(rs, "screen").message ==
+          "1 drug screen still needed this week, 2 program days left");
+}
+
 TEST_CASE("graduation-ready from lead_days before the planned end; planned-end within --within") {
     Program p = default_program();
     p.curriculum = {p.curriculum.front()};

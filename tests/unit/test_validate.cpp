@@ -173,10 +173,22 @@ TEST_CASE("screen_fields: result and substances") {
     CHECK(s.substances.size() == 2);
     in.result = "postive";
     CHECK(usage_error([&] { screen_fields(in, Naming::column); }).rfind("result", 0) == 0);
-    in.result = "negative";
+    in.result = "positive";
     in.substances = {" alcohol"};
     CHECK(usage_error([&] { screen_fields(in, Naming::option); }).find("--substance") !=
           std::string::npos);
+}
+
+TEST_CASE("screen_fields: pending, and substances only with a positive result") {
+    ScreenInput in;
+    in.result = "pending";
+    CHECK(screen_fields(in, Naming::option).result == ScreenResult::pending);
+    in.substances = {"cocaine"};
+    CHECK(usage_error([&] { screen_fields(in, Naming::option); }) ==
+          "--substance names a substance found; a pending screen found none");
+    in.result = "negative";
+    CHECK(usage_error([&] { screen_fields(in, Naming::column); }) ==
+          "substances names a substance found; a negative screen found none");
 }
 
 TEST_CASE("require_active: an ended patient takes no entries") {
@@ -197,6 +209,44 @@ TEST_CASE("require_active: an ended patient takes no entries") {
         CHECK(std::string(x.what()) ==
               "patient 'P-0001' was discharged on 2026-11-20; no further entries are accepted");
     }
+}
+
+TEST_CASE("require_accepts: late entries up to the end of treatment") {
+    Program p = default_program();
+    Record r;
+    r.header.id = "P-0001";
+    r.header.enrolled = ymd(2026, 11, 2);
+    Screen late;
+    late.date = ymd(2026, 11, 25);
+    CHECK_NOTHROW(require_accepts(r, p, late)); // active: anything
+    Event end;
+    end.type = EventType::graduated;
+    end.date = ymd(2026, 11, 20);
+    r.journal.emplace_back(end);
+    Screen on_the_day;
+    on_the_day.date = ymd(2026, 11, 20);
+    CHECK_NOTHROW(require_accepts(r, p, on_the_day));
+    Session before;
+    before.date = ymd(2026, 11, 18);
+    CHECK_NOTHROW(require_accepts(r, p, before));
+    try {
+        require_accepts(r, p, late);
+        FAIL("no Refused");
+    } catch (const Refused& x) {
+        CHECK(std::string(x.what()) ==
+              "patient 'P-0001' was graduated on 2026-11-20; an entry dated 2026-11-25 is after "
+              "it (only entries dated on or before 2026-11-20 are accepted)");
+    }
+    Event note;
+    note.type = EventType::note;
+    note.text = "called";
+    note.date = ymd(2026, 11, 25);
+    CHECK_NOTHROW(require_accepts(r, p, note));
+    Event again;
+    again.type = EventType::discharged;
+    again.reason = "moved";
+    again.date = ymd(2026, 11, 19);
+    CHECK_THROWS_AS(require_accepts(r, p, again), Refused);
 }
 
 TEST_SUITE_END();
