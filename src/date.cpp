@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <ctime>
 
 namespace iop {
@@ -54,6 +55,75 @@ std::string format_date(Date d) {
     out[8] = static_cast<char>('0' + day / 10);
     out[9] = static_cast<char>('0' + day % 10);
     return out;
+}
+
+namespace {
+
+// Three runs of digits split by one kind of separator ('/', '.' or '-'),
+// nothing else.
+std::optional<std::array<std::string_view, 3>> three_numbers(std::string_view text) {
+    std::array<std::string_view, 3> parts;
+    char sep = 0;
+    std::size_t n = 0, start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && text[i] >= '0' && text[i] <= '9')
+            continue;
+        if (i < text.size()) {
+            char c = text[i];
+            if ((c != '/' && c != '.' && c != '-') || (sep && c != sep))
+                return std::nullopt;
+            sep = c;
+        }
+        if (n == 3 || i == start || i - start > 4)
+            return std::nullopt;
+        parts[n++] = text.substr(start, i - start);
+        start = i + 1;
+    }
+    if (n != 3)
+        return std::nullopt;
+    return parts;
+}
+
+std::optional<Date> date_of(int y, int m, int d) {
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return std::nullopt;
+    Date date{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok() || !plausible_date(date))
+        return std::nullopt;
+    return date;
+}
+
+int number(std::string_view digits) {
+    int v = 0;
+    for (char c : digits)
+        v = v * 10 + (c - '0');
+    return v;
+}
+
+} // namespace
+
+std::optional<std::string> date_suggestion(std::string_view text) {
+    auto parts = three_numbers(text);
+    if (!parts)
+        return std::nullopt;
+    const auto& p = *parts;
+    if (p[0].size() == 4 && p[1].size() <= 2 && p[2].size() <= 2) { // 2025/10/20
+        if (auto d = date_of(number(p[0]), number(p[1]), number(p[2])))
+            return "write " + format_date(*d);
+        return std::nullopt;
+    }
+    if (p[2].size() != 4 || p[0].size() > 2 || p[1].size() > 2)
+        return std::nullopt;
+    int y = number(p[2]), a = number(p[0]), b = number(p[1]);
+    auto month_first = date_of(y, a, b), day_first = date_of(y, b, a);
+    if (month_first && day_first && *month_first != *day_first)
+        return fmt::format("it may be {} (month first) or {} (day first); write the one meant",
+                           format_date(*month_first), format_date(*day_first));
+    if (month_first)
+        return "write " + format_date(*month_first);
+    if (day_first)
+        return "write " + format_date(*day_first);
+    return std::nullopt;
 }
 
 int days_between(Date a, Date b) {

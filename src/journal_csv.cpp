@@ -74,6 +74,48 @@ std::optional<Column> parse_column(std::string_view name) {
     return std::nullopt;
 }
 
+namespace {
+
+// A header cell as compared: ASCII letters in lower case, without spaces,
+// '_' and '-' ("Patient ID" and "patient_id" are both "patientid").
+std::string header_key(std::string_view name) {
+    std::string key;
+    for (unsigned char c : name)
+        if (c != ' ' && c != '_' && c != '-')
+            key += static_cast<char>(std::tolower(c));
+    return key;
+}
+
+// The names a spreadsheet is likely to give a column, as header_key writes
+// them (docs/import-export.md lists them).
+constexpr std::array<std::pair<std::string_view, Column>, 12> aliases = {{
+    {"patientid", C::id},
+    {"patient", C::id},
+    {"patientname", C::name},
+    {"dateofbirth", C::born},
+    {"dob", C::born},
+    {"enrollmentdate", C::enrolled},
+    {"startdate", C::enrolled},
+    {"sessiondate", C::date},
+    {"sessionkind", C::kind},
+    {"attended", C::status},
+    {"attendance", C::status},
+    {"substance", C::substances},
+}};
+
+} // namespace
+
+std::optional<Column> header_column(std::string_view name) {
+    std::string key = header_key(name);
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (header_key(names[i]) == key)
+            return static_cast<Column>(i);
+    for (const auto& [alias, col] : aliases)
+        if (alias == key)
+            return col;
+    return std::nullopt;
+}
+
 const std::vector<std::string>& column_names() {
     static const std::vector<std::string> all(names.begin(), names.end());
     return all;
@@ -211,41 +253,42 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
             h.unnamed.push_back(i);
             continue;
         }
-        auto col = parse_column(name);
+        auto col = header_column(name);
         if (!col && ++unknown_count > named_at_most)
             continue;
         if (!col) {
-            std::string lower = name;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-            std::replace(lower.begin(), lower.end(), ' ', '_');
-            std::replace(lower.begin(), lower.end(), '-', '_');
-            auto near = parse_column(lower);
             unknown.push_back(
-                fmt::format("'{}'{}", excerpt(name),
-                            near ? fmt::format(" (did you mean '{}'?)", column_name(*near))
-                                 : did_you_mean(name, column_names())));
+                fmt::format("'{}'{}", excerpt(name), did_you_mean(name, column_names())));
             continue;
         }
         auto& slot = h.index[static_cast<std::size_t>(*col)];
         if (slot >= 0) {
             if (!twice[static_cast<std::size_t>(*col)])
-                problems.push_back(fmt::format("column '{}' appears twice in the header", name));
+                problems.push_back(
+                    fmt::format("column '{}' appears twice in the header", column_name(*col)));
             twice[static_cast<std::size_t>(*col)] = true;
             continue;
         }
         slot = static_cast<int>(i);
     }
+    auto unknown_columns = [&] {
+        return fmt::format("unknown column{} {}{}", unknown_count == 1 ? "" : "s", join(unknown),
+                           unknown_count > unknown.size()
+                               ? fmt::format(" and {} more", unknown_count - unknown.size())
+                               : "");
+    };
     auto has = [&](Column c) { return h.index[static_cast<std::size_t>(c)] >= 0; };
     auto any_of = [&](std::initializer_list<Column> cols) {
         return std::any_of(cols.begin(), cols.end(), has);
     };
 
-    bool patient =
-        any_of({C::name, C::born, C::enrolled, C::clinician, C::diagnosis, C::insurance, C::weeks,
-                C::groups_per_week, C::individual_per_week, C::family_per_week});
     bool session = any_of({C::kind, C::topic, C::hours, C::status, C::note});
     bool screen = any_of({C::result, C::substances});
+    // A session file may carry the patient's name (the roster's CSV), as a
+    // check of its id.
+    bool patient = any_of({C::born, C::enrolled, C::clinician, C::diagnosis, C::insurance, C::weeks,
+                           C::groups_per_week, C::individual_per_week, C::family_per_week}) ||
+                   (has(C::name) && !session);
     if (has(C::record))
         h.layout = Layout::journal;
     else if (patient + session + screen > 1) {
@@ -267,7 +310,9 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         h.layout = Layout::sessions;
     else if (screen)
         h.layout = Layout::screens;
-    else if (unknown.empty()) {
+    else {
+        if (!unknown.empty())
+            problems.push_back(unknown_columns());
         problems.push_back("cannot tell what the file holds from its header: patients need "
                            "id,name,enrolled,...; sessions id,date,kind,...; screens "
                            "id,date,result,...; see docs/import-export.md");
@@ -283,6 +328,7 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         break;
     case Layout::sessions:
         allowed = kind_columns(RowKind::session);
+        allowed.insert(allowed.begin() + 1, C::name);
         required = {C::id, C::date, C::kind};
         break;
     case Layout::screens:
@@ -303,12 +349,7 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
     std::string expected =
         fmt::format("{} has the columns {}", layout_noun(h.layout), quoted_names(allowed));
     if (!unknown.empty())
-        problems.push_back(
-            fmt::format("unknown column{} {}{}; {}", unknown_count == 1 ? "" : "s", join(unknown),
-                        unknown_count > unknown.size()
-                            ? fmt::format(" and {} more", unknown_count - unknown.size())
-                            : "",
-                        expected));
+        problems.push_back(fmt::format("{}; {}", unknown_columns(), expected));
     if (!misplaced.empty())
         problems.push_back(fmt::format("column{} {} {} not belong in {}; {}",
                                        misplaced.size() == 1 ? "" : "s", quoted_names(misplaced),

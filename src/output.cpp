@@ -35,4 +35,34 @@ std::string pad(std::string_view s, std::size_t width) {
     return out;
 }
 
+ShowJournal show_journal(const ShowView& v) {
+    ShowJournal j;
+    for (const auto& entry : v.record.journal) {
+        if (auto s = std::get_if<Screen>(&entry)) {
+            j.screens.push_back(s);
+            continue;
+        }
+        auto e = std::get_if<Event>(&entry);
+        if (!e)
+            continue;
+        switch (e->type) {
+        case EventType::plan_change:
+        case EventType::plan_review:
+            j.plan_events.push_back(e);
+            break;
+        case EventType::aftercare:
+            j.aftercare = e;
+            break;
+        case EventType::graduated:
+        case EventType::discharged:
+            if (v.assessment.status != Status::active)
+                j.ending = e;
+            break;
+        case EventType::note:
+            break;
+        }
+    }
+    return j;
+}
+
 } // namespace iop

@@ -221,8 +221,21 @@ void write_json(std::ostream& out, const json& value) {
 // ---------------------------------------------------------------- views
 
 void write_show_json(std::ostream& out, const ShowView& v) {
-    write_json(out, {{"today", format_date(v.today)},
-                     {"patients", json::array({assessment_json(v.record, v.assessment)})}});
+    json patient = assessment_json(v.record, v.assessment);
+    // The whole picture (SPEC section 11), each entry with the keys of its
+    // record file.
+    const ShowJournal journal = show_journal(v);
+    json screens = json::array();
+    for (const Screen* s : journal.screens)
+        screens.push_back(to_json(Entry(*s)));
+    patient["screens"] = screens;
+    json plan_events = json::array();
+    for (const Event* e : journal.plan_events)
+        plan_events.push_back(to_json(Entry(*e)));
+    patient["plan_events"] = plan_events;
+    patient["aftercare"] = journal.aftercare ? to_json(Entry(*journal.aftercare)) : json(nullptr);
+    patient["end"] = journal.ending ? to_json(Entry(*journal.ending)) : json(nullptr);
+    write_json(out, {{"today", format_date(v.today)}, {"patients", json::array({patient})}});
 }
 
 void write_list_json(std::ostream& out, const std::vector<ListRow>& rows) {

@@ -197,6 +197,91 @@ void print_medications(std::ostream& out, const Assessment& a, Date today, const
     }
 }
 
+// "groups_per_week 2, weeks 14": the keys a plan change sets.
+std::string plan_change_text(const PlanChange& p) {
+    std::vector<std::string> parts;
+    auto put = [&](const char* key, const std::optional<int>& v) {
+        if (v)
+            parts.push_back(fmt::format("{} {}", key, *v));
+    };
+    put("weeks", p.weeks);
+    put("groups_per_week", p.groups_per_week);
+    put("individual_per_week", p.individual_per_week);
+    put("family_per_week", p.family_per_week);
+    return join(parts);
+}
+
+// A note under the line it belongs to.
+void print_note(std::ostream& out, const std::string& note) {
+    if (!note.empty())
+        out << fmt::format("              note      {}\n", indented(note, 24));
+}
+
+// How treatment ended: the discharge reason and note, or a forced
+// graduation's reason.
+void print_ending(std::ostream& out, const Event* e) {
+    if (!e)
+        return;
+    if (e->type == EventType::discharged)
+        out << fmt::format("  discharged  {}, reason {}\n", format_date(e->date),
+                           escaped(e->reason));
+    else if (e->forced)
+        out << fmt::format("  graduated   {}, forced: {}\n", format_date(e->date),
+                           indented(e->reason, 14));
+    else
+        out << fmt::format("  graduated   {}\n", format_date(e->date));
+    if (!e->text.empty())
+        out << fmt::format("  note        {}\n", indented(e->text, 14));
+}
+
+void print_screens(std::ostream& out, const ShowJournal& j, const Style& style) {
+    out << '\n' << style.bold("Screens") << '\n';
+    if (j.screens.empty())
+        out << "  none\n";
+    for (const Screen* s : j.screens) {
+        std::vector<std::string> subs;
+        for (const auto& sub : s->substances)
+            subs.push_back(escaped(sub));
+        std::string result(to_string(s->result));
+        out << fmt::format("  {}  {}{}\n", format_date(s->date),
+                           s->result == ScreenResult::positive ? style.red(pad(result, 8))
+                                                               : pad(result, 8),
+                           subs.empty() ? "" : "  " + join(subs));
+    }
+}
+
+void print_plan_events(std::ostream& out, const ShowJournal& j, const Style& style) {
+    if (j.plan_events.empty())
+        return;
+    out << '\n' << style.bold("Plan changes and reviews") << '\n';
+    for (const Event* e : j.plan_events) {
+        if (e->type == EventType::plan_change)
+            out << fmt::format("  {}  changed   {}\n", format_date(e->date),
+                               plan_change_text(e->plan));
+        else
+            out << fmt::format("  {}  reviewed\n", format_date(e->date));
+        print_note(out, e->text);
+    }
+}
+
+void print_aftercare(std::ostream& out, const ShowJournal& j, const Style& style) {
+    const Event* e = j.aftercare;
+    if (!e)
+        return;
+    out << '\n'
+        << style.bold("Aftercare") << fmt::format("  (recorded for {})\n", format_date(e->date));
+    if (!e->sponsor.empty())
+        out << fmt::format("  sponsor     {}\n", escaped(e->sponsor));
+    if (!e->groups.empty()) {
+        std::vector<std::string> groups;
+        for (const auto& g : e->groups)
+            groups.push_back(escaped(g));
+        out << fmt::format("  groups      {}\n", join(groups));
+    }
+    if (!e->text.empty())
+        out << fmt::format("  note        {}\n", indented(e->text, 14));
+}
+
 void print_findings(std::ostream& out, const Record& rec, const Assessment& a, const Style& style) {
     out << '\n' << style.bold("Findings") << '\n';
     if (a.findings.empty()) {
@@ -222,10 +307,15 @@ void print_graduation(std::ostream& out, const Assessment& a, const Style& style
 
 void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     const Assessment& a = v.assessment;
+    const ShowJournal journal = show_journal(v);
     print_header(out, v.record, a, style);
+    print_ending(out, journal.ending);
     print_grid(out, a, v.program, style);
     print_curriculum(out, a, v.program, style);
     print_medications(out, a, v.today, style);
+    print_screens(out, journal, style);
+    print_plan_events(out, journal, style);
+    print_aftercare(out, journal, style);
     print_findings(out, v.record, a, style);
     print_graduation(out, a, style);
 }

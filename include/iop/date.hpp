@@ -18,6 +18,13 @@ using Date = std::chrono::year_month_day;
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(Date d);
 
+// For a date written another way than YYYY-MM-DD, what to write instead:
+// "write 2025-10-20" for 10/20/2025, 20.10.2025 or 2025/10/20, where only one
+// reading is a date; "it may be 2025-03-04 (month first) or 2025-04-03 (day
+// first)" for 03/04/2025, since the day/month order is never guessed;
+// nullopt for anything that is not three numbers with a four-digit year.
+std::optional<std::string> date_suggestion(std::string_view text);
+
 // The dates iop accepts from an option, a CSV cell or a record (today,
 // enrolled, born, an entry's date, recorded_at): 1900-01-01 to 2100-12-31.
 // A date centuries off is a typing error, and one in year 1 would make a

@@ -63,6 +63,9 @@ inline constexpr std::size_t column_count = static_cast<std::size_t>(Column::rec
 
 std::string_view column_name(Column c);
 std::optional<Column> parse_column(std::string_view name);
+// The column a header cell names: its name or one of a few aliases ("Patient
+// ID", "Attended", ...), without regard to case, spaces, '_' and '-'.
+std::optional<Column> header_column(std::string_view name);
 // Every column name, in journal order.
 const std::vector<std::string>& column_names();
 

@@ -95,6 +95,16 @@ struct ShowView {
     const Program& program;       // the grid's thresholds, the topics' titles
     Date today;                   // a medication review before it is overdue
 };
+// The entries of the record that `show` lists beyond the assessment (SPEC
+// section 11), in file order: every screen, the plan changes and reviews,
+// the latest aftercare plan and the event that ended treatment.
+struct ShowJournal {
+    std::vector<const Screen*> screens;
+    std::vector<const Event*> plan_events; // plan-change and plan-review
+    const Event* aftercare = nullptr;      // the latest
+    const Event* ending = nullptr;         // graduated or discharged, when treatment has ended
+};
+ShowJournal show_journal(const ShowView& view);
 void write_show_text(std::ostream& out, const ShowView& view, const Style& style);
 // {"today": ..., "patients": [assessment_json]}: the shape of check's JSON.
 void write_show_json(std::ostream& out, const ShowView& view);

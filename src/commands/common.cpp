@@ -1,6 +1,7 @@
 #include "commands/common.hpp"
 
 #include "iop/calendar.hpp"
+#include "iop/csv.hpp"
 #include "iop/suggest.hpp"
 
 #include <fmt/format.h>
@@ -21,11 +22,21 @@ Store& Context::store() {
     return *store_;
 }
 
+namespace {
+
+// "; write 2025-10-20" after a date written another way, where one can be told.
+std::string suggested_date(const std::string& value) {
+    auto s = date_suggestion(trim(value));
+    return s ? "; " + *s : "";
+}
+
+} // namespace
+
 Date parse_date_option(std::string_view option, const std::string& value) {
     auto d = parse_date(value);
     if (!d)
-        throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD", option,
-                                     excerpt(value)));
+        throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD{}", option,
+                                     excerpt(value), suggested_date(value)));
     if (!plausible_date(*d))
         throw UsageError(fmt::format("{} {} is out of range: dates are {} to {}", option, value,
                                      format_date(min_date), format_date(max_date)));
@@ -36,8 +47,8 @@ Date parse_date_option(std::string_view option, const std::string& value, Date t
     auto d = parse_date_word(value, today);
     if (!d)
         throw UsageError(fmt::format("{} '{}' is not a valid date: expected YYYY-MM-DD, today, "
-                                     "yesterday or a weekday name (mon ... sun)",
-                                     option, excerpt(value)));
+                                     "yesterday or a weekday name (mon ... sun){}",
+                                     option, excerpt(value), suggested_date(value)));
     if (!plausible_date(*d))
         throw UsageError(fmt::format("{} {} is out of range: dates are {} to {}", option, value,
                                      format_date(min_date), format_date(max_date)));

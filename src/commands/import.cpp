@@ -441,6 +441,8 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     const std::optional<EventType>& event_type = fields.second;
     EntryMeta& m = meta(entry);
     m.date = parse_date_option("date", r.required(C::date));
+    if (r.has(C::name))
+        require_same_name(r, rec.header);
     bool duplicate = false;
     if (header_->layout == Layout::journal) {
         // One to one: an export holding two identical entries restores both,

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace iop {
 
@@ -255,6 +256,30 @@ PatientInput patient_input(const RowReader& r) {
     return in;
 }
 
+SessionStatus session_status_cell(const std::string& cell) {
+    std::string key;
+    for (unsigned char c : cell)
+        if (c != ' ' && c != '_' && c != '-')
+            key += static_cast<char>(std::tolower(c));
+    if (key == "attended" || key == "present")
+        return SessionStatus::attended;
+    if (key == "absent" || key == "noshow")
+        return SessionStatus::absent;
+    if (key == "excused" || key == "excusedabsence")
+        return SessionStatus::excused;
+    throw UsageError(fmt::format("status '{}' is not valid{}; valid values: attended, absent, "
+                                 "excused (also present, no show, excused absence)",
+                                 excerpt(cell),
+                                 did_you_mean(cell, {"attended", "absent", "excused"})));
+}
+
+void require_same_name(const RowReader& r, const Header& header) {
+    std::string name = r.value(C::name);
+    if (!name.empty() && name != trim(header.name))
+        throw Refused(fmt::format("name '{}' is not the name of {} ('{}'); check the id",
+                                  excerpt(name), header.id, excerpt(header.name)));
+}
+
 std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind,
                                                         const Program& program) {
     Entry entry;
@@ -266,8 +291,9 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
         in.topic = r.optional(C::topic);
         in.hours = r.optional(C::hours);
         if (auto st = r.optional(C::status))
-            in.status = *parse_session_status(
-                require_choice("status", *st, {"attended", "absent", "excused"}));
+            in.status = session_status_cell(*st);
+        else if (r.has(C::name) && r.header().layout == Layout::sessions)
+            throw UsageError("no status marked: write attended, absent or excused");
         in.note = r.text(C::note);
         Session s = session_fields(in, Naming::column);
         session_program(s, in, program, Naming::column);

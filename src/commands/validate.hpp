@@ -106,6 +106,15 @@ enum class RowKind; // journal_csv.hpp
 // takes, unchecked but for the whole numbers and a given `enrolled`.
 PatientInput patient_input(const RowReader& r);
 
+// A status cell: attended, absent or excused, or a spreadsheet's spelling
+// of one (present; no show, no-show; excused absence), without regard to
+// case, spaces, '_' and '-'.
+SessionStatus session_status_cell(const std::string& cell);
+
+// A row's `name` cell (the roster's CSV), where not empty, must be the
+// patient's name: Refused naming both otherwise.
+void require_same_name(const RowReader& r, const Header& header);
+
 // The checks of an entry row that need no record, in the order the commands
 // make them: the entry it records (its date and recorded_ pair left unset),
 // and its event type for an event.

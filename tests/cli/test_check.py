@@ -94,7 +94,11 @@ def json_shape(tmp):
         "message": "week 1 had 1 group session, plan is 3"}, "the finding")
     show = run("-C", d, "show", "P-0001", "--format", "json")
     eq(show.code, 0, "show exit")
-    eq(json.loads(show.out), data, "show --format json gives check's data for the patient")
+    shown = json.loads(show.out)
+    extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end")}
+    eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None},
+       "show's whole picture beside check's data")
+    eq(shown, data, "show --format json gives check's data for the patient")
 
 
 @case

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iopt import (SOURCE_DIR, assert_unchanged, case, check, contains, enroll, eq,
-                  load_toml, main, make_clinic, not_contains, ok, record_path, run,
+                  fails_cleanly, load_toml, main, make_clinic, not_contains, ok, record_path, run,
                   run_on_terminal, snapshot)
 
 TODAY = "2026-11-26"
@@ -511,8 +511,8 @@ def unknown_and_missing_columns_are_named(tmp):
     d = clinic(tmp)
     bad_import(tmp, d, write(tmp / "a.csv", "id,dte,kind,tpoic,colour\nP-0001,2026-11-03,x,y,z\n"),
                "a.csv:1: unknown columns 'dte' (did you mean 'date'?), 'tpoic' (did you mean "
-               "'topic'?), 'colour'; a session file has the columns 'id', 'date', 'kind', "
-               "'topic', 'hours', 'status', 'note', 'recorded_by', 'recorded_at'",
+               "'topic'?), 'colour'; a session file has the columns 'id', 'name', 'date', "
+               "'kind', 'topic', 'hours', 'status', 'note', 'recorded_by', 'recorded_at'",
                "a.csv:1: missing column 'date': a session file needs 'id', 'date', 'kind'")
     bad_import(tmp, d, write(tmp / "b.csv", "id,name\nP-0003,X\n"),
                "b.csv:1: missing column 'enrolled': a patient file needs 'id', 'name', "
@@ -674,6 +674,88 @@ def journal_rows_must_fit_their_kind(tmp):
                "j.csv:3: record 'visit' is not valid",
                "j.csv:4: type 'graduate' is not valid (did you mean 'graduated'?)")
 
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+
+@case
+def spreadsheet_headers_and_statuses_are_understood(tmp):
+    # Title case, spaces, '_' and '-' and the documented aliases; a patient
+    # file so written is a patient file, not a session file.
+    d = make_clinic(tmp)
+    out = imported(d, write(tmp / "p.csv", "Patient ID,Patient Name,Enrollment Date,DOB\n"
+                            "P-0001,Jane Doe,2026-11-02,1985-04-12\n"))
+    eq(out, "enrolled 1 patient, skipped 0 duplicates\n", "title-case patient file")
+    eq(load_toml(record_path(d))["born"], dt.date(1985, 4, 12), "DOB is born")
+    out = imported(d, write(tmp / "s.csv", "Patient ID,Session Date,Kind,TOPIC,Hours,Attended\n"
+                            "P-0001,2026-11-03,group,illness,3,Present\n"
+                            "P-0001,2026-11-04,group,stress,3,no show\n"
+                            "P-0001,2026-11-05,group,illness,3,No-Show\n"
+                            "P-0001,2026-11-06,group,stress,3,Excused Absence\n"
+                            "P-0001,2026-11-07,individual,,1,ABSENT\n"))
+    eq(out, "imported 5 sessions for 1 patient, skipped 0 duplicates\n", "session summary")
+    eq([x["status"] for x in load_toml(record_path(d))["session"]],
+       ["attended", "absent", "absent", "excused", "absent"], "status spellings")
+    # The same file again: the spellings compare as the statuses they mean.
+    eq(imported(d, tmp / "s.csv"),
+       "imported 0 sessions for 0 patients, skipped 5 duplicates\n", "re-run")
+    bad_import(tmp, d, write(tmp / "t.csv", "id,date,kind,topic,status\n"
+                             "P-0001,2026-11-10,group,illness,here\n"),
+               "t.csv:2: status 'here' is not valid; valid values: attended, absent, excused "
+               "(also present, no show, excused absence)")
+    bad_import(tmp, d, write(tmp / "u.csv", "Id,Date,Kind,Patient\n"),
+               "u.csv:1: column 'id' appears twice in the header")
+    bad_import(tmp, d, write(tmp / "v.csv", "ID,When,Colour\nP-0001,x,y\n"),
+               "v.csv:1: unknown columns 'When', 'Colour'",
+               "v.csv:1: cannot tell what the file holds from its header")
+
+
+@case
+def a_date_written_another_way_gets_a_suggestion(tmp):
+    d = clinic(tmp)
+    r = bad_import(tmp, d, write(tmp / "s.csv", "id,date,kind,topic\n"
+                                 "P-0001,11/20/2026,group,illness\n"
+                                 "P-0001,20.11.2026,group,illness\n"
+                                 "P-0001,2026/11/20,group,illness\n"
+                                 "P-0001,11/10/2026,group,illness\n"
+                                 "P-0001,11/11/2026,group,illness\n"
+                                 "P-0001,Nov 20 2026,group,illness\n"))
+    lines = r.err.splitlines()
+    eq(lines[:6], [
+        "s.csv:2: date '11/20/2026' is not a valid date: expected YYYY-MM-DD; write 2026-11-20",
+        "s.csv:3: date '20.11.2026' is not a valid date: expected YYYY-MM-DD; write 2026-11-20",
+        "s.csv:4: date '2026/11/20' is not a valid date: expected YYYY-MM-DD; write 2026-11-20",
+        "s.csv:5: date '11/10/2026' is not a valid date: expected YYYY-MM-DD; it may be "
+        "2026-11-10 (month first) or 2026-10-11 (day first); write the one meant",
+        "s.csv:6: date '11/11/2026' is not a valid date: expected YYYY-MM-DD; write 2026-11-11",
+        "s.csv:7: date 'Nov 20 2026' is not a valid date: expected YYYY-MM-DD"], "messages")
+    # The same suggestion for an option.
+    fails_cleanly(tmp, ["-C", d, "attend", "P-0001", "--kind", "individual", "--date",
+                        "11/20/2026"], 2, "--date '11/20/2026' is not a valid date",
+                  "write 2026-11-20")
+
+
+@case
+def a_roster_sheet_checks_names_and_needs_a_status(tmp):
+    d = clinic(tmp)
+    roster = ("id,name,date,kind,topic,hours,status\n"
+              '"P-0001","Doe, Jane",2026-11-16,group,illness,3,attended\n'
+              "P-0002,John Roe,2026-11-16,group,illness,3,absent\n")
+    eq(imported(d, write(tmp / "r.csv", roster)),
+       "imported 2 sessions for 2 patients, skipped 0 duplicates\n", "a filled-in roster")
+    bad_import(tmp, d, write(tmp / "bad.csv", "id,name,date,kind,topic,hours,status\n"
+                             "P-0002,\"Doe, Jane\",2026-11-17,group,illness,3,attended\n"
+                             "P-0001,\"Doe, Jane\",2026-11-17,group,illness,3,\n"
+                             "P-0001,,2026-11-18,group,illness,3,attended\n"),
+               "bad.csv:2: name 'Doe, Jane' is not the name of P-0002 ('John Roe'); check the id",
+               "bad.csv:3: no status marked: write attended, absent or excused")
+    r = bad_import(tmp, d, tmp / "bad.csv")
+    eq(r.err.count("\n"), 3, "two bad rows, the third (no name) is good")
+    # In a journal file, a session row has no name.
+    bad_import(tmp, d, write(tmp / "j.csv", "record,id,name,date,kind,topic\n"
+                             "session,P-0001,\"Doe, Jane\",2026-11-19,group,illness\n"),
+               "j.csv:2: 1 value in 'name' for a session row")
 
 if __name__ == "__main__":
     main()

@@ -130,6 +130,39 @@ def hand_edited_records_follow_the_rule(tmp):
 
 
 @case
+def line_breaks_where_the_rule_allows_them_from_every_source(tmp):
+    # note, diagnosis and reason take a line break from an option, a CSV
+    # cell and a hand-edited record alike; each comes back as written.
+    d = one_patient_clinic(tmp, attended=False)
+    two = "line one\nline two"
+    for pid in ("P-0002", "P-0003"):
+        enroll(d, pid, "X", "2026-11-02")
+    ok("-C", d, "plan", "P-0001", "--weeks", "10", "--note", two, "--date", "2026-11-04")
+    ok("-C", d, "aftercare", "P-0001", "--sponsor", "Sam", "--note", two, "--date", "2026-11-05")
+    ok("-C", d, "discharge", "P-0001", "--reason", "lost-contact", "--note", two, "--date",
+       "2026-11-06")
+    ok("-C", d, "graduate", "P-0002", "--force", "--reason", two, "--date", "2026-11-06")
+    events = load_toml(record_path(d))["event"]
+    eq([e.get("note") for e in events], [two, two, two], "--note of plan, aftercare, discharge")
+    eq(load_toml(record_path(d, "P-0002"))["event"][0]["reason"], two, "--reason")
+    csv = tmp / "j.csv"
+    csv.write_text('record,id,date,kind,type,reason,forced,note\n'
+                   'session,P-0003,2026-11-03,individual,,,,"a\r\nb"\n'
+                   'event,P-0003,2026-11-04,,note,,,"c\nd"\n'
+                   'event,P-0003,2026-11-05,,graduated,"e\nf",true,\n', newline="")
+    ok("-C", d, "import", csv)
+    rec = load_toml(record_path(d, "P-0003"))
+    eq((rec["session"][0]["note"], rec["event"][0]["text"], rec["event"][1]["reason"]),
+       ("a\nb", "c\nd", "e\nf"), "CSV note, event note and reason")
+    enroll(d, "P-0005", "Jane Doe", "2026-11-02")
+    copy_record(d, "P-0004", base_pid="P-0005", header_edit=lambda t: t.replace(
+        'name = "Jane Doe"', 'name = "Jane Doe"\ndiagnosis = "F10.20\\nF17.210"'),
+        extra='\n[[event]]\ntype = "discharged"\ndate = 2026-11-07\nreason = "other"\n'
+        'note = "g\\nh"\n')
+    ok("-C", d, "show", "P-0004")
+    ok("-C", d, "check", "P-0004")
+
+@case
 def list_items_have_no_spaces_at_either_end(tmp):
     # a CSV list cell trims its items, so no source may hold such an item
     d = one_patient_clinic(tmp, attended=False)

@@ -92,6 +92,65 @@ def show_counts_sessions(tmp):
 
 
 @case
+def show_gives_the_whole_picture(tmp):
+    # Screens with results and substances, plan changes and reviews with
+    # their dates and notes, the aftercare plan, and how treatment ended: in
+    # text and in JSON, with the keys of the record file.
+    d = make_clinic(tmp)
+    day = {"today": "2026-11-26"}
+    enroll(d, "P-0001", "Jane Doe", "2026-11-02", **day)
+    enroll(d, "P-0002", "John Roe", "2026-11-02", **day)
+    for pid in ("P-0001", "P-0002"):
+        ok("-C", d, "screen", pid, "--result", "negative", "--date", "2026-11-03", **day)
+    ok("-C", d, "screen", "P-0001", "--result", "positive", "--substance", "cocaine",
+       "--substance", "alcohol", "--date", "2026-11-05", **day)
+    ok("-C", d, "plan", "P-0001", "--groups-per-week", "2", "--note", "work shifts\nuntil Dec",
+       "--date", "2026-11-09", **day)
+    ok("-C", d, "plan", "P-0001", "--review", "--note", "after the positive screen", "--date",
+       "2026-11-10", **day)
+    ok("-C", d, "aftercare", "P-0001", "--sponsor", "Sam K.", "--group", "AA Tuesday",
+       "--group", "SMART", "--date", "2026-11-11", **day)
+    ok("-C", d, "discharge", "P-0001", "--reason", "moved", "--note", "to Ohio", "--date",
+       "2026-11-12", **day)
+    ok("-C", d, "graduate", "P-0002", "--force", "--reason", "court order", "--date",
+       "2026-11-12", **day)
+    out = ok("-C", d, "show", "P-0001", **day).out
+    contains(out, "  discharged  2026-11-12, reason moved\n  note        to Ohio\n")
+    contains(out, "Screens\n  2026-11-03  negative\n  2026-11-05  positive  cocaine, alcohol\n")
+    contains(out, "Plan changes and reviews\n"
+                  "  2026-11-09  changed   groups_per_week 2\n"
+                  "              note      work shifts\n"
+                  "                        until Dec\n"
+                  "  2026-11-10  reviewed\n"
+                  "              note      after the positive screen\n")
+    contains(out, "Aftercare  (recorded for 2026-11-11)\n  sponsor     Sam K.\n"
+                  "  groups      AA Tuesday, SMART\n")
+    out = ok("-C", d, "show", "P-0002", **day).out
+    contains(out, "  graduated   2026-11-12, forced: court order\n")
+    contains(out, "Screens\n  2026-11-03  negative\n")
+    not_contains(out, "Aftercare")
+
+    p = json.loads(ok("-C", d, "show", "P-0001", "--format", "json", **day).out)
+    p = p["patients"][0]
+    eq([(s["date"], s["result"], s["substances"]) for s in p["screens"]],
+       [("2026-11-03", "negative", []), ("2026-11-05", "positive", ["cocaine", "alcohol"])],
+       "screens")
+    eq([(e["date"], e["type"], e["note"]) for e in p["plan_events"]],
+       [("2026-11-09", "plan-change", "work shifts\nuntil Dec"),
+        ("2026-11-10", "plan-review", "after the positive screen")], "plan events")
+    eq(p["plan_events"][0]["plan"], {"groups_per_week": 2}, "the changed keys")
+    eq((p["aftercare"]["sponsor"], p["aftercare"]["groups"]), ("Sam K.", ["AA Tuesday", "SMART"]),
+       "aftercare")
+    eq((p["end"]["type"], p["end"]["date"], p["end"]["reason"], p["end"]["note"]),
+       ("discharged", "2026-11-12", "moved", "to Ohio"), "end")
+    p = json.loads(ok("-C", d, "show", "P-0002", "--format", "json", **day).out)
+    p = p["patients"][0]
+    eq((p["end"]["type"], p["end"]["forced"], p["end"]["reason"]),
+       ("graduated", True, "court order"), "forced graduation")
+    eq((p["aftercare"], p["plan_events"]), (None, []), "nothing recorded")
+
+
+@case
 def show_unknown_and_invalid(tmp):
     d = make_clinic(tmp)
     enroll(d, "P-0001", "Jane")

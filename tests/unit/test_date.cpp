@@ -209,4 +209,22 @@ TEST_CASE("parse_timestamp reads what format_timestamp writes") {
     }
 }
 
+TEST_CASE("date_suggestion tells what to write, never guessing the day/month order") {
+    CHECK(iop::date_suggestion("10/20/2025") == "write 2025-10-20");
+    CHECK(iop::date_suggestion("20/10/2025") == "write 2025-10-20");
+    CHECK(iop::date_suggestion("20.10.2025") == "write 2025-10-20");
+    CHECK(iop::date_suggestion("2025/10/20") == "write 2025-10-20");
+    CHECK(iop::date_suggestion("2025/1/5") == "write 2025-01-05");
+    CHECK(iop::date_suggestion("5/5/2025") == "write 2025-05-05");
+    CHECK(iop::date_suggestion("03/04/2025") ==
+          "it may be 2025-03-04 (month first) or 2025-04-03 (day first); write the one meant");
+    // 02/30 is no date; 30/02 neither: nothing to suggest.
+    CHECK_FALSE(iop::date_suggestion("02/30/2025"));
+    CHECK_FALSE(iop::date_suggestion("31/11/2026"));
+    // Not three numbers with a four-digit year, or two separators.
+    for (const char* text : {"10/20/25", "10/20-2025", "Oct 20 2025", "10//2025", "1/2/3/2025",
+                             "2025-10-20x", "", "10/20/20250", "10/20/1492"})
+        CHECK_FALSE(iop::date_suggestion(text));
+}
+
 TEST_SUITE_END();

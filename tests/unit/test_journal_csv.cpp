@@ -204,6 +204,20 @@ TEST_CASE("each layout is told by its header, and a row has its kind's columns o
     CHECK(layout({" id ", "date", "result"}) == iop::Layout::screens);
     CHECK(layout(iop::column_names()) == iop::Layout::journal);
     CHECK(iop::layout_kind(iop::Layout::screens) == iop::RowKind::screen);
+    // A spreadsheet's headers: case, spaces, '_' and '-' aside, and aliases.
+    CHECK(layout({"ID", "Name", "Enrolled"}) == iop::Layout::patients);
+    CHECK(layout({"Patient ID", "Patient Name", "Enrollment Date", "Date of Birth",
+                  "Groups-Per-Week"}) == iop::Layout::patients);
+    CHECK(layout({"Patient", "Session Date", "Kind", "Attended"}) == iop::Layout::sessions);
+    CHECK(layout({"patient_id", "DATE", "Result", "Substance"}) == iop::Layout::screens);
+    // The roster's CSV: a session file with the patient's name.
+    CHECK(layout({"id", "name", "date", "kind", "topic", "hours", "status"}) ==
+          iop::Layout::sessions);
+    CHECK(iop::header_column("Recorded By") == iop::Column::recorded_by);
+    CHECK(iop::header_column("dob") == iop::Column::born);
+    CHECK(iop::header_column("Attendance") == iop::Column::status);
+    CHECK_FALSE(iop::header_column("Patients"));
+    CHECK_FALSE(iop::header_column("day"));
     CHECK_FALSE(iop::layout_kind(iop::Layout::journal));
 
     // A header without both recorded_ columns is stamped, not taken as written.
@@ -267,12 +281,18 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
               "cannot tell what the file holds from its header: patients need "
               "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
               "docs/import-export.md"});
-    CHECK(problems_of({"id", "date", "kind", "kind", "Topic", "colour"}) ==
+    CHECK(problems_of({"id", "date", "kind", "Kind", "tpoic", "colour"}) ==
           std::vector<std::string>{
               "column 'kind' appears twice in the header",
-              "unknown columns 'Topic' (did you mean 'topic'?), 'colour'; a session file has the "
-              "columns 'id', 'date', 'kind', 'topic', 'hours', 'status', 'note', 'recorded_by', "
-              "'recorded_at'"});
+              "unknown columns 'tpoic' (did you mean 'topic'?), 'colour'; a session file has the "
+              "columns 'id', 'name', 'date', 'kind', 'topic', 'hours', 'status', 'note', "
+              "'recorded_by', 'recorded_at'"});
+    CHECK(problems_of({"ID", "When"}) ==
+          std::vector<std::string>{
+              "unknown column 'When'",
+              "cannot tell what the file holds from its header: patients need "
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
+              "docs/import-export.md"});
     CHECK(problems_of({"id", "date", "result", "dose"}) ==
           std::vector<std::string>{
               "column 'dose' does not belong in a screen file; a screen file has the columns "

@@ -249,4 +249,18 @@ TEST_CASE("require_accepts: late entries up to the end of treatment") {
     CHECK_THROWS_AS(require_accepts(r, p, again), Refused);
 }
 
+TEST_CASE("a status cell takes a spreadsheet's spellings") {
+    using S = SessionStatus;
+    for (const char* text : {"attended", "Attended", "present", "PRESENT"})
+        CHECK(session_status_cell(text) == S::attended);
+    for (const char* text : {"absent", "no show", "no-show", "No Show", "noshow", "no_show"})
+        CHECK(session_status_cell(text) == S::absent);
+    for (const char* text : {"excused", "excused absence", "Excused-Absence"})
+        CHECK(session_status_cell(text) == S::excused);
+    CHECK(usage_error([] { session_status_cell("here"); }) ==
+          "status 'here' is not valid; valid values: attended, absent, excused (also present, "
+          "no show, excused absence)");
+    CHECK(usage_error([] { session_status_cell("yes"); }) != "");
+}
+
 TEST_SUITE_END();
