@@ -80,6 +80,9 @@ Screen screen_fields(const ScreenInput& in, Naming naming);
 // Refused (exit 1) unless the record, as its journal stands, is active.
 void require_active(const Record& record, const Program& program);
 
+// The day a new entry is given: `date` or today, not after today.
+Date entry_day(Date today, const std::optional<std::string>& date, Naming naming);
+
 // The date of a new entry: `date` or today; not before enrollment, not after
 // today.
 Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,
