@@ -5,6 +5,7 @@ every_write_command_makes_one_commit_of_exactly_its_files); and iop roster, the 
 sheet and the session file to fill in."""
 
 import csv
+import fcntl
 import datetime as dt
 import io
 import json
@@ -12,8 +13,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, check, contains, enroll, eq, expect_error, fails_cleanly, load_toml,
-                  main, make_clinic, not_contains, ok, record_path, run)
+from iopt import (LOCK_NAME, case, check, contains, enroll, eq, expect_error, fails_cleanly,
+                  load_toml, main, make_clinic, not_contains, ok, record_path, run)
 
 
 def clinic(tmp, n=5, start="2026-11-02", **kw):
@@ -140,6 +141,19 @@ def a_broken_record_is_exit_3_and_nothing_is_written(tmp):
     p.write_bytes(p.read_bytes() + b"\n[[session]\n")
     fails_cleanly(d, ["-C", d, *GROUP, "P-0001", "P-0002"], 3, "P-0002: patients/P-0002.toml",
                   "1 of 2 patients cannot be recorded")
+
+
+@case
+def one_lock_for_the_whole_group(tmp):
+    d = clinic(tmp, 3)
+    fd = os.open(d / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fails_cleanly(d, ["-C", d, "--wait", "0", *GROUP, "P-0001", "P-0002", "--absent",
+                          "P-0003"], 75, "locked")
+    finally:
+        os.close(fd)
+    ok("-C", d, "--wait", "0", *GROUP, "P-0001", "P-0002", "--absent", "P-0003")
 
 
 # ---------------------------------------------------------------- iop roster
