@@ -85,31 +85,30 @@ int group(const GroupOptions& o, Context& ctx) {
             problems.push_back(fmt::format("{}: {}", m.id, e.what()));
         }
     }
+    const std::string patients =
+        plural(static_cast<long long>(group.size()), "patient", "patients");
     if (!problems.empty()) {
         for (const auto& p : problems)
             *ctx.err << "iop: error: " << escaped(p, Lines::many) << '\n';
-        throw Error(
-            code, fmt::format("{} of {} cannot be recorded; nothing was written", problems.size(),
-                              plural(static_cast<long long>(group.size()), "patient", "patients")));
+        throw Error(code, fmt::format("{} of {} cannot be recorded; nothing was written",
+                                      problems.size(), patients));
     }
     Store& store = ctx.store();
     Transaction tx;
     for (const auto& [id, content] : contents)
         tx.stage(store.record_path(id), content, Store::shown_path(id));
     store.commit(tx);
+    // A topic from a hand-edited program.toml is shown escaped.
+    const std::string topic = escaped(session.topic);
+    store.describe_change(fmt::format("group {} {}: {}", topic, format_date(day), patients));
     auto count = [&](SessionStatus status) {
         return std::count_if(group.begin(), group.end(),
                              [&](const Member& m) { return m.status == status; });
     };
-    const std::string what =
-        fmt::format("group session on {} ({}) for {}", format_date(day), session.topic,
-                    plural(static_cast<long long>(group.size()), "patient", "patients"));
-    store.describe_change(
-        escaped(fmt::format("group {} {}: {}", session.topic, format_date(day),
-                            plural(static_cast<long long>(group.size()), "patient", "patients"))));
-    confirm(ctx, fmt::format("recorded {}: {} attended, {} absent, {} excused", escaped(what),
-                             count(SessionStatus::attended), count(SessionStatus::absent),
-                             count(SessionStatus::excused)));
+    confirm(ctx, fmt::format("recorded group session on {} ({}) for {}: {} attended, {} absent, "
+                             "{} excused",
+                             format_date(day), topic, patients, count(SessionStatus::attended),
+                             count(SessionStatus::absent), count(SessionStatus::excused)));
     return exit_ok;
 }
 
