@@ -32,6 +32,12 @@ constexpr std::size_t max_id_column = 20; // a longer id is printed on a line of
 const std::string boxes = "[ ] [ ] [ ]";
 const std::string boxes_header = "Att Abs Exc";
 constexpr std::size_t signature_width = 24;
+// And a page of 60 lines, which A4 and Letter hold at 6 lines an inch: the
+// heading takes 9 lines and the last line's summary 2, so a long roster goes
+// on over pages (a form feed between them), each with the heading.
+constexpr std::size_t page_lines = 60;
+constexpr std::size_t header_lines = 9;
+constexpr std::size_t footer_lines = 2;
 
 // The number of characters (code points) of UTF-8 text.
 std::size_t columns(std::string_view text) {
@@ -70,27 +76,50 @@ void write_sheet(std::ostream& out, const std::vector<RosterRow>& rows, Date day
         id_width = std::max(id_width, std::min(columns(r.id), max_id_column));
     const std::size_t name_width =
         sheet_width - id_width - 2 - 2 - boxes.size() - 2 - signature_width;
-    out << "Group sign-in sheet\n\n";
-    out << fmt::format("Date:      {} ({})\n", format_date(day), weekday_long(day));
-    out << cut(fmt::format("Topic:     {}",
-                           topic ? escaped(topic->id) + " (" + escaped(topic->title) + ")"
-                                 : std::string(30, '_')),
-               sheet_width)
-        << '\n';
-    out << fmt::format("Hours:     {}\n", format_hours(hours));
-    out << fmt::format("Clinician: {}\n\n", std::string(30, '_'));
-    out << fitted("ID", id_width) << "  " << fitted("Name", name_width) << "  " << boxes_header
-        << "  Signature\n";
-    out << std::string(id_width, '-') << "  " << std::string(name_width, '-') << "  "
-        << std::string(boxes.size(), '-') << "  " << std::string(signature_width, '-') << '\n';
+    // Each patient's row (two lines for an id too long for its column).
+    std::vector<std::string> lines;
+    std::vector<std::size_t> page_starts{0};
+    std::size_t used = 0;
     for (const auto& r : rows) {
         std::string id = escaped(r.id);
+        std::string text;
         if (columns(id) > id_width) {
-            out << id << '\n';
+            text = id + '\n';
             id.clear();
         }
-        out << fitted(id, id_width) << "  " << fitted(escaped(r.name), name_width) << "  " << boxes
-            << "  " << std::string(signature_width, '_') << '\n';
+        text += fitted(id, id_width) + "  " + fitted(escaped(r.name), name_width) + "  " + boxes +
+                "  " + std::string(signature_width, '_') + '\n';
+        const auto n = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+        if (used > 0 && used + n > page_lines - header_lines - footer_lines) {
+            page_starts.push_back(lines.size());
+            used = 0;
+        }
+        used += n;
+        lines.push_back(std::move(text));
+    }
+    page_starts.push_back(lines.size());
+    const std::size_t pages = page_starts.size() - 1;
+    for (std::size_t page = 0; page < pages; ++page) {
+        if (page > 0)
+            out << '\f';
+        out << "Group sign-in sheet";
+        if (pages > 1)
+            out << fmt::format(", page {} of {}", page + 1, pages);
+        out << "\n\n";
+        out << fmt::format("Date:      {} ({})\n", format_date(day), weekday_long(day));
+        out << cut(fmt::format("Topic:     {}",
+                               topic ? escaped(topic->id) + " (" + escaped(topic->title) + ")"
+                                     : std::string(30, '_')),
+                   sheet_width)
+            << '\n';
+        out << fmt::format("Hours:     {}\n", format_hours(hours));
+        out << fmt::format("Clinician: {}\n\n", std::string(30, '_'));
+        out << fitted("ID", id_width) << "  " << fitted("Name", name_width) << "  " << boxes_header
+            << "  Signature\n";
+        out << std::string(id_width, '-') << "  " << std::string(name_width, '-') << "  "
+            << std::string(boxes.size(), '-') << "  " << std::string(signature_width, '-') << '\n';
+        for (std::size_t i = page_starts[page]; i < page_starts[page + 1]; ++i)
+            out << lines[i];
     }
     if (rows.empty())
         out << fmt::format("(no patients are expected on {})\n", format_date(day));

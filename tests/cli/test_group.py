@@ -238,6 +238,30 @@ def roster_sheet_fits_a_page(tmp):
 
 
 @case
+def a_long_roster_goes_on_over_pages_of_60_lines(tmp):
+    d = make_clinic(tmp)
+    f = tmp / "patients.csv"
+    f.write_text("id,name,enrolled\n" +
+                 "".join(f"P-{i:04},Patient {i},2026-11-02\n" for i in range(1, 101)))
+    ok("-C", d, "import", f)
+    r = ok("-C", d, "roster", "--date", "2026-11-09", "--topic", "stress")
+    pages = r.out.split("\f")
+    eq(len(pages), 3, "pages")
+    ids = []
+    for n, page in enumerate(pages, 1):
+        lines = page.splitlines()
+        check(len(lines) <= 60, f"page {n} fits 60 lines: {len(lines)}")
+        eq(lines[0], f"Group sign-in sheet, page {n} of 3", "each page's heading")
+        contains(page, "Topic:     stress (", f"page {n}'s topic")
+        contains(page, "Att Abs Exc", f"page {n}'s column heads")
+        ids += [line.split()[0] for line in lines if line.startswith("P-")]
+    eq(ids, [f"P-{i:04}" for i in range(1, 101)], "every patient once, in order")
+    contains(pages[-1], "100 patients expected.", "the summary on the last page")
+    one = ok("-C", d, "roster", "--clinician", "nobody").out
+    check("\f" not in one and "page" not in one, "a short roster is one page without numbers")
+
+
+@case
 def roster_sheet_cuts_a_long_name_between_characters(tmp):
     d = roster_clinic(tmp)
     enroll(d, "P-0006", "Ñandú Çağlar " + "Øyvind Ærø " * 6, "2026-11-02")
