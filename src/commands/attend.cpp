@@ -31,28 +31,13 @@ int attend(const AttendOptions& o, Context& ctx) {
     Session s = session_fields(in, Naming::option);
     session_program(s, in, ctx.store().program(), Naming::option);
 
-    const LoadedRecord loaded = load_for_entry(ctx, o.id);
-    const Record& rec = loaded.record;
-    s.date = entry_date(ctx, rec, o.date);
-    if (!o.allow_duplicate) {
-        if (const Session* prev = identical_session(rec, s))
-            throw Refused(fmt::format(
-                "{} already holds this {} {} session on {} ({}); add --allow-duplicate to "
-                "record a second one",
-                format_location(rec.file, prev->pos), to_string(s.status), to_string(s.kind),
-                format_date(s.date), s.topic.empty() ? "no topic" : "topic " + s.topic));
-    }
+    const LoadedRecord loaded = load_for_session(ctx, o.id, s, o.date, o.allow_duplicate);
     append_entry(ctx, loaded, s);
     confirm(ctx, fmt::format("recorded {} {} session for {} on {}{}, {} h", to_string(s.status),
                              to_string(s.kind), o.id, format_date(s.date),
                              s.topic.empty() ? "" : " (" + s.topic + ")", format_hours(s.hours)));
     return exit_ok;
 }
-
-// CLI11 takes an empty value for a number as "not given"; refuse it instead.
-const ValueCheck not_empty = [](std::string& v) {
-    return v.empty() ? std::string("the value is empty") : std::string();
-};
 
 } // namespace
 
@@ -72,7 +57,7 @@ CommandSpec attend_command() {
                     ->type_name("DATE");
                 app.add_option("--hours", o->hours,
                                "Length in hours (default from program.toml for the kind)")
-                    ->check(not_empty)
+                    ->check(not_empty())
                     ->type_name("H");
                 auto absent = app.add_flag("--absent", o->absent, "The patient did not attend");
                 auto excused = app.add_flag("--excused", o->excused,

@@ -17,6 +17,7 @@ struct CheckOptions {
     std::string severity = "warning";
     bool clean = false;
     std::optional<std::string> since;
+    std::vector<std::string> clinicians;
 };
 
 // Which findings the options ask for.
@@ -24,6 +25,12 @@ struct FindingFilter {
     Severity min_severity = Severity::warning;
     std::vector<std::string> rules; // empty: every rule
     std::optional<Date> since;
+    std::vector<std::string> clinicians; // empty: every patient
+
+    // Whether the patient is in the caseloads asked for (--clinician).
+    bool patient(const Record& record) const {
+        return clinicians.empty() || same_clinician(clinicians, record.header.clinician);
+    }
 
     // At the severity asked for, and of a rule asked for (--severity, --rule).
     bool selected(const Finding& f) const {
@@ -50,6 +57,7 @@ FindingFilter read_options(const CheckOptions& o, Date today) {
         *parse_severity(require_choice("--severity", o.severity, {"warning", "error"}));
     if (o.since)
         filter.since = parse_date_option("--since", *o.since, today);
+    filter.clinicians = require_clinicians(o.clinicians);
     return filter;
 }
 
@@ -142,14 +150,17 @@ PatientsChecked check_patients(const Context& ctx, const Store& store, const Pro
         progress.step();
         const Store::Loaded& loaded = checked.loaded;
         if (loaded.error) {
-            if (!filter.selected(invalid_record_finding(*loaded.error)))
+            // A broken file has no clinician to go by: it is reported to
+            // the whole clinic, not in a clinician's caseload.
+            if (!filter.clinicians.empty() ||
+                !filter.selected(invalid_record_finding(*loaded.error)))
                 return;
             result.invalid = true;
             writer.unreadable(loaded.id, *loaded.error);
             return;
         }
         Assessment& a = *checked.assessment;
-        if (all && a.status != Status::active)
+        if ((all && a.status != Status::active) || !filter.patient(*loaded.record))
             return;
         a.findings.erase(std::remove_if(a.findings.begin(), a.findings.end(),
                                         [&](const Finding& f) {
@@ -203,6 +214,7 @@ CommandSpec check_command() {
                 app.add_option("--since", o->since,
                                "Only findings that arose after DATE (a weekly reader's last read)")
                     ->type_name("DATE");
+                add_clinician_option(app, o->clinicians);
                 app.add_flag("--clean", o->clean,
                              "Remove temporary files left by interrupted writes (takes the lock)");
                 return [o](Context& ctx) { return check(*o, ctx); };

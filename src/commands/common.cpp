@@ -64,6 +64,26 @@ bool same_clinician(const std::vector<std::string>& names, std::string_view clin
     });
 }
 
+std::vector<std::string> require_clinicians(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const auto& c : names)
+        out.push_back(require_text("--clinician", c));
+    return out;
+}
+
+void add_clinician_option(Args& app, std::vector<std::string>& target) {
+    app.add_option("--clinician", target,
+                   "Only the patients of this clinician (repeatable, any case)")
+        ->type_name("NAME");
+}
+
+const ValueCheck& not_empty() {
+    static const ValueCheck check = [](std::string& v) {
+        return v.empty() ? std::string("the value is empty") : std::string();
+    };
+    return check;
+}
+
 std::string require_choice(std::string_view option, const std::string& value,
                            const std::vector<std::string>& choices) {
     for (const auto& c : choices)
@@ -144,20 +164,44 @@ Date entry_date(const Context& ctx, const Record& record, const std::optional<st
     return entry_date(record, ctx.today, date, Naming::option);
 }
 
-void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry) {
-    Store& store = ctx.store();
-    require_accepts(loaded.record, store.program(), entry);
+LoadedRecord load_for_session(Context& ctx, const std::string& id, Session& session,
+                              const std::optional<std::string>& date, bool allow_duplicate) {
+    LoadedRecord loaded = load_for_entry(ctx, id);
+    const Record& rec = loaded.record;
+    session.date = entry_date(ctx, rec, date);
+    if (!allow_duplicate) {
+        if (const Session* prev = identical_session(rec, session))
+            throw Refused(fmt::format(
+                "{} already holds this {} {} session on {} ({}); add --allow-duplicate to "
+                "record a second one",
+                format_location(rec.file, prev->pos), to_string(session.status),
+                to_string(session.kind), format_date(session.date),
+                session.topic.empty() ? "no topic" : "topic " + session.topic));
+    }
+    return loaded;
+}
+
+std::string appended_entry(Context& ctx, const LoadedRecord& loaded, Entry& entry) {
+    // Late entries: accepted up to the end of treatment (SPEC section 11).
+    require_accepts(loaded.record, ctx.store().program(), entry);
     EntryMeta& m = meta(entry);
     m.recorded_by = ctx.user;
     m.recorded_at = ctx.now;
     const std::string& id = loaded.record.header.id;
-    const std::string content = Store::appended(loaded.text, render_entry(entry));
+    std::string content = Store::appended(loaded.text, render_entry(entry));
     // Never write a file iop could not read back.
     Record after = parse_record(content, Store::shown_path(id));
     if (after.journal.size() != loaded.record.journal.size() + 1)
         throw IoError(fmt::format("internal error: the entry for {} did not read back; nothing "
                                   "was written",
                                   Store::shown_path(id)));
+    return content;
+}
+
+void append_entry(Context& ctx, const LoadedRecord& loaded, Entry entry) {
+    const std::string content = appended_entry(ctx, loaded, entry);
+    const std::string& id = loaded.record.header.id;
+    Store& store = ctx.store();
     store.replace_record(id, content);
     store.describe_change(entry_subject(id, entry));
 }

@@ -62,6 +62,17 @@ LoadedRecord load_for_entry(Context& ctx, const std::string& id);
 // The date of a new entry: --date or today; not before enrollment, not after today.
 Date entry_date(const Context& ctx, const Record& record, const std::optional<std::string>& date);
 
+// The checks `attend` makes of a session for patient `id`, shared with
+// `group`: the record loaded and active, the session dated --date or today
+// (entry_date), and no identical session unless `allow_duplicate`. Sets the
+// session's date; throws the error attend reports.
+LoadedRecord load_for_session(Context& ctx, const std::string& id, Session& session,
+                              const std::optional<std::string>& date, bool allow_duplicate);
+
+// The record's bytes with `entry` appended, stamped with recorded_by and
+// recorded_at, once they parse back with the entry in it (IoError otherwise).
+std::string appended_entry(Context& ctx, const LoadedRecord& loaded, Entry& entry);
+
 // An end of treatment on `day` must not precede entries already recorded.
 inline void require_no_later_entries(const Record& record, Date day) {
     require_no_later_entries(record, day, Naming::option);
@@ -85,6 +96,14 @@ std::string init_subject();
 // SPEC section 6, "Caseloads": whether a patient's clinician is one of
 // `names` (--clinician), compared without regard to (ASCII) case.
 bool same_clinician(const std::vector<std::string>& names, std::string_view clinician);
+// The --clinician values as given, each checked as one line of free text.
+std::vector<std::string> require_clinicians(const std::vector<std::string>& names);
+// Adds the repeatable --clinician option of list, check, remind and roster.
+void add_clinician_option(Args& app, std::vector<std::string>& target);
+
+// An option's value given empty ("--hours ''"), which CLI11 would take as not
+// given: refused instead. A check: `->check(not_empty())`.
+const ValueCheck& not_empty();
 
 // Prints a confirmation line on stdout unless --quiet.
 void confirm(Context& ctx, const std::string& line);

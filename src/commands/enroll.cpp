@@ -47,11 +47,6 @@ int enroll(const EnrollOptions& o, Context& ctx) {
     return exit_ok;
 }
 
-// CLI11 takes an empty value for a number as "not given"; refuse it instead.
-const ValueCheck not_empty = [](std::string& v) {
-    return v.empty() ? std::string("the value is empty") : std::string();
-};
-
 } // namespace
 
 CommandSpec enroll_command() {
@@ -67,21 +62,21 @@ CommandSpec enroll_command() {
                 app.add_option("--born", o->born, "Date of birth (under 18 = adolescent)")
                     ->type_name("DATE");
                 app.add_option("--weeks", o->weeks, "Planned length in weeks")
-                    ->check(not_empty)
+                    ->check(not_empty())
                     ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--groups-per-week", o->groups_per_week, "Group sessions a week")
-                    ->check(not_empty)
+                    ->check(not_empty())
                     ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--individual-per-week", o->individual_per_week,
                                "Individual sessions a week")
-                    ->check(not_empty)
+                    ->check(not_empty())
                     ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--family-per-week", o->family_per_week,
                                "Family sessions a week (0 = none)")
-                    ->check(not_empty)
+                    ->check(not_empty())
                     ->transform(whole_number())
                     ->type_name("N");
                 app.add_option("--clinician", o->clinician, "Responsible clinician")

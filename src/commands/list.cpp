@@ -8,19 +8,28 @@ namespace {
 
 struct ListOptions {
     std::string status = "active";
+    std::vector<std::string> clinicians;
 };
 
 int list(const ListOptions& o, Context& ctx) {
     std::string wanted =
         require_choice("--status", o.status, {"active", "graduated", "discharged", "all"});
+    const std::vector<std::string> clinicians = require_clinicians(o.clinicians);
     Store& store = ctx.store();
     const Program& program = store.program();
     std::vector<ListRow> rows;
     int broken = 0;
     // Records are read and folded on worker threads; rows come back in id order.
     auto work = [&](Store::Loaded& l) -> std::variant<std::monostate, ListRow, DataError> {
-        if (l.error)
+        if (l.error) {
+            // A broken file has no clinician to go by: it is in the whole
+            // clinic's list, not in a clinician's.
+            if (!clinicians.empty())
+                return std::monostate{};
             return *l.error;
+        }
+        if (!clinicians.empty() && !same_clinician(clinicians, l.record->header.clinician))
+            return std::monostate{};
         State st = fold(*l.record, program);
         if (wanted != "all" && to_string(st.status) != wanted)
             return std::monostate{};
@@ -63,6 +72,7 @@ CommandSpec list_command() {
                 app.add_option("--status", o->status,
                                "active (default), graduated, discharged or all")
                     ->type_name("STATUS");
+                add_clinician_option(app, o->clinicians);
                 return [o](Context& ctx) { return list(*o, ctx); };
             }};
 }

@@ -24,9 +24,7 @@ int remind(const RemindOptions& o, Context& ctx) {
     std::optional<Date> since;
     if (o.since)
         since = parse_date_option("--since", *o.since, ctx.today);
-    std::vector<std::string> clinicians;
-    for (const auto& c : o.clinicians)
-        clinicians.push_back(require_text("--clinician", c));
+    const std::vector<std::string> clinicians = require_clinicians(o.clinicians);
     Store& store = ctx.store();
     const Program& program = store.program();
     RemindWindow window{ctx.today, since.value_or(default_since(program, ctx.today)), o.within,
@@ -94,9 +92,7 @@ CommandSpec remind_command() {
                     ->type_name("DATE");
                 app.add_flag("--all", o->all,
                              "Every finding and every need of the week, whatever its age or lead");
-                app.add_option("--clinician", o->clinicians,
-                               "Only the patients of this clinician (repeatable, any case)")
-                    ->type_name("NAME");
+                add_clinician_option(app, o->clinicians);
                 return [o](Context& ctx) { return remind(*o, ctx); };
             }};
 }

@@ -183,19 +183,25 @@ void require_accepts(const Record& rec, const Program& program, const Entry& ent
                               format_date(meta(entry).date), format_date(*state.ended)));
 }
 
-Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,
-                Naming naming) {
+Date entry_day(Date today, const std::optional<std::string>& date, Naming naming) {
     std::string name = value_name(naming, "date");
     Date d = !date                      ? today
              : naming == Naming::option ? parse_date_option(name, *date, today)
                                         : parse_date_option(name, *date);
-    if (d < record.header.enrolled)
-        throw UsageError(fmt::format("{} {} is before {} was enrolled ({})", name, format_date(d),
-                                     record.header.id, format_date(record.header.enrolled)));
     if (d > today)
         throw UsageError(fmt::format("{} {} is after today ({}); entries record what "
                                      "happened, not plans",
                                      name, format_date(d), format_date(today)));
+    return d;
+}
+
+Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,
+                Naming naming) {
+    Date d = entry_day(today, date, naming);
+    if (d < record.header.enrolled)
+        throw UsageError(fmt::format("{} {} is before {} was enrolled ({})",
+                                     value_name(naming, "date"), format_date(d), record.header.id,
+                                     format_date(record.header.enrolled)));
     return d;
 }
 

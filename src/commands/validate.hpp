@@ -85,6 +85,9 @@ void require_active(const Record& record, const Program& program);
 // accepted, a note at any time; a second graduation or discharge never.
 void require_accepts(const Record& record, const Program& program, const Entry& entry);
 
+// The day a new entry is given: `date` or today, not after today.
+Date entry_day(Date today, const std::optional<std::string>& date, Naming naming);
+
 // The date of a new entry: `date` or today; not before enrollment, not after
 // today.
 Date entry_date(const Record& record, Date today, const std::optional<std::string>& date,

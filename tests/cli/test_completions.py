@@ -79,6 +79,10 @@ def common_lines(clinic):
         ("iop show ", "exact", []),  # no records directory here: nothing, quietly
         ("iop __comp", "exact", []),  # the helper is hidden
         ("iop enroll ", "exact", []),  # a new id: existing ones are not offered
+        ("iop roster --format ", "exact", ["text", "csv"]),
+        ("iop gro", "exact", ["group"]),
+        (f"iop -C {c} group --topic illness P-0001 --absent ", "exact", ["P-0002", "X-7"]),
+        (f"iop -C {c} roster --topic nu", "exact", ["nutrition"]),
     ]
 
 

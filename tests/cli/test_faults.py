@@ -95,6 +95,8 @@ def writers(tmp, d):
         (["plan", "P-0001", "--review"], "patients/P-0001.toml"),
         (["aftercare", "P-0001", "--sponsor", "Ray D."], "patients/P-0001.toml"),
         (["import", one], "patients/P-0001.toml"),
+        (["group", "--topic", "stress", "--date", "2026-11-05", "P-0001"],
+         "patients/P-0001.toml"),
         (["import", new], "patients/P-0009.toml"),
         (["graduate", "P-0001", "--force", "--reason", "moved away"], "patients/P-0001.toml"),
         (["discharge", "P-0002", "--reason", "transfer"], "patients/P-0002.toml"),
@@ -211,6 +213,31 @@ def multi_file_import(tmp):
     # Running it again changes nothing: every row is already there.
     r = ok("-C", d, "import", csv)
     contains(r.out, "skipped 2 duplicates")
+
+
+@case
+def a_group_of_two_fails_cleanly_up_to_the_renames(tmp):
+    """iop group writes its records as a multi-file import does: a failed
+    write or rename changes nothing; a failed fsync of the directory, after
+    the renames, leaves the group recorded whole, and iop says so."""
+    if skip_without_fiu():
+        return
+    d = clinic(tmp)
+    args = ["-C", d, "group", "--topic", "stress", "--date", "2026-11-05", "P-0001",
+            "--excused", "P-0002"]
+    for point, err in FAULTS:
+        if point.endswith("fsync"):
+            continue
+        before = snapshot(d)
+        r = under_fiu(point, err, *args)
+        expect_error(r, 4, "patients/P-0001.toml", os.strerror(err))
+        assert_unchanged(before, snapshot(d), f"after {point} failed in a group of two")
+    before = {p: record_path(d, p).read_bytes() for p in ("P-0001", "P-0002")}
+    r = under_fiu("posix/io/sync/fsync", errno.EIO, *args)
+    expect_error(r, 4, "cannot sync directory", "patients/", os.strerror(errno.EIO))
+    applied_whole(d, before)
+    # Recorded: the same group again is refused as a duplicate for both.
+    expect_error(run(*args), 1, "P-0001: ", "P-0002: ", "already holds")
 
 
 @case

@@ -123,6 +123,8 @@ def every_write_command_makes_one_commit_of_exactly_its_files(tmp):
          "attend P-0001: group, illness, 2026-11-03", ["patients/P-0001.toml"]),
         (["attend", "P-0001", "--kind", "individual", "--date", "2026-11-04", "--absent"],
          "attend P-0001: individual, 2026-11-04, absent", ["patients/P-0001.toml"]),
+        (["group", "--topic", "stress", "--date", "2026-11-04", "P-0001", "--excused", "P-0002"],
+         "group stress 2026-11-04: 2 patients", ["patients/P-0001.toml", "patients/P-0002.toml"]),
         (["screen", "P-0001", "--result", "negative", "--date", "2026-11-04"],
          "screen P-0001: negative, 2026-11-04", ["patients/P-0001.toml"]),
         (["med", "P-0001", "start", "naltrexone", "--date", "2026-11-04"],
@@ -167,12 +169,13 @@ def reading_commands_and_refused_writes_make_no_commit(tmp):
     csv.write_text("id,date,kind,topic,hours,status\nP-0001,2026-11-03,group,illness,3,attended\n")
     before = git(tmp, d, "rev-parse", "HEAD").stdout
     for args in (["show", "P-0001"], ["list"], ["check"], ["remind"], ["export"], ["log"],
-                 ["log", "P-0001"], ["import", csv, "--dry-run"]):
+                 ["log", "P-0001"], ["import", csv, "--dry-run"], ["roster"]):
         r = iop(tmp, "-C", d, *args)
         check(r.code in (0, 1), f"iop {args[0]} ran:\n{r!r}")
     # refused writes: an existing id, an unknown patient, a bad import
     expect_error(iop(tmp, "-C", d, "enroll", "P-0001", "--name", "X"), 1)
     expect_error(iop(tmp, "-C", d, "attend", "P-0009", "--kind", "individual"), 1)
+    expect_error(iop(tmp, "-C", d, "group", "--topic", "illness", "P-0001", "P-0009"), 1)
     bad = tmp / "bad.csv"
     bad.write_text("id,date,kind,topic,hours,status\nP-0001,2026-11-03,group,nope,3,attended\n")
     eq(iop(tmp, "-C", d, "import", bad).code, 3, "exit of a bad import")

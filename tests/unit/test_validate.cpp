@@ -164,6 +164,28 @@ TEST_CASE("identical_session: same date, kind, topic and status") {
     CHECK(identical_session(r, b) == nullptr);
 }
 
+TEST_CASE("entry_day and entry_date: not after today; entry_date not before enrollment") {
+    const Date today = ymd(2026, 11, 10);
+    CHECK(entry_day(today, std::nullopt, Naming::option) == today);
+    CHECK(entry_day(today, std::string("2026-11-09"), Naming::option) == ymd(2026, 11, 9));
+    CHECK(entry_day(today, std::string("yesterday"), Naming::option) == ymd(2026, 11, 9));
+    CHECK(usage_error([&] { entry_day(today, std::string("2026-11-11"), Naming::option); }) ==
+          "--date 2026-11-11 is after today (2026-11-10); entries record what happened, not "
+          "plans");
+    CHECK(usage_error([&] {
+              entry_day(today, std::string("yesterday"), Naming::column);
+          }).rfind("date 'yesterday' is not a valid date", 0) == 0);
+    Record r;
+    r.header.id = "P-0001";
+    r.header.enrolled = ymd(2026, 11, 2);
+    CHECK(entry_date(r, today, std::string("2026-11-02"), Naming::option) == ymd(2026, 11, 2));
+    CHECK(usage_error([&] { entry_date(r, today, std::string("2026-11-01"), Naming::column); }) ==
+          "date 2026-11-01 is before P-0001 was enrolled (2026-11-02)");
+    CHECK(usage_error([&] {
+              entry_date(r, today, std::string("2026-11-11"), Naming::option);
+          }).find("is after today") != std::string::npos);
+}
+
 TEST_CASE("screen_fields: result and substances") {
     ScreenInput in;
     in.result = "positive";
