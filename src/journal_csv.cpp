@@ -162,6 +162,8 @@ std::vector<Column> event_columns(EventType t) {
         return {C::reason, C::note};
     case EventType::note:
         return {C::note};
+    case EventType::void_:
+        return {C::reason};
     }
     return {};
 }

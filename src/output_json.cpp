@@ -93,6 +93,10 @@ json to_json(const Entry& entry) {
         case EventType::note:
             j["text"] = e->text;
             break;
+        case EventType::void_:
+            j["voids"] = e->entry; // "entry" names what the object is
+            j["reason"] = e->reason;
+            break;
         case EventType::plan_review:
             j["note"] = e->text;
             break;

@@ -55,7 +55,7 @@ enum class SessionKind { group, individual, family };
 enum class SessionStatus { attended, absent, excused };
 enum class ScreenResult { negative, positive };
 enum class MedAction { start, review, stop };
-enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note };
+enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note, void_ };
 enum class Status { active, graduated, discharged };
 
 std::string_view to_string(SessionKind);
@@ -113,6 +113,7 @@ struct Event : EntryMeta {
     std::string reason;              // discharged; graduated when forced
     bool forced = false;             // graduated despite unmet criteria
     std::string text;                // note; free text on discharge
+    std::string entry;               // void: the reference of the entry it voids
 };
 
 using Entry = std::variant<Session, Screen, Medication, Event>;
@@ -137,8 +138,38 @@ struct Header {
 struct Record {
     std::string file; // path as shown in messages, e.g. patients/P-0001.toml
     Header header;
-    std::vector<Entry> journal; // in file order
+    // The live journal, in file order: what every rule and report sees. A
+    // voided entry and the void that voids it are not in it (SPEC section 11).
+    std::vector<Entry> journal;
+    // The voided entries and the voids, in file order (show --journal, the
+    // JSON and CSV exports).
+    std::vector<Entry> voided;
 };
+
+// Every entry of the record in file order, voided ones and voids included.
+std::vector<Entry> file_journal(const Record& record);
+
+// SPEC section 3, "Entry references": the text an entry's reference is the
+// SHA-256 of (render_entry without its leading blank line), and the
+// references of `entries` (in file order): 8 lowercase hex digits, "-2",
+// "-3" for a second, third identical entry. Frozen: references are printed
+// and typed back weeks later.
+std::string canonical_entry(const Entry& entry);
+std::vector<std::string> entry_refs(const std::vector<Entry>& entries);
+// The references of file_journal(record), in that order.
+std::vector<std::string> entry_refs(const Record& record);
+// One entry of file_journal(record) with its reference, and the index (in
+// that list) of the void that voids it, if one does.
+struct JournalItem {
+    std::string ref;
+    Entry entry;
+    std::optional<std::size_t> voided_by;
+};
+std::vector<JournalItem> journal_items(const Record& record);
+
+// Whether text has the form of a reference: 8 lowercase hex digits, then
+// optionally "-N" (N from 2).
+bool valid_entry_ref(std::string_view text);
 
 // A medication as the journal leaves it.
 struct MedicationState {

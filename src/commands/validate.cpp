@@ -317,6 +317,7 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
                 throw UsageError("a note event needs a note");
             break;
         case EventType::plan_review:
+        case EventType::void_:
             break;
         }
         entry = e;
