@@ -69,6 +69,7 @@ CommandSpec init_command();
 CommandSpec enroll_command();
 CommandSpec attend_command();
 CommandSpec show_command();
+CommandSpec void_command();
 CommandSpec list_command();
 CommandSpec check_command();
 CommandSpec remind_command();

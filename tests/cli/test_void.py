@@ -46,5 +46,97 @@ def show_journal_lists_every_entry_with_its_reference(tmp):
     eq(j[0]["voided_by"], None)
 
 
+def screened_clinic(tmp):
+    """P-0001 with a session on 2026-11-03 and a positive screen on 2026-11-04."""
+    d = one_patient_clinic(tmp)
+    ok("-C", d, "screen", "P-0001", "--result", "positive", "--substance", "cocaine", "--date",
+       "2026-11-04")
+    return d
+
+
+@case
+def void_appends_an_event_and_the_entry_leaves_every_rule(tmp):
+    d = screened_clinic(tmp)
+    screen = journal(d)[1]["ref"]
+    finding = "positive-screen"
+    contains(run("-C", d, "check", "P-0001").out, finding)
+    before = record_path(d).read_bytes()
+    r = ok("-C", d, "void", "P-0001", screen[:4].upper(), "--reason", "wrong patient")
+    eq(r.out, f"voided {screen} of P-0001: 2026-11-04 screen positive cocaine\n")
+    after = record_path(d).read_bytes()
+    eq(after[:len(before)], before, "the old bytes stay a prefix")
+    eq(after[len(before):].decode(),
+       f'\n[[event]]\ntype = "void"\ndate = 2026-11-10\nentry = "{screen}"\n'
+       'reason = "wrong patient"\nrecorded_by = "tester"\nrecorded_at = 2026-11-03T17:02:11Z\n')
+    not_contains(run("-C", d, "check", "P-0001").out, finding)
+    j = journal(d)
+    eq(len(j), 3)
+    eq(j[1]["voided_by"], j[2]["ref"])
+    eq(j[1]["void_reason"], "wrong patient")
+    out = ok("-C", d, "show", "P-0001", "--journal").out
+    contains(out, f"{screen}    2026-11-04  voided: screen positive cocaine")
+    contains(out, f"voided by {j[2]['ref']} on 2026-11-10: wrong patient")
+    # The JSON export carries the voided entry and its void.
+    exported = json.loads(ok("-C", d, "export", "--format", "json").out)[0]["journal"]
+    eq([e["entry"] for e in exported], ["session", "screen", "event"])
+    eq(exported[2]["voids"], screen)
+
+
+@case
+def void_refusals_leave_the_file_unchanged(tmp):
+    d = screened_clinic(tmp)
+    fails_cleanly(d, ["-C", d, "void", "P-0001", "12345678", "--reason", "x"], 1,
+                  "P-0001 has no entry 12345678", "iop show P-0001 --journal")
+    fails_cleanly(d, ["-C", d, "void", "P-0001", "zz", "--reason", "x"], 2,
+                  "not an entry reference")
+    fails_cleanly(d, ["-C", d, "void", "P-0001", journal(d)[0]["ref"], "--reason", ""], 2,
+                  "--reason")
+    screen = journal(d)[1]["ref"]
+    ok("-C", d, "void", "P-0001", screen, "--reason", "wrong patient")
+    fails_cleanly(d, ["-C", d, "void", "P-0001", screen, "--reason", "again"], 1,
+                  f"{screen} is voided already")
+    void = journal(d)[2]["ref"]
+    fails_cleanly(d, ["-C", d, "void", "P-0001", void, "--reason", "undo"], 1,
+                  "a void cannot be voided")
+
+
+@case
+def void_of_a_prefix_two_entries_share_lists_both(tmp):
+    d = one_patient_clinic(tmp)
+    with open(record_path(d), "a") as f:
+        f.write("\n" + SESSION_BLOCK)  # the same entry again: ref-2
+    ref = ref_of(SESSION_BLOCK)
+    r = fails_cleanly(d, ["-C", d, "void", "P-0001", ref[:6], "--reason", "x"], 1,
+                      f"2 entries of P-0001 begin with {ref[:6]}")
+    contains(r.err, f"{ref} 2026-11-03 session group illness")
+    contains(r.err, f"{ref}-2 2026-11-03 session group illness")
+    # The full reference picks the first; the suffixed one the second.
+    ok("-C", d, "void", "P-0001", ref + "-2", "--reason", "entered twice")
+    eq([e["voided_by"] is not None for e in journal(d)], [False, True, False])
+
+
+@case
+def a_medication_start_is_voided_only_after_its_reviews(tmp):
+    d = one_patient_clinic(tmp)
+    ok("-C", d, "med", "P-0001", "start", "naltrexone", "--date", "2026-11-03")
+    ok("-C", d, "med", "P-0001", "review", "naltrexone", "--date", "2026-11-05")
+    start, review = journal(d)[1]["ref"], journal(d)[2]["ref"]
+    fails_cleanly(d, ["-C", d, "void", "P-0001", start, "--reason", "x"], 1,
+                  "depend on it", f"{review} 2026-11-05 medication review naltrexone")
+    ok("-C", d, "void", "P-0001", review, "--reason", "no review that day")
+    ok("-C", d, "void", "P-0001", start, "--reason", "never started")
+
+
+@case
+def voiding_a_discharge_makes_the_patient_active_again(tmp):
+    d = one_patient_clinic(tmp)
+    ok("-C", d, "discharge", "P-0001", "--reason", "moved", "--date", "2026-11-05")
+    contains(ok("-C", d, "list", "--status", "all").out, "discharged")
+    # Accepted after the end of treatment, dated today.
+    ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
+    contains(ok("-C", d, "list").out, "P-0001  active")
+    ok("-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-06")
+
+
 if __name__ == "__main__":
     main()

@@ -1221,3 +1221,37 @@ TEST_CASE("valid_entry_ref: 8 lowercase hex digits, then -2, -3...") {
     CHECK_FALSE(iop::valid_entry_ref("7400eeb8-"));
     CHECK_FALSE(iop::valid_entry_ref("7400eeb8x"));
 }
+
+TEST_CASE("load: a void takes its entry out of the journal; a bad void is a data error") {
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3));
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1.0;
+    iop::Event end = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    end.type = iop::EventType::discharged;
+    end.reason = "moved";
+    const std::string end_ref = iop::entry_refs(std::vector<iop::Entry>{s, end})[1];
+    iop::Event v = with_meta(iop::Event{}, ymd(2026, 11, 9));
+    v.type = iop::EventType::void_;
+    v.entry = end_ref;
+    v.reason = "wrong patient";
+    iop::Record r = render_and_parse(sample_header(), {s, end, v});
+    REQUIRE(r.journal.size() == 1);
+    CHECK(std::holds_alternative<iop::Session>(r.journal[0]));
+    CHECK(r.voided.size() == 2);
+    CHECK(iop::file_journal(r).size() == 3);
+    CHECK(iop::fold(r, iop::Program{}).status == iop::Status::active);
+    // A session dated after the voided discharge is no longer after an end.
+    iop::Session later = with_meta(s, ymd(2026, 11, 6));
+    CHECK(render_and_parse(sample_header(), {s, end, v, later}).journal.size() == 2);
+
+    iop::Event unknown = v;
+    unknown.entry = "00000000";
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, unknown}),
+                         doctest::Contains("not an entry above it"), iop::DataError);
+    iop::Event void_of_void = v;
+    void_of_void.entry = iop::entry_refs(std::vector<iop::Entry>{s, end, v})[2];
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, v, void_of_void}),
+                         doctest::Contains("a void itself"), iop::DataError);
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, v, v}),
+                         doctest::Contains("voided a second time"), iop::DataError);
+}
