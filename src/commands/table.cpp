@@ -5,30 +5,17 @@ namespace iop {
 const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table = {
         // Records
-        init_command(),
-        enroll_command(),
-        attend_command(),
-        screen_command(),
-        closure_command(),
+        init_command(), enroll_command(), attend_command(), screen_command(), closure_command(),
         void_command(),
         // Plan
-        plan_command(),
-        med_command(),
-        aftercare_command(),
-        graduate_command(),
+        plan_command(), med_command(), aftercare_command(), graduate_command(),
         discharge_command(),
         // Reports
-        show_command(),
-        list_command(),
-        check_command(),
-        remind_command(),
-        log_command(),
+        show_command(), list_command(), check_command(), remind_command(), log_command(),
         // Data
-        import_command(),
-        export_command(),
+        import_command(), export_command(),
         // Hidden (empty group): the helper of the shell completions
-        complete_command(),
-        merge_journal_command(),
+        complete_command(), merge_journal_command(),
     };
     return table;
 }
