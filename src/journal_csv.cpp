@@ -47,6 +47,7 @@ constexpr std::array<std::string_view, column_count> names = {"record",
                                                               "groups",
                                                               "forced",
                                                               "reason",
+                                                              "entry",
                                                               "note",
                                                               "recorded_by",
                                                               "recorded_at"};
@@ -128,6 +129,7 @@ const std::vector<Column>& kind_columns(RowKind k) {
                                               C::groups,
                                               C::forced,
                                               C::reason,
+                                              C::entry,
                                               C::note,
                                               C::recorded_by,
                                               C::recorded_at};
@@ -163,7 +165,7 @@ std::vector<Column> event_columns(EventType t) {
     case EventType::note:
         return {C::note};
     case EventType::void_:
-        return {C::reason};
+        return {C::entry, C::reason};
     }
     return {};
 }
@@ -466,7 +468,7 @@ std::string journal_rows(const Record& r) {
         cell(c, C::recorded_at) = h.recorded_at;
         out += row_of(c);
     }
-    for (const auto& entry : r.journal) {
+    for (const auto& entry : file_journal(r)) { // voided entries too, with their voids
         Cells c;
         put_meta(c, r, meta(entry));
         if (auto s = std::get_if<Session>(&entry)) {
@@ -498,6 +500,7 @@ std::string journal_rows(const Record& r) {
             cell(c, C::groups) = join_list(e->groups);
             cell(c, C::forced) = e->forced ? "true" : "";
             cell(c, C::reason) = e->reason;
+            cell(c, C::entry) = e->entry;
             cell(c, C::note) = e->text;
         }
         out += row_of(c);

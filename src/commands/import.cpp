@@ -462,7 +462,7 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     }
 
     // A note may follow the end of treatment (as in a record file); nothing else may.
-    if (!(event_type == EventType::note))
+    if (!(event_type == EventType::note || event_type == EventType::void_))
         require_active(rec, program_);
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)
@@ -514,6 +514,10 @@ void Importer::settle(Target& t) const {
             }
             return;
         }
+        // Rows are matched against every entry of the file, voided ones and
+        // voids included, so importing an export again changes nothing.
+        t.record.journal = file_journal(t.record);
+        t.record.voided.clear();
         t.original_entries = t.record.journal.size();
         t.matched.assign(t.original_entries, false);
     }
@@ -564,7 +568,7 @@ void Importer::build(Target& t) const {
     }
     try {
         Record after = parse_record(content, t.record.file);
-        if (after.journal.size() != t.record.journal.size())
+        if (after.journal.size() + after.voided.size() != t.record.journal.size())
             throw DataError(t.record.file, {}, "the new entries did not read back");
     } catch (const DataError& e) {
         int line = t.is_new ? t.patient_line : 0;

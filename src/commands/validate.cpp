@@ -270,7 +270,8 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
     case RowKind::event: {
         std::vector<std::string> types;
         for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
-                       EventType::graduated, EventType::discharged, EventType::note})
+                       EventType::graduated, EventType::discharged, EventType::note,
+                       EventType::void_})
             types.emplace_back(to_string(t));
         Event e;
         e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
@@ -317,7 +318,15 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
                 throw UsageError("a note event needs a note");
             break;
         case EventType::plan_review:
+            break;
         case EventType::void_:
+            e.entry = r.required(C::entry);
+            if (!valid_entry_ref(e.entry))
+                throw UsageError("entry must be an entry reference: 8 lowercase hex digits, then "
+                                 "optionally -2, -3...");
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (trim(e.reason).empty())
+                throw UsageError("a void event needs a reason");
             break;
         }
         entry = e;

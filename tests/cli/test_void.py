@@ -7,7 +7,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, contains, eq, fails_cleanly, main, not_contains, ok,
+from iopt import (case, contains, eq, fails_cleanly, main, make_clinic, not_contains, ok,
                   one_patient_clinic, record_path, run)
 
 SESSION_BLOCK = ('[[session]]\ndate = 2026-11-03\nkind = "group"\ntopic = "illness"\n'
@@ -136,6 +136,25 @@ def voiding_a_discharge_makes_the_patient_active_again(tmp):
     ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
     contains(ok("-C", d, "list").out, "P-0001  active")
     ok("-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-06")
+
+
+@case
+def csv_round_trip_keeps_voided_entries_and_their_voids(tmp):
+    d = screened_clinic(tmp)
+    ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
+    exported = ok("-C", d, "export", "--format", "csv").out
+    contains(exported, ",wrong patient,")
+    csv_file = tmp / "all.csv"
+    csv_file.write_text(exported)
+    e = make_clinic(tmp, "empty")
+    ok("-C", e, "import", csv_file)
+    eq(ok("-C", e, "export", "--format", "csv").out, exported)
+    eq(journal(e), journal(d))
+    not_contains(run("-C", e, "check", "P-0001").out, "positive-screen")
+    # Importing the same file again matches every row, the void included.
+    before = record_path(e).read_bytes()
+    contains(ok("-C", e, "import", csv_file).out, "skipped")
+    eq(record_path(e).read_bytes(), before)
 
 
 if __name__ == "__main__":
