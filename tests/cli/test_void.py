@@ -157,5 +157,19 @@ def csv_round_trip_keeps_voided_entries_and_their_voids(tmp):
     eq(record_path(e).read_bytes(), before)
 
 
+@case
+def fhir_marks_a_voided_screen_and_session_entered_in_error(tmp):
+    d = screened_clinic(tmp)
+    ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
+    ok("-C", d, "void", "P-0001", journal(d)[0]["ref"], "--reason", "did not happen")
+    bundle = json.loads(ok("-C", d, "export", "--format", "fhir").out)
+    status = {}
+    for e in bundle["entry"]:
+        res = e["resource"]
+        if res["resourceType"] in ("Encounter", "Observation"):
+            status[res["resourceType"]] = res["status"]
+    eq(status, {"Encounter": "entered-in-error", "Observation": "entered-in-error"})
+
+
 if __name__ == "__main__":
     main()
