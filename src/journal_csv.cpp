@@ -166,6 +166,8 @@ std::vector<Column> event_columns(EventType t) {
         return {C::note};
     case EventType::void_:
         return {C::entry, C::reason};
+    case EventType::amend:
+        return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
     }
     return {};
 }
@@ -501,6 +503,13 @@ std::string journal_rows(const Record& r) {
             cell(c, C::forced) = e->forced ? "true" : "";
             cell(c, C::reason) = e->reason;
             cell(c, C::entry) = e->entry;
+            if (e->type == EventType::amend) {
+                cell(c, C::name) = e->amend.name.value_or("");
+                cell(c, C::born) = e->amend.born ? format_date(*e->amend.born) : "";
+                cell(c, C::clinician) = e->amend.clinician.value_or("");
+                cell(c, C::diagnosis) = e->amend.diagnosis.value_or("");
+                cell(c, C::insurance) = e->amend.insurance.value_or("");
+            }
             cell(c, C::note) = e->text;
         }
         out += row_of(c);

@@ -21,6 +21,8 @@ std::string entry_summary(const Entry& entry) {
     if (auto m = std::get_if<Medication>(&entry))
         return fmt::format("medication {} {}", to_string(m->action), escaped(m->name));
     const Event& e = std::get<Event>(entry);
+    if (e.type == EventType::amend)
+        return fmt::format("event amend {}", e.amend.keys());
     if (e.type == EventType::void_)
         return fmt::format("event void of {}", e.entry);
     return fmt::format("event {}", to_string(e.type));

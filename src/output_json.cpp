@@ -93,6 +93,19 @@ json to_json(const Entry& entry) {
         case EventType::note:
             j["text"] = e->text;
             break;
+        case EventType::amend:
+            if (e->amend.name)
+                j["name"] = *e->amend.name;
+            if (e->amend.born)
+                j["born"] = format_date(*e->amend.born);
+            if (e->amend.clinician)
+                j["clinician"] = *e->amend.clinician;
+            if (e->amend.diagnosis)
+                j["diagnosis"] = *e->amend.diagnosis;
+            if (e->amend.insurance)
+                j["insurance"] = *e->amend.insurance;
+            j["reason"] = e->reason;
+            break;
         case EventType::void_:
             j["voids"] = e->entry; // "entry" names what the object is
             j["reason"] = e->reason;

@@ -50,7 +50,7 @@ constexpr std::string_view status_names[] = {"attended", "absent", "excused"};
 constexpr std::string_view result_names[] = {"negative", "positive"};
 constexpr std::string_view action_names[] = {"start", "review", "stop"};
 constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare", "graduated",
-                                            "discharged",  "note",        "void"};
+                                            "discharged",  "note",        "void",      "amend"};
 constexpr std::string_view patient_status_names[] = {"active", "graduated", "discharged"};
 
 template <std::size_t N> std::vector<std::string> names_of(const std::string_view (&names)[N]) {
@@ -99,6 +99,33 @@ EntryMeta& meta(Entry& e) {
 }
 
 // ---------------------------------------------------------------- plan, fold
+
+void HeaderChange::apply_to(Header& h) const {
+    if (name)
+        h.name = *name;
+    if (born)
+        h.born = *born;
+    if (clinician)
+        h.clinician = *clinician;
+    if (diagnosis)
+        h.diagnosis = *diagnosis;
+    if (insurance)
+        h.insurance = *insurance;
+}
+
+std::string HeaderChange::keys() const {
+    std::string out;
+    auto add = [&](bool given, std::string_view key) {
+        if (given)
+            out.append(out.empty() ? "" : ", ").append(key);
+    };
+    add(name.has_value(), "name");
+    add(born.has_value(), "born");
+    add(clinician.has_value(), "clinician");
+    add(diagnosis.has_value(), "diagnosis");
+    add(insurance.has_value(), "insurance");
+    return out;
+}
 
 void PlanChange::apply_to(Plan& plan) const {
     if (weeks)
@@ -197,7 +224,7 @@ State fold(const Record& record, const Program& program, std::optional<Date> thr
                 break;
             case EventType::note:
             case EventType::void_:
-                break;
+            case EventType::amend: break;
             }
         }
     }
@@ -360,6 +387,24 @@ Event read_event(const TableReader& r) {
             r.fail("text", "'text' is empty");
         r.text("text", Lines::many);
         break;
+    case EventType::amend:
+        r.reject_unknown({"type", "date", "name", "born", "clinician", "diagnosis", "insurance",
+                          "reason", "recorded_by", "recorded_at"});
+        e.amend.name = r.text("name");
+        if (e.amend.name && e.amend.name->empty())
+            r.fail("name", "'name' is empty");
+        e.amend.born = r.date("born");
+        e.amend.clinician = r.text("clinician");
+        e.amend.diagnosis = r.text("diagnosis", Lines::many);
+        e.amend.insurance = r.text("insurance");
+        if (e.amend.empty())
+            r.fail_here("an amend event changes nothing: give name, born, clinician, diagnosis "
+                        "or insurance");
+        e.reason = r.require_string("reason");
+        if (e.reason.empty())
+            r.fail("reason", "'reason' is empty");
+        r.text("reason", Lines::many);
+        break;
     case EventType::void_:
         r.reject_unknown({"type", "date", "entry", "reason", "recorded_by", "recorded_at"});
         e.entry = r.require_string("entry");
@@ -416,7 +461,8 @@ void check_journal(const Record& rec) {
                             fmt::format("entry dated {} is before enrollment ({})",
                                         format_date(m.date), format_date(rec.header.enrolled)));
         const Event* ev = std::get_if<Event>(&entry);
-        bool is_note = ev && ev->type == EventType::note;
+        // Notes and amendments annotate or correct the record at any time.
+        bool is_note = ev && (ev->type == EventType::note || ev->type == EventType::amend);
         if (ended && !is_note && ev &&
             (ev->type == EventType::graduated || ev->type == EventType::discharged))
             throw DataError(rec.file, m.pos,
@@ -615,6 +661,12 @@ Record load_record(const toml::table& table, const std::string& file) {
     }
     take_out_voided(rec);
     check_journal(rec);
+    for (const auto& entry : rec.journal) // amendments, in file order
+        if (const Event* ev = std::get_if<Event>(&entry); ev && ev->type == EventType::amend) {
+            ev->amend.apply_to(h);
+            if (h.born && *h.born > h.enrolled)
+                throw DataError(rec.file, ev->pos, "'born' is after 'enrolled'");
+        }
     return rec;
 }
 
@@ -734,6 +786,19 @@ std::string render_entry(const Entry& entry) {
             optional_string(out, "note", e->text);
             break;
         case EventType::note: line(out, "text", toml_quote(e->text)); break;
+        case EventType::amend:
+            if (e->amend.name)
+                line(out, "name", toml_quote(*e->amend.name));
+            if (e->amend.born)
+                line(out, "born", format_date(*e->amend.born));
+            if (e->amend.clinician)
+                line(out, "clinician", toml_quote(*e->amend.clinician));
+            if (e->amend.diagnosis)
+                line(out, "diagnosis", toml_quote(*e->amend.diagnosis));
+            if (e->amend.insurance)
+                line(out, "insurance", toml_quote(*e->amend.insurance));
+            line(out, "reason", toml_quote(e->reason));
+            break;
         case EventType::void_:
             line(out, "entry", toml_quote(e->entry));
             line(out, "reason", toml_quote(e->reason));

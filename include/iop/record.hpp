@@ -55,7 +55,16 @@ enum class SessionKind { group, individual, family };
 enum class SessionStatus { attended, absent, excused };
 enum class ScreenResult { negative, positive };
 enum class MedAction { start, review, stop };
-enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note, void_ };
+enum class EventType {
+    plan_change,
+    plan_review,
+    aftercare,
+    graduated,
+    discharged,
+    note,
+    void_,
+    amend
+};
 enum class Status { active, graduated, discharged };
 
 std::string_view to_string(SessionKind);
@@ -105,6 +114,22 @@ struct Medication : EntryMeta {
     std::optional<int> review_days;
 };
 
+struct Header;
+
+// Header keys an amend event changes (SPEC section 11); absent ones keep
+// their value. enrolled and id are not amendable.
+struct HeaderChange {
+    std::optional<std::string> name;
+    std::optional<Date> born;
+    std::optional<std::string> clinician;
+    std::optional<std::string> diagnosis;
+    std::optional<std::string> insurance;
+    bool empty() const { return !name && !born && !clinician && !diagnosis && !insurance; }
+    void apply_to(Header& header) const;
+    // "name, clinician": the keys it changes, in header order.
+    std::string keys() const;
+};
+
 struct Event : EntryMeta {
     EventType type = EventType::note;
     PlanChange plan;                 // plan-change
@@ -114,6 +139,7 @@ struct Event : EntryMeta {
     bool forced = false;             // graduated despite unmet criteria
     std::string text;                // note; free text on discharge
     std::string entry;               // void: the reference of the entry it voids
+    HeaderChange amend;              // amend (with reason)
 };
 
 using Entry = std::variant<Session, Screen, Medication, Event>;

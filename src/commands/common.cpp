@@ -207,6 +207,8 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                     return fmt::format("discharge {}: {}, {}", id, e.reason, day);
                 case EventType::void_:
                     return fmt::format("void {}: {}, {}", id, e.entry, day);
+                case EventType::amend:
+                    return fmt::format("amend {}: {}, {}", id, e.amend.keys(), day);
                 case EventType::note:
                     break;
                 }

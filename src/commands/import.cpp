@@ -462,7 +462,8 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     }
 
     // A note may follow the end of treatment (as in a record file); nothing else may.
-    if (!(event_type == EventType::note || event_type == EventType::void_))
+    if (!(event_type == EventType::note || event_type == EventType::void_ ||
+          event_type == EventType::amend))
         require_active(rec, program_);
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)

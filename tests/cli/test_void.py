@@ -1,5 +1,5 @@
 """Corrections by appending (SPEC sections 3 and 11): entry references,
-iop show ID --journal, iop void."""
+iop show ID --journal, iop void, iop amend."""
 
 import hashlib
 import json
@@ -169,6 +169,54 @@ def fhir_marks_a_voided_screen_and_session_entered_in_error(tmp):
         if res["resourceType"] in ("Encounter", "Observation"):
             status[res["resourceType"]] = res["status"]
     eq(status, {"Encounter": "entered-in-error", "Observation": "entered-in-error"})
+
+
+@case
+def amend_appends_the_changed_keys_and_every_report_sees_them(tmp):
+    d = one_patient_clinic(tmp)
+    before = record_path(d).read_bytes()
+    r = ok("-C", d, "amend", "P-0001", "--name", "Jane Q. Doe", "--clinician", "Dr. Chen",
+           "--reason", "misspelled at intake")
+    eq(r.out, "amended P-0001: name, clinician\n")
+    after = record_path(d).read_bytes()
+    eq(after[:len(before)], before, "the old bytes stay a prefix")
+    eq(after[len(before):].decode(),
+       '\n[[event]]\ntype = "amend"\ndate = 2026-11-10\nname = "Jane Q. Doe"\n'
+       'clinician = "Dr. Chen"\nreason = "misspelled at intake"\nrecorded_by = "tester"\n'
+       'recorded_at = 2026-11-03T17:02:11Z\n')
+    contains(ok("-C", d, "list").out, "Jane Q. Doe")
+    eq(json.loads(ok("-C", d, "list", "--format", "json").out)[0]["clinician"], "Dr. Chen")
+    contains(ok("-C", d, "show", "P-0001").out, "Jane Q. Doe")
+    bundle = json.loads(ok("-C", d, "export", "--format", "fhir").out)
+    patient = [e["resource"] for e in bundle["entry"]
+               if e["resource"]["resourceType"] == "Patient"][0]
+    eq(patient["name"][0]["text"], "Jane Q. Doe")
+    contains(ok("-C", d, "show", "P-0001", "--journal").out, "event amend name, clinician")
+    # CSV round trip keeps the amendment.
+    exported = ok("-C", d, "export", "--format", "csv").out
+    (tmp / "all.csv").write_text(exported)
+    e = make_clinic(tmp, "empty")
+    ok("-C", e, "import", tmp / "all.csv")
+    eq(ok("-C", e, "export", "--format", "csv").out, exported)
+    # Voiding the amendment restores the enrolled name.
+    ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
+    contains(ok("-C", d, "list").out, "Jane Doe")
+
+
+@case
+def amend_refusals_leave_the_file_unchanged(tmp):
+    d = one_patient_clinic(tmp)
+    fails_cleanly(d, ["-C", d, "amend", "P-0001", "--reason", "x"], 2, "nothing to amend")
+    fails_cleanly(d, ["-C", d, "amend", "P-0001", "--enrolled", "2026-11-01", "--reason", "x"],
+                  2, "--enrolled")
+    fails_cleanly(d, ["-C", d, "amend", "P-0001", "--name", "X"], 2, "--reason")
+    fails_cleanly(d, ["-C", d, "amend", "P-0001", "--born", "2026-11-05", "--reason", "x"], 2,
+                  "after P-0001 was enrolled")
+    fails_cleanly(d, ["-C", d, "amend", "P-0001", "--name", "a\x1bb", "--reason", "x"], 2,
+                  "--name")
+    # Accepted after discharge, dated today.
+    ok("-C", d, "discharge", "P-0001", "--reason", "moved", "--date", "2026-11-05")
+    ok("-C", d, "amend", "P-0001", "--insurance", "Acme", "--reason", "card seen")
 
 
 if __name__ == "__main__":

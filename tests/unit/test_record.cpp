@@ -1189,6 +1189,9 @@ TEST_CASE("entry_refs: frozen references for one entry of every kind, -2 for a r
     iop::Event voided = event(iop::EventType::void_);
     voided.entry = "0123abcd";
     voided.reason = "wrong patient";
+    iop::Event amend = event(iop::EventType::amend);
+    amend.amend.name = "Jane Q. Doe";
+    amend.reason = "misspelled";
     const std::vector<iop::Entry> entries = {
         m(s, ymd(2026, 11, 3)),
         m(sc, ymd(2026, 11, 4)),
@@ -1202,10 +1205,11 @@ TEST_CASE("entry_refs: frozen references for one entry of every kind, -2 for a r
         m(voided, ymd(2026, 11, 10)),
         m(s, ymd(2026, 11, 3)),
         m(s, ymd(2026, 11, 3)),
+        m(amend, ymd(2026, 11, 11)),
     };
     const std::vector<std::string> expected = {"7400eeb8", "5ddea569", "85d191b3",   "c1a4f720",
                                                "cc2e3ec9", "14d9d065", "58a222ee",   "fb232a95",
-                                               "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3"};
+                                               "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3", "29d6b1d0"};
     CHECK(iop::entry_refs(entries) == expected);
     CHECK(iop::canonical_entry(entries[0]).rfind("[[session]]\n", 0) == 0);
 }
@@ -1254,4 +1258,30 @@ TEST_CASE("load: a void takes its entry out of the journal; a bad void is a data
                          doctest::Contains("a void itself"), iop::DataError);
     CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, v, v}),
                          doctest::Contains("voided a second time"), iop::DataError);
+}
+
+TEST_CASE("load: amend events change the header in file order; a voided one does not") {
+    iop::Event a = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    a.type = iop::EventType::amend;
+    a.amend.name = "Jane Q. Doe";
+    a.amend.clinician = "Dr. Chen";
+    a.reason = "misspelled";
+    iop::Event b = with_meta(iop::Event{}, ymd(2026, 11, 5));
+    b.type = iop::EventType::amend;
+    b.amend.clinician = "Dr. Park";
+    b.reason = "new clinician";
+    iop::Record r = render_and_parse(sample_header(), {a, b});
+    CHECK(r.header.name == "Jane Q. Doe");
+    CHECK(r.header.clinician == "Dr. Park");
+    CHECK(r.header.enrolled == ymd(2026, 11, 2));
+    iop::Event v = with_meta(iop::Event{}, ymd(2026, 11, 6));
+    v.type = iop::EventType::void_;
+    v.entry = iop::entry_refs(std::vector<iop::Entry>{a, b})[1];
+    v.reason = "wrong patient";
+    CHECK(render_and_parse(sample_header(), {a, b, v}).header.clinician == "Dr. Chen");
+    iop::Event born = a;
+    born.amend = {};
+    born.amend.born = ymd(2026, 12, 1);
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {born}),
+                         doctest::Contains("'born' is after 'enrolled'"), iop::DataError);
 }
