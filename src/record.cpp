@@ -484,11 +484,9 @@ bool is_void(const Entry& entry) {
     return ev && ev->type == EventType::void_;
 }
 
-// Moves the voids and the entries they void from the journal to
-// rec.voided. A void names an entry above it that is not a void and not
-// voided already; it may be dated after the end of treatment, never before
-// enrollment.
-void take_out_voided(Record& rec) {
+} // namespace
+
+void set_aside_voided(Record& rec) {
     if (std::none_of(rec.journal.begin(), rec.journal.end(), is_void))
         return;
     const std::vector<std::string> refs = entry_refs(rec.journal);
@@ -522,8 +520,6 @@ void take_out_voided(Record& rec) {
         (out[i] ? rec.voided : live).push_back(std::move(rec.journal[i]));
     rec.journal = std::move(live);
 }
-
-} // namespace
 
 std::vector<Entry> file_journal(const Record& rec) {
     std::vector<Entry> all;
@@ -659,7 +655,7 @@ Record load_record(const toml::table& table, const std::string& file) {
             in_file_order.push_back(std::move(rec.journal[i]));
         rec.journal = std::move(in_file_order);
     }
-    take_out_voided(rec);
+    set_aside_voided(rec);
     check_journal(rec);
     for (const auto& entry : rec.journal) // amendments, in file order
         if (const Event* ev = std::get_if<Event>(&entry); ev && ev->type == EventType::amend) {

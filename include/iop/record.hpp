@@ -172,6 +172,12 @@ struct Record {
     std::vector<Entry> voided;
 };
 
+// Moves the voids and the entries they void from record.journal (every
+// entry, in file order) to record.voided, as loading does. A void names an
+// entry above it that is not a void and not voided already; it may be dated
+// after the end of treatment, never before enrollment. DataError otherwise.
+void set_aside_voided(Record& record);
+
 // Every entry of the record in file order, voided ones and voids included.
 std::vector<Entry> file_journal(const Record& record);
 

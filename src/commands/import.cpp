@@ -461,10 +461,23 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         return;
     }
 
-    // A note may follow the end of treatment (as in a record file); nothing else may.
+    // A note, void or amendment may follow the end of treatment (as in a
+    // record file); nothing else may. While rows are checked, rec.journal
+    // holds every entry, voided ones too: the end of treatment is judged on
+    // the entries left once voids are set aside.
     if (!(event_type == EventType::note || event_type == EventType::void_ ||
-          event_type == EventType::amend))
-        require_active(rec, program_);
+          event_type == EventType::amend)) {
+        if (std::any_of(rec.journal.begin(), rec.journal.end(), [](const Entry& x) {
+                const Event* ev = std::get_if<Event>(&x);
+                return ev && ev->type == EventType::void_;
+            })) {
+            Record live{rec.file, rec.header, rec.journal, {}};
+            set_aside_voided(live);
+            require_active(live, program_);
+        } else {
+            require_active(rec, program_);
+        }
+    }
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)
         require_no_later_entries(rec, m.date, Naming::column);

@@ -136,6 +136,13 @@ def voiding_a_discharge_makes_the_patient_active_again(tmp):
     ok("-C", d, "void", "P-0001", journal(d)[1]["ref"], "--reason", "wrong patient")
     contains(ok("-C", d, "list").out, "P-0001  active")
     ok("-C", d, "attend", "P-0001", "--kind", "individual", "--date", "2026-11-06")
+    # A CSV round trip restores it: the session after the voided discharge
+    # is accepted in the same import.
+    exported = ok("-C", d, "export", "--format", "csv").out
+    (tmp / "all.csv").write_text(exported)
+    e = make_clinic(tmp, "empty")
+    ok("-C", e, "import", tmp / "all.csv")
+    eq(ok("-C", e, "export", "--format", "csv").out, exported)
 
 
 @case
