@@ -73,7 +73,7 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, man-db")
 
 # Dependencies: computed by dpkg-shlibdeps from the libraries the binary links
-# (fmt, toml++, libcsv, the C and C++ runtimes) when it is present; else the
+# (fmt, toml++, libcsv, libcrypto, the C and C++ runtimes) when it is present; else the
 # Debian 12 packages of those libraries, as `dpkg -S` names them.
 find_program(DPKG_SHLIBDEPS dpkg-shlibdeps)
 find_program(FILE_PROGRAM file) # CPack's shlibdeps step finds executables with file(1)
@@ -83,7 +83,7 @@ else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1 (>= 3.0), libfmt9 (>= 9.1.0), \
-libtomlplusplus3 (>= 3.3.0), libcsv3 (>= 3.0.3)")
+libtomlplusplus3 (>= 3.3.0), libcsv3 (>= 3.0.3), libssl3 (>= 3.0.0)")
 endif()
 
 include(CPack)

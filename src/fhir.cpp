@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace iop {
@@ -168,15 +169,25 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
         out.push_back(entry(coverage_id, coverage));
     }
 
-    for (std::size_t i = 0; i < record.journal.size(); ++i) {
+    // Voided sessions and screens stay, marked entered-in-error (SPEC
+    // section 11); a voided medication entry is left out with the fold.
+    const std::vector<Entry> journal = file_journal(record);
+    auto voided = [&](const Entry& e) {
+        return std::any_of(record.voided.begin(), record.voided.end(), [&](const Entry& v) {
+            return meta(v).pos.line == meta(e).pos.line &&
+                   meta(v).pos.column == meta(e).pos.column;
+        });
+    };
+    for (std::size_t i = 0; i < journal.size(); ++i) {
         std::string where = fmt::format("{}/{}", h.id, i);
-        if (auto s = std::get_if<Session>(&record.journal[i])) {
+        const bool in_error = !record.voided.empty() && voided(journal[i]);
+        if (auto s = std::get_if<Session>(&journal[i])) {
             std::string id = fhir_uuid("encounter/" + where);
             json enc = resource("Encounter", id);
             bool attended = s->status == SessionStatus::attended;
             enc["extension"] =
                 json::array({{{"url", fhir_attendance_url}, {"valueCode", to_string(s->status)}}});
-            enc["status"] = attended ? "finished" : "cancelled";
+            enc["status"] = in_error ? "entered-in-error" : attended ? "finished" : "cancelled";
             enc["class"] = {
                 {"system", fhir_act_code_system}, {"code", "AMB"}, {"display", "ambulatory"}};
             enc["type"] = json::array({text_concept(kind_title(s->kind))});
@@ -199,13 +210,13 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
                 enc["reasonCode"] = json::array({text_concept(topic ? topic->title : s->topic)});
             }
             out.push_back(entry(id, enc));
-        } else if (auto sc = std::get_if<Screen>(&record.journal[i])) {
+        } else if (auto sc = std::get_if<Screen>(&journal[i])) {
             std::string id = fhir_uuid("observation/" + where);
             json obs = resource("Observation", id);
             bool positive = sc->result == ScreenResult::positive;
             // A specimen sent to a lab: registered, no value yet.
             bool pending = sc->result == ScreenResult::pending;
-            obs["status"] = pending ? "registered" : "final";
+            obs["status"] = in_error ? "entered-in-error" : pending ? "registered" : "final";
             obs["category"] = json::array(
                 {{{"coding",
                    json::array(

@@ -47,6 +47,7 @@ constexpr std::array<std::string_view, column_count> names = {"record",
                                                               "groups",
                                                               "forced",
                                                               "reason",
+                                                              "entry",
                                                               "note",
                                                               "recorded_by",
                                                               "recorded_at"};
@@ -170,6 +171,7 @@ const std::vector<Column>& kind_columns(RowKind k) {
                                               C::groups,
                                               C::forced,
                                               C::reason,
+                                              C::entry,
                                               C::note,
                                               C::recorded_by,
                                               C::recorded_at};
@@ -204,6 +206,10 @@ std::vector<Column> event_columns(EventType t) {
         return {C::reason, C::note};
     case EventType::note:
         return {C::note};
+    case EventType::void_:
+        return {C::entry, C::reason};
+    case EventType::amend:
+        return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
     }
     return {};
 }
@@ -505,7 +511,7 @@ std::string journal_rows(const Record& r) {
         cell(c, C::recorded_at) = h.recorded_at;
         out += row_of(c);
     }
-    for (const auto& entry : r.journal) {
+    for (const auto& entry : file_journal(r)) { // voided entries too, with their voids
         Cells c;
         put_meta(c, r, meta(entry));
         if (auto s = std::get_if<Session>(&entry)) {
@@ -537,6 +543,14 @@ std::string journal_rows(const Record& r) {
             cell(c, C::groups) = join_list(e->groups);
             cell(c, C::forced) = e->forced ? "true" : "";
             cell(c, C::reason) = e->reason;
+            cell(c, C::entry) = e->entry;
+            if (e->type == EventType::amend) {
+                cell(c, C::name) = e->amend.name.value_or("");
+                cell(c, C::born) = e->amend.born ? format_date(*e->amend.born) : "";
+                cell(c, C::clinician) = e->amend.clinician.value_or("");
+                cell(c, C::diagnosis) = e->amend.diagnosis.value_or("");
+                cell(c, C::insurance) = e->amend.insurance.value_or("");
+            }
             cell(c, C::note) = e->text;
         }
         out += row_of(c);

@@ -58,7 +58,11 @@ ShowJournal show_journal(const ShowView& v) {
             if (v.assessment.status != Status::active)
                 j.ending = e;
             break;
+        case EventType::amend:
+            j.amendments.push_back(e);
+            break;
         case EventType::note:
+        case EventType::void_: // set aside on load with the entry it voids
             break;
         }
     }

@@ -93,6 +93,23 @@ json to_json(const Entry& entry) {
         case EventType::note:
             j["text"] = e->text;
             break;
+        case EventType::amend:
+            if (e->amend.name)
+                j["name"] = *e->amend.name;
+            if (e->amend.born)
+                j["born"] = format_date(*e->amend.born);
+            if (e->amend.clinician)
+                j["clinician"] = *e->amend.clinician;
+            if (e->amend.diagnosis)
+                j["diagnosis"] = *e->amend.diagnosis;
+            if (e->amend.insurance)
+                j["insurance"] = *e->amend.insurance;
+            j["reason"] = e->reason;
+            break;
+        case EventType::void_:
+            j["voids"] = e->entry; // "entry" names what the object is
+            j["reason"] = e->reason;
+            break;
         case EventType::plan_review:
             j["note"] = e->text;
             break;
@@ -233,6 +250,10 @@ void write_show_json(std::ostream& out, const ShowView& v) {
     for (const Event* e : journal.plan_events)
         plan_events.push_back(to_json(Entry(*e)));
     patient["plan_events"] = plan_events;
+    json amendments = json::array();
+    for (const Event* e : journal.amendments)
+        amendments.push_back(to_json(Entry(*e)));
+    patient["amendments"] = amendments;
     patient["aftercare"] = journal.aftercare ? to_json(Entry(*journal.aftercare)) : json(nullptr);
     patient["end"] = journal.ending ? to_json(Entry(*journal.ending)) : json(nullptr);
     write_json(out, {{"today", format_date(v.today)}, {"patients", json::array({patient})}});

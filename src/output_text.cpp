@@ -282,6 +282,16 @@ void print_aftercare(std::ostream& out, const ShowJournal& j, const Style& style
         out << fmt::format("  note        {}\n", indented(e->text, 14));
 }
 
+void print_amendments(std::ostream& out, const ShowJournal& j, const Style& style) {
+    if (j.amendments.empty())
+        return;
+    out << '\n' << style.bold("Amendments") << '\n';
+    for (const Event* e : j.amendments) {
+        out << fmt::format("  {}  changed   {}\n", format_date(e->date), e->amend.keys());
+        out << fmt::format("  reason      {}\n", indented(e->reason, 14));
+    }
+}
+
 void print_findings(std::ostream& out, const Record& rec, const Assessment& a, const Style& style) {
     out << '\n' << style.bold("Findings") << '\n';
     if (a.findings.empty()) {
@@ -316,6 +326,7 @@ void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     print_screens(out, journal, style);
     print_plan_events(out, journal, style);
     print_aftercare(out, journal, style);
+    print_amendments(out, journal, style);
     print_findings(out, v.record, a, style);
     print_graduation(out, a, style);
 }

@@ -5,6 +5,7 @@
 #include "toml_reader.hpp"
 
 #include <fmt/format.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cmath>
@@ -48,8 +49,8 @@ constexpr std::string_view kind_names[] = {"group", "individual", "family"};
 constexpr std::string_view status_names[] = {"attended", "absent", "excused"};
 constexpr std::string_view result_names[] = {"negative", "positive", "pending"};
 constexpr std::string_view action_names[] = {"start", "review", "stop"};
-constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare",
-                                            "graduated",   "discharged",  "note"};
+constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare", "graduated",
+                                            "discharged",  "note",        "void",      "amend"};
 constexpr std::string_view patient_status_names[] = {"active", "graduated", "discharged"};
 
 template <std::size_t N> std::vector<std::string> names_of(const std::string_view (&names)[N]) {
@@ -98,6 +99,33 @@ EntryMeta& meta(Entry& e) {
 }
 
 // ---------------------------------------------------------------- plan, fold
+
+void HeaderChange::apply_to(Header& h) const {
+    if (name)
+        h.name = *name;
+    if (born)
+        h.born = *born;
+    if (clinician)
+        h.clinician = *clinician;
+    if (diagnosis)
+        h.diagnosis = *diagnosis;
+    if (insurance)
+        h.insurance = *insurance;
+}
+
+std::string HeaderChange::keys() const {
+    std::string out;
+    auto add = [&](bool given, std::string_view key) {
+        if (given)
+            out.append(out.empty() ? "" : ", ").append(key);
+    };
+    add(name.has_value(), "name");
+    add(born.has_value(), "born");
+    add(clinician.has_value(), "clinician");
+    add(diagnosis.has_value(), "diagnosis");
+    add(insurance.has_value(), "insurance");
+    return out;
+}
 
 void PlanChange::apply_to(Plan& plan) const {
     if (weeks)
@@ -230,7 +258,9 @@ State fold(const Record& record, const Program& program, std::optional<Date> thr
                 s.ended = ev->date;
                 s.discharge_reason = ev->reason;
                 break;
-            case EventType::note: break;
+            case EventType::note:
+            case EventType::void_:
+            case EventType::amend: break;
             }
         }
     }
@@ -393,6 +423,35 @@ Event read_event(const TableReader& r) {
             r.fail("text", "'text' is empty");
         r.text("text", Lines::many);
         break;
+    case EventType::amend:
+        r.reject_unknown({"type", "date", "name", "born", "clinician", "diagnosis", "insurance",
+                          "reason", "recorded_by", "recorded_at"});
+        e.amend.name = r.text("name");
+        if (e.amend.name && e.amend.name->empty())
+            r.fail("name", "'name' is empty");
+        e.amend.born = r.date("born");
+        e.amend.clinician = r.text("clinician");
+        e.amend.diagnosis = r.text("diagnosis", Lines::many);
+        e.amend.insurance = r.text("insurance");
+        if (e.amend.empty())
+            r.fail_here("an amend event changes nothing: give name, born, clinician, diagnosis "
+                        "or insurance");
+        e.reason = r.require_string("reason");
+        if (e.reason.empty())
+            r.fail("reason", "'reason' is empty");
+        r.text("reason", Lines::many);
+        break;
+    case EventType::void_:
+        r.reject_unknown({"type", "date", "entry", "reason", "recorded_by", "recorded_at"});
+        e.entry = r.require_string("entry");
+        if (!valid_entry_ref(e.entry))
+            r.fail("entry", "'entry' must be an entry reference: 8 lowercase hex digits, then "
+                            "optionally -2, -3...");
+        e.reason = r.require_string("reason");
+        if (e.reason.empty())
+            r.fail("reason", "'reason' is empty");
+        r.text("reason", Lines::many);
+        break;
     }
     read_meta(r, e);
     return e;
@@ -438,7 +497,8 @@ void check_journal(const Record& rec) {
                             fmt::format("entry dated {} is before enrollment ({})",
                                         format_date(m.date), format_date(rec.header.enrolled)));
         const Event* ev = std::get_if<Event>(&entry);
-        bool is_note = ev && ev->type == EventType::note;
+        // Notes and amendments annotate or correct the record at any time.
+        bool is_note = ev && (ev->type == EventType::note || ev->type == EventType::amend);
         if (ended && !is_note && ev &&
             (ev->type == EventType::graduated || ev->type == EventType::discharged))
             throw DataError(rec.file, m.pos,
@@ -455,7 +515,109 @@ void check_journal(const Record& rec) {
     }
 }
 
+bool is_void(const Entry& entry) {
+    const Event* ev = std::get_if<Event>(&entry);
+    return ev && ev->type == EventType::void_;
+}
+
 } // namespace
+
+void set_aside_voided(Record& rec) {
+    if (std::none_of(rec.journal.begin(), rec.journal.end(), is_void))
+        return;
+    const std::vector<std::string> refs = entry_refs(rec.journal);
+    std::vector<bool> out(rec.journal.size(), false);
+    for (std::size_t i = 0; i < rec.journal.size(); ++i) {
+        if (!is_void(rec.journal[i]))
+            continue;
+        const Event& v = std::get<Event>(rec.journal[i]);
+        if (v.date < rec.header.enrolled)
+            throw DataError(rec.file, v.pos,
+                            fmt::format("entry dated {} is before enrollment ({})",
+                                        format_date(v.date), format_date(rec.header.enrolled)));
+        auto it = std::find(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(i), v.entry);
+        if (it == refs.begin() + static_cast<std::ptrdiff_t>(i))
+            throw DataError(
+                rec.file, v.pos,
+                fmt::format("void of entry {}, which is not an entry above it", v.entry));
+        const auto target = static_cast<std::size_t>(it - refs.begin());
+        if (is_void(rec.journal[target]))
+            throw DataError(rec.file, v.pos,
+                            fmt::format("void of entry {}, which is a void itself", v.entry));
+        if (out[target])
+            throw DataError(rec.file, v.pos,
+                            fmt::format("entry {} is voided a second time", v.entry));
+        out[target] = true;
+        out[i] = true;
+    }
+    std::vector<Entry> live;
+    live.reserve(rec.journal.size());
+    for (std::size_t i = 0; i < rec.journal.size(); ++i)
+        (out[i] ? rec.voided : live).push_back(std::move(rec.journal[i]));
+    rec.journal = std::move(live);
+}
+
+std::vector<Entry> file_journal(const Record& rec) {
+    std::vector<Entry> all;
+    all.reserve(rec.journal.size() + rec.voided.size());
+    std::merge(rec.journal.begin(), rec.journal.end(), rec.voided.begin(), rec.voided.end(),
+               std::back_inserter(all), [](const Entry& a, const Entry& b) {
+                   const SourcePos pa = meta(a).pos, pb = meta(b).pos;
+                   return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+               });
+    return all;
+}
+
+std::string canonical_entry(const Entry& entry) {
+    return render_entry(entry).substr(1);
+}
+
+std::vector<std::string> entry_refs(const std::vector<Entry>& entries) {
+    std::vector<std::string> hashes, refs;
+    hashes.reserve(entries.size());
+    refs.reserve(entries.size());
+    for (const Entry& e : entries) {
+        const std::string text = canonical_entry(e);
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+        std::string hash =
+            fmt::format("{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3]);
+        const auto before = std::count(hashes.begin(), hashes.end(), hash);
+        refs.push_back(before ? fmt::format("{}-{}", hash, before + 1) : hash);
+        hashes.push_back(std::move(hash));
+    }
+    return refs;
+}
+
+std::vector<std::string> entry_refs(const Record& record) {
+    return entry_refs(file_journal(record));
+}
+
+std::vector<JournalItem> journal_items(const Record& record) {
+    std::vector<Entry> all = file_journal(record);
+    std::vector<std::string> refs = entry_refs(all);
+    std::vector<JournalItem> items;
+    items.reserve(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        items.push_back({std::move(refs[i]), std::move(all[i]), std::nullopt});
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (is_void(items[i].entry))
+            for (auto& target : items)
+                if (target.ref == std::get<Event>(items[i].entry).entry)
+                    target.voided_by = i;
+    return items;
+}
+
+bool valid_entry_ref(std::string_view t) {
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (t.size() < 8 || !std::all_of(t.begin(), t.begin() + 8, hex))
+        return false;
+    if (t.size() == 8)
+        return true;
+    std::string_view n = t.substr(9);
+    return t[8] == '-' && !n.empty() && n.size() <= 9 && n[0] != '0' &&
+           std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }) && n != "1";
+}
 
 Record load_record(const toml::table& table, const std::string& file) {
     TableReader root(table, file);
@@ -529,7 +691,14 @@ Record load_record(const toml::table& table, const std::string& file) {
             in_file_order.push_back(std::move(rec.journal[i]));
         rec.journal = std::move(in_file_order);
     }
+    set_aside_voided(rec);
     check_journal(rec);
+    for (const auto& entry : rec.journal) // amendments, in file order
+        if (const Event* ev = std::get_if<Event>(&entry); ev && ev->type == EventType::amend) {
+            ev->amend.apply_to(h);
+            if (h.born && *h.born > h.enrolled)
+                throw DataError(rec.file, ev->pos, "'born' is after 'enrolled'");
+        }
     return rec;
 }
 
@@ -649,6 +818,23 @@ std::string render_entry(const Entry& entry) {
             optional_string(out, "note", e->text);
             break;
         case EventType::note: line(out, "text", toml_quote(e->text)); break;
+        case EventType::amend:
+            if (e->amend.name)
+                line(out, "name", toml_quote(*e->amend.name));
+            if (e->amend.born)
+                line(out, "born", format_date(*e->amend.born));
+            if (e->amend.clinician)
+                line(out, "clinician", toml_quote(*e->amend.clinician));
+            if (e->amend.diagnosis)
+                line(out, "diagnosis", toml_quote(*e->amend.diagnosis));
+            if (e->amend.insurance)
+                line(out, "insurance", toml_quote(*e->amend.insurance));
+            line(out, "reason", toml_quote(e->reason));
+            break;
+        case EventType::void_:
+            line(out, "entry", toml_quote(e->entry));
+            line(out, "reason", toml_quote(e->reason));
+            break;
         case EventType::plan_review: optional_string(out, "note", e->text); break;
         }
         meta_tail(out, *e);

@@ -55,6 +55,7 @@ enum class Column {
     groups,
     forced,
     reason,
+    entry, // a void event: the reference of the entry it voids
     note,
     recorded_by,
     recorded_at,

@@ -103,11 +103,26 @@ struct ShowJournal {
     std::vector<const Event*> plan_events; // plan-change and plan-review
     const Event* aftercare = nullptr;      // the latest
     const Event* ending = nullptr;         // graduated or discharged, when treatment has ended
+    std::vector<const Event*> amendments;  // amend events, file order
 };
 ShowJournal show_journal(const ShowView& view);
 void write_show_text(std::ostream& out, const ShowView& view, const Style& style);
 // {"today": ..., "patients": [assessment_json]}: the shape of check's JSON.
 void write_show_json(std::ostream& out, const ShowView& view);
+
+// `iop show ID --journal` (SPEC section 11): every entry with its reference,
+// a voided one marked with its void's reason. src/output_journal.cpp.
+struct JournalView {
+    const std::string& id;
+    const std::vector<JournalItem>& items;
+};
+void write_journal_text(std::ostream& out, const JournalView& view, const Style& style);
+// {"id": ..., "journal": [{"ref": ..., "voided_by": REF or null, "void_reason": TEXT
+// or null, "entry": to_json(entry)}]}
+void write_journal_json(std::ostream& out, const JournalView& view);
+// One line saying what an entry is, its free text escaped: "session group
+// illness 3h attended", "medication start NAME", "event discharged".
+std::string entry_summary(const Entry& entry);
 
 // ---------------------------------------------------------------- list
 

@@ -55,7 +55,16 @@ enum class SessionKind { group, individual, family };
 enum class SessionStatus { attended, absent, excused };
 enum class ScreenResult { negative, positive, pending };
 enum class MedAction { start, review, stop };
-enum class EventType { plan_change, plan_review, aftercare, graduated, discharged, note };
+enum class EventType {
+    plan_change,
+    plan_review,
+    aftercare,
+    graduated,
+    discharged,
+    note,
+    void_,
+    amend
+};
 enum class Status { active, graduated, discharged };
 
 std::string_view to_string(SessionKind);
@@ -105,6 +114,22 @@ struct Medication : EntryMeta {
     std::optional<int> review_days;
 };
 
+struct Header;
+
+// Header keys an amend event changes (SPEC section 11); absent ones keep
+// their value. enrolled and id are not amendable.
+struct HeaderChange {
+    std::optional<std::string> name;
+    std::optional<Date> born;
+    std::optional<std::string> clinician;
+    std::optional<std::string> diagnosis;
+    std::optional<std::string> insurance;
+    bool empty() const { return !name && !born && !clinician && !diagnosis && !insurance; }
+    void apply_to(Header& header) const;
+    // "name, clinician": the keys it changes, in header order.
+    std::string keys() const;
+};
+
 struct Event : EntryMeta {
     EventType type = EventType::note;
     PlanChange plan;                 // plan-change
@@ -113,6 +138,8 @@ struct Event : EntryMeta {
     std::string reason;              // discharged; graduated when forced
     bool forced = false;             // graduated despite unmet criteria
     std::string text;                // note; free text on discharge
+    std::string entry;               // void: the reference of the entry it voids
+    HeaderChange amend;              // amend (with reason)
 };
 
 using Entry = std::variant<Session, Screen, Medication, Event>;
@@ -137,8 +164,44 @@ struct Header {
 struct Record {
     std::string file; // path as shown in messages, e.g. patients/P-0001.toml
     Header header;
-    std::vector<Entry> journal; // in file order
+    // The live journal, in file order: what every rule and report sees. A
+    // voided entry and the void that voids it are not in it (SPEC section 11).
+    std::vector<Entry> journal;
+    // The voided entries and the voids, in file order (show --journal, the
+    // JSON and CSV exports).
+    std::vector<Entry> voided;
 };
+
+// Moves the voids and the entries they void from record.journal (every
+// entry, in file order) to record.voided, as loading does. A void names an
+// entry above it that is not a void and not voided already; it may be dated
+// after the end of treatment, never before enrollment. DataError otherwise.
+void set_aside_voided(Record& record);
+
+// Every entry of the record in file order, voided ones and voids included.
+std::vector<Entry> file_journal(const Record& record);
+
+// SPEC section 3, "Entry references": the text an entry's reference is the
+// SHA-256 of (render_entry without its leading blank line), and the
+// references of `entries` (in file order): 8 lowercase hex digits, "-2",
+// "-3" for a second, third identical entry. Frozen: references are printed
+// and typed back weeks later.
+std::string canonical_entry(const Entry& entry);
+std::vector<std::string> entry_refs(const std::vector<Entry>& entries);
+// The references of file_journal(record), in that order.
+std::vector<std::string> entry_refs(const Record& record);
+// One entry of file_journal(record) with its reference, and the index (in
+// that list) of the void that voids it, if one does.
+struct JournalItem {
+    std::string ref;
+    Entry entry;
+    std::optional<std::size_t> voided_by;
+};
+std::vector<JournalItem> journal_items(const Record& record);
+
+// Whether text has the form of a reference: 8 lowercase hex digits, then
+// optionally "-N" (N from 2).
+bool valid_entry_ref(std::string_view text);
 
 // A medication as the journal leaves it.
 struct MedicationState {

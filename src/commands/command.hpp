@@ -70,6 +70,8 @@ CommandSpec enroll_command();
 CommandSpec attend_command();
 CommandSpec group_command();
 CommandSpec show_command();
+CommandSpec void_command();
+CommandSpec amend_command();
 CommandSpec list_command();
 CommandSpec check_command();
 CommandSpec remind_command();

@@ -191,7 +191,8 @@ std::string appended_entry(Context& ctx, const LoadedRecord& loaded, Entry& entr
     std::string content = Store::appended(loaded.text, render_entry(entry));
     // Never write a file iop could not read back.
     Record after = parse_record(content, Store::shown_path(id));
-    if (after.journal.size() != loaded.record.journal.size() + 1)
+    if (after.journal.size() + after.voided.size() !=
+        loaded.record.journal.size() + loaded.record.voided.size() + 1)
         throw IoError(fmt::format("internal error: the entry for {} did not read back; nothing "
                                   "was written",
                                   Store::shown_path(id)));
@@ -264,6 +265,10 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                     return fmt::format("graduate {}: {}{}", id, e.forced ? "forced, " : "", day);
                 case EventType::discharged:
                     return fmt::format("discharge {}: {}, {}", id, e.reason, day);
+                case EventType::void_:
+                    return fmt::format("void {}: {}, {}", id, e.entry, day);
+                case EventType::amend:
+                    return fmt::format("amend {}: {}, {}", id, e.amend.keys(), day);
                 case EventType::note:
                     break;
                 }

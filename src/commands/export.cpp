@@ -30,7 +30,7 @@ nlohmann::json json_record(const Record& r, const State& st) {
     j["ended"] = st.ended ? nlohmann::json(format_date(*st.ended)) : nlohmann::json(nullptr);
     j["file"] = r.file;
     nlohmann::json journal = nlohmann::json::array();
-    for (const auto& e : r.journal)
+    for (const auto& e : file_journal(r)) // voided entries too, with their voids
         journal.push_back(to_json(e));
     j["journal"] = journal;
     return j;

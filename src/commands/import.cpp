@@ -463,7 +463,21 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         return;
     }
 
-    require_accepts(rec, program_, entry);
+    // A note, void or amendment may follow the end of treatment (as in a
+    // record file); anything else only when dated on or before it. While
+    // rows are checked, rec.journal holds every entry, voided ones too: the
+    // end of treatment is judged on the entries left once voids are set
+    // aside.
+    if (std::any_of(rec.journal.begin(), rec.journal.end(), [](const Entry& x) {
+            const Event* ev = std::get_if<Event>(&x);
+            return ev && ev->type == EventType::void_;
+        })) {
+        Record live{rec.file, rec.header, rec.journal, {}};
+        set_aside_voided(live);
+        require_accepts(live, program_, entry);
+    } else {
+        require_accepts(rec, program_, entry);
+    }
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)
         require_no_later_entries(rec, m.date, Naming::column);
@@ -514,6 +528,10 @@ void Importer::settle(Target& t) const {
             }
             return;
         }
+        // Rows are matched against every entry of the file, voided ones and
+        // voids included, so importing an export again changes nothing.
+        t.record.journal = file_journal(t.record);
+        t.record.voided.clear();
         t.original_entries = t.record.journal.size();
         t.matched.assign(t.original_entries, false);
     }
@@ -564,7 +582,7 @@ void Importer::build(Target& t) const {
     }
     try {
         Record after = parse_record(content, t.record.file);
-        if (after.journal.size() != t.record.journal.size())
+        if (after.journal.size() + after.voided.size() != t.record.journal.size())
             throw DataError(t.record.file, {}, "the new entries did not read back");
     } catch (const DataError& e) {
         int line = t.is_new ? t.patient_line : 0;

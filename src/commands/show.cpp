@@ -8,6 +8,7 @@ namespace {
 
 struct ShowOptions {
     std::string id;
+    bool journal = false;
 };
 
 int show(const ShowOptions& o, Context& ctx) {
@@ -15,6 +16,15 @@ int show(const ShowOptions& o, Context& ctx) {
     Store& store = ctx.store();
     const Program& program = store.program();
     Record rec = store.load(o.id);
+    if (o.journal) {
+        const std::vector<JournalItem> items = journal_items(rec);
+        const JournalView view{rec.header.id, items};
+        if (ctx.format == Format::json)
+            write_journal_json(*ctx.out, view);
+        else
+            write_journal_text(*ctx.out, view, ctx.style);
+        return exit_ok;
+    }
     Assessment a = assess(program, rec, ctx.today);
     ShowView view{rec, a, program, ctx.today};
     if (ctx.format == Format::json)
@@ -33,6 +43,9 @@ CommandSpec show_command() {
             [](Args& app) -> Runner {
                 auto o = std::make_shared<ShowOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
+                app.add_flag("--journal", o->journal,
+                             "Every journal entry with its reference (for iop void), date and "
+                             "who recorded it when");
                 return [o](Context& ctx) { return show(*o, ctx); };
             }};
 }

@@ -6,7 +6,7 @@ const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table = {
         // Records
         init_command(), enroll_command(), attend_command(), group_command(), screen_command(),
-        closure_command(),
+        closure_command(), void_command(), amend_command(),
         // Plan
         plan_command(), med_command(), aftercare_command(), graduate_command(),
         discharge_command(),

@@ -164,8 +164,10 @@ void require_active(const Record& rec, const Program& program) {
 
 void require_accepts(const Record& rec, const Program& program, const Entry& entry) {
     const auto* event = std::get_if<Event>(&entry);
-    // A note annotates the record at any time (SPEC section 11).
-    if (event && event->type == EventType::note)
+    // A note annotates the record, a void or an amendment corrects it, at
+    // any time (SPEC section 11).
+    if (event && (event->type == EventType::note || event->type == EventType::void_ ||
+                  event->type == EventType::amend))
         return;
     State state = fold(rec, program);
     if (state.status == Status::active)
@@ -327,7 +329,8 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
     case RowKind::event: {
         std::vector<std::string> types;
         for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
-                       EventType::graduated, EventType::discharged, EventType::note})
+                       EventType::graduated, EventType::discharged, EventType::note,
+                       EventType::void_, EventType::amend})
             types.emplace_back(to_string(t));
         Event e;
         e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
@@ -374,6 +377,34 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
                 throw UsageError("a note event needs a note");
             break;
         case EventType::plan_review:
+            break;
+        case EventType::amend: {
+            auto given = [&](Column c, Lines lines = Lines::one) -> std::optional<std::string> {
+                std::string v = require_text(column_name(c), r.text(c), lines);
+                return v.empty() ? std::nullopt : std::optional<std::string>(v);
+            };
+            e.amend.name = given(C::name);
+            if (auto born = given(C::born))
+                e.amend.born = parse_date_option("born", *born);
+            e.amend.clinician = given(C::clinician);
+            e.amend.diagnosis = given(C::diagnosis, Lines::many);
+            e.amend.insurance = given(C::insurance);
+            if (e.amend.empty())
+                throw UsageError("an amend event needs name, born, clinician, diagnosis or "
+                                 "insurance");
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (trim(e.reason).empty())
+                throw UsageError("an amend event needs a reason");
+            break;
+        }
+        case EventType::void_:
+            e.entry = r.required(C::entry);
+            if (!valid_entry_ref(e.entry))
+                throw UsageError("entry must be an entry reference: 8 lowercase hex digits, then "
+                                 "optionally -2, -3...");
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (trim(e.reason).empty())
+                throw UsageError("a void event needs a reason");
             break;
         }
         entry = e;

@@ -95,8 +95,10 @@ def json_shape(tmp):
     show = run("-C", d, "show", "P-0001", "--format", "json")
     eq(show.code, 0, "show exit")
     shown = json.loads(show.out)
-    extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end")}
-    eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None},
+    extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end",
+                                                        "amendments")}
+    eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None,
+               "amendments": []},
        "show's whole picture beside check's data")
     eq(shown, data, "show --format json gives check's data for the patient")
 

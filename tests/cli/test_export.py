@@ -157,7 +157,8 @@ def csv_is_the_journal_layout_with_formulas_neutralised(tmp):
                  "insurance", "weeks", "groups_per_week", "individual_per_week",
                  "family_per_week", "date", "kind", "topic", "hours", "status", "result",
                  "substances", "action", "medication", "dose", "review_days", "type", "sponsor",
-                 "groups", "forced", "reason", "note", "recorded_by", "recorded_at"], "header")
+                 "groups", "forced", "reason", "entry", "note", "recorded_by", "recorded_at"],
+       "header")
     eq(len(rows), 1 + 3 + 14 + 1 + 3, "a row per patient and per entry")
     first = dict(zip(rows[0], rows[1]))
     eq((first["record"], first["name"], first["clinician"], first["insurance"]),

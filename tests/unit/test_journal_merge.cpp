@@ -206,4 +206,22 @@ TEST_CASE("journal merge: closures.toml merges like a patient file and must load
     CHECK(broken.conflict.find("the merged closures would not load") != std::string::npos);
 }
 
+TEST_CASE("journal merge: a void on one side, a session on the other; the void still applies") {
+    std::string base = header + session(3);
+    const iop::Record before = iop::parse_record(base, "base");
+    const std::string ref = iop::entry_refs(before).front();
+    std::string v = fmt::format("\n[[event]]\ntype = \"void\"\ndate = 2026-11-06\nentry = "
+                                "\"{}\"\nreason = \"wrong patient\"\nrecorded_by = \"a\"\n"
+                                "recorded_at = 2026-11-06T10:00:00Z\n",
+                                ref);
+    std::string b = session(5, 0, "b");
+    auto m = merge(base, base + v, base + b);
+    REQUIRE(m.clean());
+    CHECK(m.text == base + b + v);
+    const iop::Record after = iop::parse_record(m.text, "merged");
+    CHECK(after.journal.size() == 1);
+    CHECK(after.voided.size() == 2);
+    CHECK(iop::entry_refs(after).front() == ref); // references survive the merge
+}
+
 TEST_SUITE_END();

@@ -431,7 +431,8 @@ TEST_CASE("show: text and JSON render the same view") {
     CHECK(patient.at("plan_events") == json::array());
     CHECK(patient.at("aftercare") == nullptr);
     CHECK(patient.at("end") == nullptr);
-    for (const char* key : {"screens", "plan_events", "aftercare", "end"})
+    CHECK(patient.at("amendments") == json::array());
+    for (const char* key : {"screens", "plan_events", "aftercare", "end", "amendments"})
         patient.erase(key);
     CHECK(patient == iop::assessment_json(rec, a));
 }

@@ -1143,3 +1143,145 @@ status = "attended"
         unsetenv("TZ");
     tzset();
 }
+
+// SPEC section 3, "Entry references": references are printed and typed back
+// weeks later, so the canonical rendering is frozen. The expected values are
+// SHA-256 of the text the SPEC's layout gives (computed apart from iop); a
+// change to render_entry that changes any of them fails here.
+TEST_CASE("entry_refs: frozen references for one entry of every kind, -2 for a repeat") {
+    auto m = [](auto entry, iop::Date date) {
+        entry.date = date;
+        entry.recorded_by = "jrivera";
+        entry.recorded_at = "2026-11-03T17:02:11Z";
+        return entry;
+    };
+    iop::Session s;
+    s.kind = iop::SessionKind::group;
+    s.topic = "illness";
+    s.hours = 3.0;
+    s.status = iop::SessionStatus::attended;
+    s.note = "late";
+    iop::Screen sc;
+    sc.result = iop::ScreenResult::positive;
+    sc.substances = {"cocaine"};
+    iop::Medication med;
+    med.action = iop::MedAction::start;
+    med.name = "naltrexone";
+    med.dose = "50 mg";
+    med.review_days = 30;
+    auto event = [](iop::EventType t) {
+        iop::Event e;
+        e.type = t;
+        return e;
+    };
+    iop::Event change = event(iop::EventType::plan_change);
+    change.plan.weeks = 16;
+    iop::Event aftercare = event(iop::EventType::aftercare);
+    aftercare.sponsor = "Sam";
+    aftercare.groups = {"AA"};
+    iop::Event graduated = event(iop::EventType::graduated);
+    graduated.forced = true;
+    graduated.reason = "court order";
+    iop::Event discharged = event(iop::EventType::discharged);
+    discharged.reason = "step-down";
+    iop::Event note = event(iop::EventType::note);
+    note.text = "called";
+    iop::Event voided = event(iop::EventType::void_);
+    voided.entry = "0123abcd";
+    voided.reason = "wrong patient";
+    iop::Event amend = event(iop::EventType::amend);
+    amend.amend.name = "Jane Q. Doe";
+    amend.reason = "misspelled";
+    const std::vector<iop::Entry> entries = {
+        m(s, ymd(2026, 11, 3)),
+        m(sc, ymd(2026, 11, 4)),
+        m(med, ymd(2026, 11, 4)),
+        m(change, ymd(2026, 11, 5)),
+        m(event(iop::EventType::plan_review), ymd(2026, 11, 6)),
+        m(aftercare, ymd(2026, 11, 7)),
+        m(graduated, ymd(2026, 11, 8)),
+        m(discharged, ymd(2026, 11, 8)),
+        m(note, ymd(2026, 11, 9)),
+        m(voided, ymd(2026, 11, 10)),
+        m(s, ymd(2026, 11, 3)),
+        m(s, ymd(2026, 11, 3)),
+        m(amend, ymd(2026, 11, 11)),
+    };
+    const std::vector<std::string> expected = {"7400eeb8", "5ddea569", "85d191b3",   "c1a4f720",
+                                               "cc2e3ec9", "14d9d065", "58a222ee",   "fb232a95",
+                                               "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3", "29d6b1d0"};
+    CHECK(iop::entry_refs(entries) == expected);
+    CHECK(iop::canonical_entry(entries[0]).rfind("[[session]]\n", 0) == 0);
+}
+
+TEST_CASE("valid_entry_ref: 8 lowercase hex digits, then -2, -3...") {
+    CHECK(iop::valid_entry_ref("7400eeb8"));
+    CHECK(iop::valid_entry_ref("7400eeb8-2"));
+    CHECK(iop::valid_entry_ref("7400eeb8-12"));
+    CHECK_FALSE(iop::valid_entry_ref("7400EEB8"));
+    CHECK_FALSE(iop::valid_entry_ref("7400eeb"));
+    CHECK_FALSE(iop::valid_entry_ref("7400eeb8-1"));
+    CHECK_FALSE(iop::valid_entry_ref("7400eeb8-02"));
+    CHECK_FALSE(iop::valid_entry_ref("7400eeb8-"));
+    CHECK_FALSE(iop::valid_entry_ref("7400eeb8x"));
+}
+
+TEST_CASE("load: a void takes its entry out of the journal; a bad void is a data error") {
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 3));
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1.0;
+    iop::Event end = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    end.type = iop::EventType::discharged;
+    end.reason = "moved";
+    const std::string end_ref = iop::entry_refs(std::vector<iop::Entry>{s, end})[1];
+    iop::Event v = with_meta(iop::Event{}, ymd(2026, 11, 9));
+    v.type = iop::EventType::void_;
+    v.entry = end_ref;
+    v.reason = "wrong patient";
+    iop::Record r = render_and_parse(sample_header(), {s, end, v});
+    REQUIRE(r.journal.size() == 1);
+    CHECK(std::holds_alternative<iop::Session>(r.journal[0]));
+    CHECK(r.voided.size() == 2);
+    CHECK(iop::file_journal(r).size() == 3);
+    CHECK(iop::fold(r, iop::Program{}).status == iop::Status::active);
+    // A session dated after the voided discharge is no longer after an end.
+    iop::Session later = with_meta(s, ymd(2026, 11, 6));
+    CHECK(render_and_parse(sample_header(), {s, end, v, later}).journal.size() == 2);
+
+    iop::Event unknown = v;
+    unknown.entry = "00000000";
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, unknown}),
+                         doctest::Contains("not an entry above it"), iop::DataError);
+    iop::Event void_of_void = v;
+    void_of_void.entry = iop::entry_refs(std::vector<iop::Entry>{s, end, v})[2];
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, v, void_of_void}),
+                         doctest::Contains("a void itself"), iop::DataError);
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {s, end, v, v}),
+                         doctest::Contains("voided a second time"), iop::DataError);
+}
+
+TEST_CASE("load: amend events change the header in file order; a voided one does not") {
+    iop::Event a = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    a.type = iop::EventType::amend;
+    a.amend.name = "Jane Q. Doe";
+    a.amend.clinician = "Dr. Chen";
+    a.reason = "misspelled";
+    iop::Event b = with_meta(iop::Event{}, ymd(2026, 11, 5));
+    b.type = iop::EventType::amend;
+    b.amend.clinician = "Dr. Park";
+    b.reason = "new clinician";
+    iop::Record r = render_and_parse(sample_header(), {a, b});
+    CHECK(r.header.name == "Jane Q. Doe");
+    CHECK(r.header.clinician == "Dr. Park");
+    CHECK(r.header.enrolled == ymd(2026, 11, 2));
+    iop::Event v = with_meta(iop::Event{}, ymd(2026, 11, 6));
+    v.type = iop::EventType::void_;
+    v.entry = iop::entry_refs(std::vector<iop::Entry>{a, b})[1];
+    v.reason = "wrong patient";
+    CHECK(render_and_parse(sample_header(), {a, b, v}).header.clinician == "Dr. Chen");
+    iop::Event born = a;
+    born.amend = {};
+    born.amend.born = ymd(2026, 12, 1);
+    CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {born}),
+                         doctest::Contains("'born' is after 'enrolled'"), iop::DataError);
+}
