@@ -7,8 +7,9 @@ write instead of using iop.
 Reads every DIR/patients/*.toml with the standard library's tomllib and
 computes the group-frequency rule of SPEC section 5 for every patient: each
 complete treatment week, judged by the plan in force on its first day, must
-hold at least groups_per_week attended group sessions. It prints a finding
-for each active patient in the format of `iop check --rule group-frequency`,
+hold at least groups_per_week attended group sessions (a shortfall that
+the week's excused group sessions would cover is a warning). It prints a
+finding for each active patient in the format of `iop check --rule group-frequency`,
 so that bench/run can compare the two outputs line for line.
 
 One rule out of thirteen, no validation, no positions: far less than iop
@@ -36,7 +37,7 @@ def plan_changes(events):
 
 
 def group_frequency(record, today):
-    """(active, [(week, attended groups, planned groups)]) for one record."""
+    """(active, [(week, attended, excused, planned groups)]) for one record."""
     enrolled = record["enrolled"]
     events = [e for e in record.get("event", []) if e["date"] <= today]
     ended = None
@@ -51,15 +52,17 @@ def group_frequency(record, today):
     changes = [c for c in plan_changes(events) if c[0] <= judged_on]
     header_plan = record["plan"]
     groups = [0] * (weeks + 1)
+    excused = [0] * (weeks + 1)
     for s in record.get("session", []):
         d = s["date"]
-        if s.get("kind") != "group" or s.get("status") != "attended":
+        status = s.get("status")
+        if s.get("kind") != "group" or status not in ("attended", "excused"):
             continue
         if d < enrolled or d > judged_on:
             continue
         k = (d - enrolled).days // 7 + 1
         if 1 <= k <= weeks:
-            groups[k] += 1
+            (groups if status == "attended" else excused)[k] += 1
 
     shortfalls = []
     for k in range(1, weeks + 1):
@@ -72,7 +75,7 @@ def group_frequency(record, today):
             if date <= first and "groups_per_week" in keys:
                 planned = keys["groups_per_week"]
         if planned > 0 and groups[k] < planned:
-            shortfalls.append((k, groups[k], planned))
+            shortfalls.append((k, groups[k], excused[k], planned))
     return ended is None, shortfalls
 
 
@@ -98,10 +101,12 @@ def main(argv):
         active, shortfalls = group_frequency(record, today)
         if not active:
             continue
-        for week, n, planned in shortfalls:
-            noun = "group session" if n == 1 else "group sessions"
+        for week, n, excused, planned in shortfalls:
+            noun = "group session" if n + excused == 1 else "group sessions"
+            had = f"{n} attended and {excused} excused" if excused else f"{n}"
+            severity = "warning" if n + excused >= planned else "error"
             out.append(
-                f"patients/{name}: error: week {week} had {n} {noun}, "
+                f"patients/{name}: {severity}: week {week} had {had} {noun}, "
                 f"plan is {planned} [group-frequency]\n"
             )
             findings += 1
