@@ -174,8 +174,7 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
     const std::vector<Entry> journal = file_journal(record);
     auto voided = [&](const Entry& e) {
         return std::any_of(record.voided.begin(), record.voided.end(), [&](const Entry& v) {
-            return meta(v).pos.line == meta(e).pos.line &&
-                   meta(v).pos.column == meta(e).pos.column;
+            return meta(v).pos.line == meta(e).pos.line && meta(v).pos.column == meta(e).pos.column;
         });
     };
     for (std::size_t i = 0; i < journal.size(); ++i) {

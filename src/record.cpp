@@ -260,7 +260,8 @@ State fold(const Record& record, const Program& program, std::optional<Date> thr
                 break;
             case EventType::note:
             case EventType::void_:
-            case EventType::amend: break;
+            case EventType::amend:
+                break;
             }
         }
     }

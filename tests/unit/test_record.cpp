@@ -1207,9 +1207,9 @@ TEST_CASE("entry_refs: frozen references for one entry of every kind, -2 for a r
         m(s, ymd(2026, 11, 3)),
         m(amend, ymd(2026, 11, 11)),
     };
-    const std::vector<std::string> expected = {"7400eeb8", "5ddea569", "85d191b3",   "c1a4f720",
-                                               "cc2e3ec9", "14d9d065", "58a222ee",   "fb232a95",
-                                               "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3", "29d6b1d0"};
+    const std::vector<std::string> expected = {
+        "7400eeb8", "5ddea569", "85d191b3", "c1a4f720",   "cc2e3ec9",   "14d9d065", "58a222ee",
+        "fb232a95", "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3", "29d6b1d0"};
     CHECK(iop::entry_refs(entries) == expected);
     CHECK(iop::canonical_entry(entries[0]).rfind("[[session]]\n", 0) == 0);
 }
