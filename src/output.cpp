@@ -37,11 +37,12 @@ std::string pad(std::string_view s, std::size_t width) {
 
 ShowJournal show_journal(const ShowView& v) {
     ShowJournal j;
+    // Screens as every rule sees them: a pending screen replaced by its
+    // result is shown once, as the result.
+    j.screens = screens_in_effect(v.record);
     for (const auto& entry : v.record.journal) {
-        if (auto s = std::get_if<Screen>(&entry)) {
-            j.screens.push_back(s);
+        if (std::holds_alternative<Screen>(entry))
             continue;
-        }
         auto e = std::get_if<Event>(&entry);
         if (!e)
             continue;

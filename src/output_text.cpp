@@ -243,10 +243,10 @@ void print_screens(std::ostream& out, const ShowJournal& j, const Style& style) 
         for (const auto& sub : s->substances)
             subs.push_back(escaped(sub));
         std::string result(to_string(s->result));
-        out << fmt::format("  {}  {}{}\n", format_date(s->date),
-                           s->result == ScreenResult::positive ? style.red(pad(result, 8))
-                                                               : pad(result, 8),
-                           subs.empty() ? "" : "  " + join(subs));
+        if (!subs.empty())
+            result = pad(result, 8) + "  " + join(subs);
+        out << fmt::format("  {}  {}\n", format_date(s->date),
+                           s->result == ScreenResult::positive ? style.red(result) : result);
     }
 }
 

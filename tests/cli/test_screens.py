@@ -34,6 +34,8 @@ def a_pending_screen_and_its_result(tmp):
            today="2026-11-05")
     eq(r.out, "recorded pending drug screen for P-0001 on 2026-11-04\n", "confirmation")
     eq(screens(d), [("2026-11-04", "pending", None)], "the pending screen")
+    contains(ok("-C", d, "show", "P-0001", today="2026-11-05").out,
+             "Screens\n  2026-11-04  pending\n\n")
     # Within screen_result_days (7), no finding; then a warning.
     not_contains(check_lines(d, today="2026-11-11"), "[screen-pending]")
     contains(check_lines(d, today="2026-11-12"),
@@ -46,6 +48,13 @@ def a_pending_screen_and_its_result(tmp):
               "screen pending since then)\n", "confirmation")
     eq(screens(d), [("2026-11-04", "pending", None), ("2026-11-04", "positive", ["cocaine"])],
        "the result, dated as the pending screen")
+    # show lists the screen once, as its result; while pending, as pending.
+    shown = ok("-C", d, "show", "P-0001", today="2026-11-12").out
+    contains(shown, "Screens\n  2026-11-04  positive  cocaine\n\n")
+    shown = json.loads(ok("-C", d, "show", "P-0001", "--format", "json",
+                          today="2026-11-12").out)
+    eq([s["result"] for s in shown["patients"][0]["screens"]], ["positive"],
+       "show's JSON: the screen in effect")
     out = check_lines(d, today="2026-11-12")
     not_contains(out, "[screen-pending]")
     contains(out, "latest screen (2026-11-04) was positive: plan review advised "
