@@ -342,7 +342,18 @@ def fhir_passes_two_independent_validators(tmp):
         return
     node, modules = found
     d = rich_clinic(tmp)
-    (tmp / "bundle.json").write_text(export(d, "--format", "fhir"))
+    # Corrections too: a voided session and a voided screen are exported
+    # entered-in-error, an amended name as the patient's name.
+    shown = json.loads(iop(d, "show", "P-0001", "--journal", "--format", "json").out)
+    refs = {}
+    for item in shown["journal"]:
+        refs.setdefault(item["entry"]["entry"], item["ref"])
+    iop(d, "void", "P-0001", refs["session"], "--reason", "wrong patient")
+    iop(d, "void", "P-0001", refs["screen"], "--reason", "wrong specimen")
+    iop(d, "amend", "P-0001", "--name", "Jane Q. Doe", "--reason", "misspelled at intake")
+    bundle = export(d, "--format", "fhir")
+    eq(bundle.count('"entered-in-error"'), 2, "the voided session and screen")
+    (tmp / "bundle.json").write_text(bundle)
     script = SOURCE_DIR / "tests" / "fhir" / "validate.js"
     p = subprocess.run([node, str(script), str(tmp / "bundle.json")], capture_output=True,
                        text=True, env={**os.environ, "NODE_PATH": str(modules)}, timeout=120)
