@@ -29,7 +29,7 @@ struct FindingFilter {
 
     // Whether the patient is in the caseloads asked for (--clinician).
     bool patient(const Record& record) const {
-        return clinicians.empty() || same_clinician(clinicians, record.header.clinician);
+        return in_caseload(clinicians, record.header.clinician);
     }
 
     // At the severity asked for, and of a rule asked for (--severity, --rule).

@@ -55,7 +55,9 @@ Date parse_date_option(std::string_view option, const std::string& value, Date t
     return *d;
 }
 
-bool same_clinician(const std::vector<std::string>& names, std::string_view clinician) {
+bool in_caseload(const std::vector<std::string>& names, std::string_view clinician) {
+    if (names.empty())
+        return true;
     auto lower = [](unsigned char c) { return std::tolower(c); };
     return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
         return name.size() == clinician.size() &&

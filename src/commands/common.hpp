@@ -94,8 +94,9 @@ std::string import_subject(std::string_view file, std::string_view summary);
 std::string init_subject();
 
 // SPEC section 6, "Caseloads": whether a patient's clinician is one of
-// `names` (--clinician), compared without regard to (ASCII) case.
-bool same_clinician(const std::vector<std::string>& names, std::string_view clinician);
+// `names` (--clinician), compared without regard to (ASCII) case; every
+// patient is in the caseload when no name is given.
+bool in_caseload(const std::vector<std::string>& names, std::string_view clinician);
 // The --clinician values as given, each checked as one line of free text.
 std::vector<std::string> require_clinicians(const std::vector<std::string>& names);
 // Adds the repeatable --clinician option of list, check, remind and roster.

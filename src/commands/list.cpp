@@ -28,7 +28,7 @@ int list(const ListOptions& o, Context& ctx) {
                 return std::monostate{};
             return *l.error;
         }
-        if (!clinicians.empty() && !same_clinician(clinicians, l.record->header.clinician))
+        if (!in_caseload(clinicians, l.record->header.clinician))
             return std::monostate{};
         State st = fold(*l.record, program);
         if (wanted != "all" && to_string(st.status) != wanted)

@@ -43,8 +43,7 @@ int remind(const RemindOptions& o, Context& ctx) {
                 p.items.push_back({loaded.id, "record-invalid", ctx.today, std::nullopt,
                                    std::string(loaded.error->what()), ReminderPart::open_item,
                                    std::nullopt, true});
-        } else if (clinicians.empty() ||
-                   same_clinician(clinicians, loaded.record->header.clinician)) {
+        } else if (in_caseload(clinicians, loaded.record->header.clinician)) {
             Assessment a = assess(program, *loaded.record, ctx.today);
             p.items = reminders_for(program, *loaded.record, a, window);
             p.week = a.week;

@@ -161,7 +161,7 @@ int roster(const RosterOptions& o, Context& ctx) {
             return *l.error;
         }
         const Record& rec = *l.record;
-        if (!clinicians.empty() && !same_clinician(clinicians, rec.header.clinician))
+        if (!in_caseload(clinicians, rec.header.clinician))
             return std::monostate{};
         if (rec.header.enrolled > day)
             return std::monostate{};
