@@ -2,6 +2,7 @@
 // arguments. docs/rules.md explains every rule and the choices made where the
 // SPEC is silent; keep the two in step.
 #include "iop/engine.hpp"
+#include "iop/suggest.hpp"
 
 #include "iop/basics.hpp"
 
@@ -51,6 +52,16 @@ std::string days_text(int n) {
 // "2026-10-20" or "enrollment on 2026-10-20", for "since ..." clauses.
 std::string since_text(Date since, bool is_enrollment) {
     return is_enrollment ? fmt::format("enrollment on {}", format_date(since)) : format_date(since);
+}
+
+// "patient signature", "patient and clinician signatures", "patient,
+// clinician and guardian signatures".
+std::string missing_signatures_text(const std::vector<SignRole>& roles) {
+    std::string out;
+    for (std::size_t i = 0; i < roles.size(); ++i)
+        out += fmt::format("{}{}", i == 0 ? "" : i + 1 == roles.size() ? " and " : ", ",
+                           to_string(roles[i]));
+    return out + (roles.size() == 1 ? " signature" : " signatures");
 }
 
 double session_hours(const Session& s, const Program& program) {
@@ -106,6 +117,8 @@ class Assessor {
     void weekly_findings();
     void contact_gaps();
     void dated_findings();
+    void plan_findings();
+    Date objective_due_arose(const ObjectiveState& o) const;
     void curriculum();
     void attendance();
     void criteria();
@@ -557,6 +570,73 @@ void Assessor::dated_findings() {
     }
 }
 
+// SPEC section 12. Messages name references and dates, never a goal's words:
+// they reach cron mail.
+void Assessor::plan_findings() {
+    const TreatmentPlan& tp = a_.treatment_plan;
+    const int goals_within = program_.plan_goals_within_days;
+    if (!tp.objective_added && days_between(enrolled_, judged_on_) > goals_within)
+        add_after(Severity::warning, "plan-goals",
+                  fmt::format("no objective in the treatment plan {} after enrollment on {}, "
+                              "plan due within {} days",
+                              days_text(days_between(enrolled_, judged_on_)),
+                              format_date(enrolled_), goals_within),
+                  add_days(enrolled_, goals_within + 1));
+
+    const int sign_within = program_.plan_sign_within_days;
+    if (!tp.missing.empty() && days_between(tp.version_date, judged_on_) > sign_within)
+        add_after(Severity::warning, "plan-unsigned",
+                  fmt::format("plan version {} ({}) lacks the {}, due within {} days",
+                              tp.version,
+                              tp.version == 1 ? fmt::format("enrollment {}", format_date(enrolled_))
+                                              : format_date(tp.version_date),
+                              missing_signatures_text(tp.missing), sign_within),
+                  add_days(tp.version_date, sign_within + 1));
+
+    const int every = program_.plan_objective_unaddressed_days;
+    for (const ObjectiveState* o : tp.open_objectives()) {
+        if (o->target < judged_on_)
+            add(Severity::warning, "objective-due", std::nullopt,
+                fmt::format("objective {} was due on {} and is still open", o->ref,
+                            format_date(o->target)),
+                objective_due_arose(*o), o->target);
+        const bool addressed = o->last_addressed && *o->last_addressed > o->added;
+        const Date since = addressed ? *o->last_addressed : o->added;
+        const int days = days_between(since, judged_on_);
+        if (days > every)
+            add_after(Severity::warning, "objective-unaddressed",
+                      fmt::format("objective {} not addressed in a session for {} (since {}), "
+                                  "address it every {} days",
+                                  o->ref, days_text(days),
+                                  addressed ? format_date(since)
+                                            : fmt::format("added {}", format_date(since)),
+                                  every),
+                      add_days(since, every + 1));
+    }
+}
+
+// objective-due holds on a day when the objective is open and the target in
+// force that day is before it; it arose on the first day of the run that
+// ends on judged_on (a revised target can start or end a run).
+Date Assessor::objective_due_arose(const ObjectiveState& o) const {
+    std::vector<std::pair<Date, Date>> targets; // (from, target), file order
+    for (const Entry& e : original_.journal)
+        if (const Objective* x = std::get_if<Objective>(&e);
+            x && x->ref == o.ref && x->target && x->date <= through_)
+            targets.emplace_back(x->date, *x->target);
+    auto holds = [&](Date d) {
+        std::optional<Date> target;
+        for (const auto& [from, t] : targets)
+            if (from <= d)
+                target = t;
+        return target && *target < d;
+    };
+    Date day = judged_on_;
+    while (day > o.added && holds(add_days(day, -1)))
+        day = add_days(day, -1);
+    return day;
+}
+
 // curriculum-pace has no single date it follows from: it arises on the first
 // day of the unbroken run of days, ending on judged_on, on which it held,
 // each day judged with the sessions and the plan of that day.
@@ -696,6 +776,29 @@ void Assessor::criteria() {
             out.push_back({"screens", negative == need && !pending, detail});
         }
     }
+    // SPEC section 12, each when the program requires it: a program.toml
+    // written before these keys existed lists neither (SPEC section 4).
+    const TreatmentPlan& tp = a_.treatment_plan;
+    if (program_.require_objectives) {
+        std::vector<std::string> open;
+        for (const ObjectiveState* o : tp.open_objectives())
+            open.push_back(o->ref);
+        std::string detail =
+            tp.goals.empty() ? std::string("no goal in the treatment plan")
+            : open.empty()   ? fmt::format("{} in the treatment plan, no objective open",
+                                           plural(static_cast<int>(tp.goals.size()), "goal", "goals"))
+                             : fmt::format("{} open: {}",
+                                           plural(static_cast<int>(open.size()), "objective",
+                                                  "objectives"),
+                                           join(open));
+        out.push_back({"objectives", !tp.goals.empty() && open.empty(), detail});
+    }
+    if (program_.require_signed_plan)
+        out.push_back({"signed-plan", tp.missing.empty(),
+                       tp.missing.empty()
+                           ? fmt::format("plan version {} signed", tp.version)
+                           : fmt::format("plan version {} lacks the {}", tp.version,
+                                         missing_signatures_text(tp.missing))});
     if (program_.require_aftercare)
         out.push_back(
             {"aftercare", state_.has_aftercare,
@@ -720,6 +823,8 @@ Assessment Assessor::run() {
     weekly_findings();
     contact_gaps();
     dated_findings();
+    a_.treatment_plan = treatment_plan(original_, through_);
+    plan_findings();
     criteria();
     // By week (findings about no week last), then in the order of the SPEC's
     // rule table; ties keep the order they were found in (date order).
@@ -759,7 +864,8 @@ const std::vector<std::string>& rule_ids() {
         "group-frequency", "hours-per-week",   "individual-frequency", "family-frequency",
         "contact-gap",     "screen-frequency", "positive-screen",      "screen-pending",
         "curriculum-pace", "plan-review",      "medication-review",    "lost-contact",
-        "overdue",         "record-invalid",
+        "overdue",         "plan-goals",       "plan-unsigned",        "objective-due",
+        "objective-unaddressed", "record-invalid",
     };
     return ids;
 }

@@ -210,6 +210,8 @@ std::vector<Column> event_columns(EventType t) {
         return {C::entry, C::reason};
     case EventType::amend:
         return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
+    case EventType::signature: // the CSV layout of section 12 comes with its columns
+        return {};
     }
     return {};
 }

@@ -63,7 +63,8 @@ ShowJournal show_journal(const ShowView& v) {
             j.amendments.push_back(e);
             break;
         case EventType::note:
-        case EventType::void_: // set aside on load with the entry it voids
+        case EventType::void_:     // set aside on load with the entry it voids
+        case EventType::signature: // the assessment's treatment plan holds those that count
             break;
         }
     }

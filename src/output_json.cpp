@@ -43,7 +43,8 @@ json to_json(const Entry& entry) {
              {"topic", s->topic},
              {"hours", s->hours},
              {"status", to_string(s->status)},
-             {"note", s->note}};
+             {"note", s->note},
+             {"objectives", s->objectives}};
         put_meta(j, *s);
     } else if (auto sc = std::get_if<Screen>(&entry)) {
         j = {{"entry", "screen"},
@@ -113,8 +114,39 @@ json to_json(const Entry& entry) {
         case EventType::plan_review:
             j["note"] = e->text;
             break;
+        case EventType::signature:
+            j["role"] = to_string(e->role);
+            j["name"] = e->signer;
+            j["plan_version"] = e->plan_version;
+            j["declined"] = e->declined;
+            j["reason"] = e->reason;
+            break;
         }
         put_meta(j, *e);
+    } else if (auto g = std::get_if<Goal>(&entry)) {
+        auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+        j = {{"entry", "goal"},
+             {"ref", g->ref},
+             {"action", to_string(g->action)},
+             {"date", format_date(g->date)},
+             {"problem", text(g->problem)},
+             {"goal", text(g->goal)},
+             {"words", text(g->words)},
+             {"dimension", g->dimension ? json(*g->dimension) : json(nullptr)},
+             {"note", g->note}};
+        put_meta(j, *g);
+    } else if (auto o = std::get_if<Objective>(&entry)) {
+        auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+        j = {{"entry", "objective"},
+             {"ref", o->ref},
+             {"action", to_string(o->action)},
+             {"date", format_date(o->date)},
+             {"text", text(o->text)},
+             {"measure", text(o->measure)},
+             {"target", o->target ? json(format_date(*o->target)) : json(nullptr)},
+             {"interventions", o->interventions ? json(*o->interventions) : json(nullptr)},
+             {"note", o->note}};
+        put_meta(j, *o);
     }
     return j;
 }

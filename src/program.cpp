@@ -107,6 +107,26 @@ min_attendance = 0.90
 negative_screens = 2
 # An aftercare plan (a sponsor, or outside groups such as AA or NA) is required.
 require_aftercare = true
+# Every objective of the treatment plan closed (achieved, not achieved or
+# dropped), with at least one goal (CARF standard 2.C: measurable,
+# time-specific objectives).
+require_objectives = true
+# The current version of the treatment plan signed by the patient and the
+# clinician, and the guardian of an adolescent (state rules: dated client and
+# staff signatures). A program.toml without these two keys keeps them off.
+require_signed_plan = true
+
+# The individualized treatment plan (iop goal, iop objective, iop sign).
+[plan]
+# Problems, goals and measurable objectives within this many days of
+# admission (state rules: individualized plan within 7 days of admission).
+goals_within_days = 7
+# Each version of the plan signed within this many days of the change that
+# made it (state rules: dated client and staff signatures).
+sign_within_days = 7
+# Every open objective addressed in a session at least this often
+# (judgement: every 2 weeks).
+objective_unaddressed_days = 14
 
 # The program calendar (common practice): the weekdays the program runs and
 # the weekdays it holds groups (mon, tue, wed, thu, fri, sat, sun; group_days
@@ -272,7 +292,8 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
                          "screen_result_days", "plan_review_days", "medication_review_days",
                          "lost_contact_days", "weeks", "groups_per_week", "hours_per_week",
-                         "graduation", "calendar", "remind", "storage", "curriculum"});
+                         "graduation", "plan", "calendar", "remind", "storage",
+                         "curriculum"});
     root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -316,7 +337,8 @@ Program load_program(const toml::table& table, const std::string& file) {
 
     if (const toml::table* t = root.table("graduation")) {
         TableReader r(*t, file, "[graduation]");
-        r.reject_unknown({"min_attendance", "negative_screens", "require_aftercare"});
+        r.reject_unknown({"min_attendance", "negative_screens", "require_aftercare",
+                          "require_objectives", "require_signed_plan"});
         if (auto v = r.number("min_attendance")) {
             if (*v < 0 || *v > 1)
                 r.fail("min_attendance",
@@ -326,6 +348,20 @@ Program load_program(const toml::table& table, const std::string& file) {
         load_int(r, "negative_screens", p.negative_screens, 0, 100);
         if (auto v = r.boolean("require_aftercare"))
             p.require_aftercare = *v;
+        // Off unless the program says so (SPEC section 4).
+        p.require_objectives = r.boolean("require_objectives").value_or(false);
+        p.require_signed_plan = r.boolean("require_signed_plan").value_or(false);
+    } else {
+        p.require_objectives = false;
+        p.require_signed_plan = false;
+    }
+
+    if (const toml::table* t = root.table("plan")) {
+        TableReader r(*t, file, "[plan]");
+        r.reject_unknown({"goals_within_days", "sign_within_days", "objective_unaddressed_days"});
+        load_int(r, "goals_within_days", p.plan_goals_within_days, 0, 3650);
+        load_int(r, "sign_within_days", p.plan_sign_within_days, 0, 3650);
+        load_int(r, "objective_unaddressed_days", p.plan_objective_unaddressed_days, 1, 3650);
     }
 
     load_calendar(root, p);

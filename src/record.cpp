@@ -50,7 +50,12 @@ constexpr std::string_view status_names[] = {"attended", "absent", "excused"};
 constexpr std::string_view result_names[] = {"negative", "positive", "pending"};
 constexpr std::string_view action_names[] = {"start", "review", "stop"};
 constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare", "graduated",
-                                            "discharged",  "note",        "void",      "amend"};
+                                            "discharged",  "note",        "void",      "amend",
+                                            "signature"};
+constexpr std::string_view goal_action_names[] = {"add", "revise", "achieved", "dropped"};
+constexpr std::string_view objective_action_names[] = {
+    "add", "revise", "achieved", "partly-achieved", "not-achieved", "dropped"};
+constexpr std::string_view sign_role_names[] = {"patient", "clinician", "supervisor", "guardian"};
 constexpr std::string_view patient_status_names[] = {"active", "graduated", "discharged"};
 
 template <std::size_t N> std::vector<std::string> names_of(const std::string_view (&names)[N]) {
@@ -65,6 +70,32 @@ std::string_view to_string(ScreenResult v) { return result_names[static_cast<int
 std::string_view to_string(MedAction v) { return action_names[static_cast<int>(v)]; }
 std::string_view to_string(EventType v) { return event_names[static_cast<int>(v)]; }
 std::string_view to_string(Status v) { return patient_status_names[static_cast<int>(v)]; }
+std::string_view to_string(GoalAction v) { return goal_action_names[static_cast<int>(v)]; }
+std::string_view to_string(ObjectiveAction v) {
+    return objective_action_names[static_cast<int>(v)];
+}
+std::string_view to_string(SignRole v) { return sign_role_names[static_cast<int>(v)]; }
+std::optional<GoalAction> parse_goal_action(std::string_view t) {
+    return parse_enum<GoalAction>(t, goal_action_names);
+}
+std::optional<ObjectiveAction> parse_objective_action(std::string_view t) {
+    return parse_enum<ObjectiveAction>(t, objective_action_names);
+}
+std::optional<SignRole> parse_sign_role(std::string_view t) {
+    return parse_enum<SignRole>(t, sign_role_names);
+}
+const std::vector<std::string>& goal_actions() {
+    static const std::vector<std::string> v = names_of(goal_action_names);
+    return v;
+}
+const std::vector<std::string>& objective_actions() {
+    static const std::vector<std::string> v = names_of(objective_action_names);
+    return v;
+}
+const std::vector<std::string>& sign_roles() {
+    static const std::vector<std::string> v = names_of(sign_role_names);
+    return v;
+}
 std::optional<SessionKind> parse_session_kind(std::string_view t) {
     return parse_enum<SessionKind>(t, kind_names);
 }
@@ -261,6 +292,7 @@ State fold(const Record& record, const Program& program, std::optional<Date> thr
             case EventType::note:
             case EventType::void_:
             case EventType::amend:
+            case EventType::signature:
                 break;
             }
         }
@@ -302,8 +334,8 @@ E read_enum(const TableReader& r, std::string_view key, std::optional<E> (*parse
 }
 
 Session read_session(const TableReader& r) {
-    r.reject_unknown({"date", "kind", "topic", "hours", "status", "note", "recorded_by",
-                      "recorded_at"});
+    r.reject_unknown({"date", "kind", "topic", "hours", "status", "note", "objectives",
+                      "recorded_by", "recorded_at"});
     Session s;
     read_meta(r, s);
     s.kind = read_enum<SessionKind>(r, "kind", parse_session_kind, kind_names);
@@ -319,6 +351,12 @@ Session read_session(const TableReader& r) {
     s.hours = *hours;
     s.status = read_enum<SessionStatus>(r, "status", parse_session_status, status_names);
     s.note = r.text("note", Lines::many).value_or("");
+    s.objectives = r.texts("objectives").value_or(std::vector<std::string>{});
+    for (const std::string& ref : s.objectives)
+        if (!valid_objective_ref(ref))
+            r.fail("objectives", fmt::format("'objectives' holds '{}', which is not an objective "
+                                             "reference such as G1.2",
+                                             ref));
     return s;
 }
 
@@ -442,6 +480,21 @@ Event read_event(const TableReader& r) {
             r.fail("reason", "'reason' is empty");
         r.text("reason", Lines::many);
         break;
+    case EventType::signature: {
+        r.reject_unknown({"type", "date", "role", "name", "plan_version", "declined", "reason",
+                          "recorded_by", "recorded_at"});
+        e.role = read_enum<SignRole>(r, "role", parse_sign_role, sign_role_names);
+        e.signer = r.text("name").value_or("");
+        auto version = r.bounded("plan_version", 1, 1000000);
+        if (!version)
+            r.fail_here("a signature needs 'plan_version'");
+        e.plan_version = *version;
+        e.declined = r.boolean("declined").value_or(false);
+        e.reason = r.text("reason", Lines::many).value_or("");
+        if (e.declined && e.reason.empty())
+            r.fail_here("a declined signature needs a 'reason'");
+        break;
+    }
     case EventType::void_:
         r.reject_unknown({"type", "date", "entry", "reason", "recorded_by", "recorded_at"});
         e.entry = r.require_string("entry");
@@ -456,6 +509,92 @@ Event read_event(const TableReader& r) {
     }
     read_meta(r, e);
     return e;
+}
+
+std::optional<std::string> nonempty_text(const TableReader& r, std::string_view key,
+                                        Lines lines = Lines::many) {
+    auto v = r.text(key, lines);
+    if (v && v->empty())
+        r.fail(key, fmt::format("'{}' is empty", key));
+    return v;
+}
+
+Goal read_goal(const TableReader& r) {
+    r.reject_unknown({"ref", "action", "date", "problem", "goal", "words", "dimension", "note",
+                      "recorded_by", "recorded_at"});
+    Goal g;
+    read_meta(r, g);
+    g.ref = r.require_string("ref");
+    if (!valid_goal_ref(g.ref))
+        r.fail("ref", "'ref' must be a goal reference such as G1");
+    g.action = read_enum<GoalAction>(r, "action", parse_goal_action, goal_action_names);
+    g.problem = nonempty_text(r, "problem");
+    g.goal = nonempty_text(r, "goal");
+    g.words = nonempty_text(r, "words");
+    g.dimension = r.bounded("dimension", 1, 6);
+    g.note = nonempty_text(r, "note").value_or("");
+    const bool changes = g.problem || g.goal || g.words || g.dimension;
+    switch (g.action) {
+    case GoalAction::add:
+        if (!g.problem || !g.goal)
+            r.fail_here("a goal added needs 'problem' and 'goal'");
+        break;
+    case GoalAction::revise:
+        if (!changes)
+            r.fail_here("a goal revised changes nothing: give problem, goal, words or dimension");
+        break;
+    case GoalAction::achieved:
+    case GoalAction::dropped:
+        if (changes)
+            r.fail_here(fmt::format("a goal {} carries no problem, goal, words or dimension: "
+                                    "revise it first",
+                                    to_string(g.action)));
+        break;
+    }
+    return g;
+}
+
+Objective read_objective(const TableReader& r) {
+    r.reject_unknown({"ref", "action", "date", "text", "measure", "target", "interventions",
+                      "note", "recorded_by", "recorded_at"});
+    Objective o;
+    read_meta(r, o);
+    o.ref = r.require_string("ref");
+    if (!valid_objective_ref(o.ref))
+        r.fail("ref", "'ref' must be an objective reference such as G1.2");
+    o.action =
+        read_enum<ObjectiveAction>(r, "action", parse_objective_action, objective_action_names);
+    o.text = nonempty_text(r, "text");
+    o.measure = nonempty_text(r, "measure");
+    o.target = r.date("target");
+    o.interventions = r.texts("interventions");
+    if (o.interventions)
+        for (const std::string& i : *o.interventions)
+            if (i.empty())
+                r.fail("interventions", "'interventions' holds an empty text");
+    o.note = nonempty_text(r, "note").value_or("");
+    if (o.target && *o.target < o.date)
+        r.fail("target", fmt::format("'target' {} is before the entry's date {}",
+                                     format_date(*o.target), format_date(o.date)));
+    const bool changes = o.text || o.measure || o.target || o.interventions;
+    switch (o.action) {
+    case ObjectiveAction::add:
+        if (!o.text || !o.target)
+            r.fail_here("an objective added needs 'text' and 'target'");
+        break;
+    case ObjectiveAction::revise:
+        if (!changes)
+            r.fail_here("an objective revised changes nothing: give text, measure, target or "
+                        "interventions");
+        break;
+    default:
+        if (changes)
+            r.fail_here(fmt::format("an objective marked {} carries no text, measure, target or "
+                                    "interventions: revise it first",
+                                    to_string(o.action)));
+        break;
+    }
+    return o;
 }
 
 // A journal that contradicts itself is invalid, never guessed at.
@@ -625,7 +764,7 @@ Record load_record(const toml::table& table, const std::string& file) {
     root.require_schema_version(record_schema_version);
     root.reject_unknown({"schema_version", "id", "name", "born", "enrolled", "clinician",
                          "diagnosis", "insurance", "recorded_by", "recorded_at", "plan",
-                         "session", "screen", "medication", "event"});
+                         "session", "screen", "medication", "event", "goal", "objective"});
     Record rec;
     rec.file = file;
     Header& h = rec.header;
@@ -665,8 +804,10 @@ Record load_record(const toml::table& table, const std::string& file) {
     h.plan.family_per_week = need("family_per_week");
 
     const auto sessions = root.tables("session"), screens = root.tables("screen"),
-               medications = root.tables("medication"), events = root.tables("event");
-    rec.journal.reserve(sessions.size() + screens.size() + medications.size() + events.size());
+               medications = root.tables("medication"), events = root.tables("event"),
+               goals = root.tables("goal"), objectives = root.tables("objective");
+    rec.journal.reserve(sessions.size() + screens.size() + medications.size() + events.size() +
+                        goals.size() + objectives.size());
     for (const toml::table* t : sessions)
         rec.journal.emplace_back(read_session(TableReader(*t, file, "[[session]]")));
     for (const toml::table* t : screens)
@@ -675,6 +816,10 @@ Record load_record(const toml::table& table, const std::string& file) {
         rec.journal.emplace_back(read_medication(TableReader(*t, file, "[[medication]]")));
     for (const toml::table* t : events)
         rec.journal.emplace_back(read_event(TableReader(*t, file, "[[event]]")));
+    for (const toml::table* t : goals)
+        rec.journal.emplace_back(read_goal(TableReader(*t, file, "[[goal]]")));
+    for (const toml::table* t : objectives)
+        rec.journal.emplace_back(read_objective(TableReader(*t, file, "[[objective]]")));
     // toml++ groups entries by kind; file order is the order of their headers.
     // Sorting indices and moving each entry once is cheaper than sorting the
     // entries themselves (a variant of several strings).
@@ -694,6 +839,7 @@ Record load_record(const toml::table& table, const std::string& file) {
     }
     set_aside_voided(rec);
     check_journal(rec);
+    check_plan(rec);
     for (const auto& entry : rec.journal) // amendments, in file order
         if (const Event* ev = std::get_if<Event>(&entry); ev && ev->type == EventType::amend) {
             ev->amend.apply_to(h);
@@ -768,6 +914,8 @@ std::string render_entry(const Entry& entry) {
         line(out, "hours", format_hours(s->hours));
         line(out, "status", toml_quote(to_string(s->status)));
         optional_string(out, "note", s->note);
+        if (!s->objectives.empty())
+            line(out, "objectives", quoted_list(s->objectives));
         meta_tail(out, *s);
     } else if (auto sc = std::get_if<Screen>(&entry)) {
         out += "[[screen]]\n";
@@ -837,8 +985,46 @@ std::string render_entry(const Entry& entry) {
             line(out, "reason", toml_quote(e->reason));
             break;
         case EventType::plan_review: optional_string(out, "note", e->text); break;
+        case EventType::signature:
+            line(out, "role", toml_quote(to_string(e->role)));
+            optional_string(out, "name", e->signer);
+            line(out, "plan_version", std::to_string(e->plan_version));
+            if (e->declined)
+                line(out, "declined", "true");
+            optional_string(out, "reason", e->reason);
+            break;
         }
         meta_tail(out, *e);
+    } else if (auto g = std::get_if<Goal>(&entry)) {
+        out += "[[goal]]\n";
+        line(out, "ref", toml_quote(g->ref));
+        line(out, "action", toml_quote(to_string(g->action)));
+        line(out, "date", format_date(g->date));
+        if (g->problem)
+            line(out, "problem", toml_quote(*g->problem));
+        if (g->goal)
+            line(out, "goal", toml_quote(*g->goal));
+        if (g->words)
+            line(out, "words", toml_quote(*g->words));
+        if (g->dimension)
+            line(out, "dimension", std::to_string(*g->dimension));
+        optional_string(out, "note", g->note);
+        meta_tail(out, *g);
+    } else if (auto o = std::get_if<Objective>(&entry)) {
+        out += "[[objective]]\n";
+        line(out, "ref", toml_quote(o->ref));
+        line(out, "action", toml_quote(to_string(o->action)));
+        line(out, "date", format_date(o->date));
+        if (o->text)
+            line(out, "text", toml_quote(*o->text));
+        if (o->measure)
+            line(out, "measure", toml_quote(*o->measure));
+        if (o->target)
+            line(out, "target", format_date(*o->target));
+        if (o->interventions)
+            line(out, "interventions", quoted_list(*o->interventions));
+        optional_string(out, "note", o->note);
+        meta_tail(out, *o);
     }
     return out;
 }

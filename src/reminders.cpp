@@ -114,10 +114,11 @@ Date default_since(const Program& program, Date today) {
 }
 
 bool is_open_item(const Finding& f) {
-    // Sections 12 and 13 add their rules marked "open" here.
-    static const std::array<std::string_view, 6> open = {"plan-review",     "medication-review",
-                                                         "lost-contact",    "overdue",
-                                                         "positive-screen", "screen-pending"};
+    // Section 13 adds its rules marked "open" here.
+    static const std::array<std::string_view, 10> open = {
+        "plan-review",     "medication-review", "lost-contact",  "overdue",
+        "positive-screen", "screen-pending",    "plan-goals",    "plan-unsigned",
+        "objective-due",   "objective-unaddressed"};
     if (f.rule == "individual-frequency")
         return f.severity == Severity::error && !f.week;
     return std::find(open.begin(), open.end(), f.rule) != open.end();
@@ -183,9 +184,17 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
         short_of("screen", w->required.screens, held.screens(today), "drug screen", "drug screens");
     }
 
-    // 4: coming up within --within days. Objectives' target dates and
-    // authorizations' end and review dates (SPEC sections 12 and 13) join
-    // here as objective-target, authorization-end and authorization-review.
+    // 4: coming up within --within days: the planned end, open objectives'
+    // target dates (SPEC section 12). Authorizations' end and review dates
+    // (section 13) join here as authorization-end and authorization-review.
+    for (const ObjectiveState* o : a.treatment_plan.open_objectives()) {
+        int to_target = days_between(today, o->target);
+        if (to_target >= 0 && to_target <= win.within)
+            out.push_back({id, "objective-target", o->target, std::nullopt,
+                           fmt::format("objective {} target date {}", o->ref,
+                                       format_date(o->target)),
+                           ReminderPart::coming_up, std::nullopt});
+    }
     int to_end = days_between(today, a.planned_end);
     if (to_end >= 0 && to_end <= win.within) {
         std::string msg =

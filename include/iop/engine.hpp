@@ -85,7 +85,9 @@ struct CurriculumProgress {
 };
 
 struct Criterion {
-    std::string id; // min-weeks | curriculum | attendance | screens | aftercare
+    // min-weeks | curriculum | attendance | screens | aftercare, and objectives
+    // and signed-plan when the program requires them.
+    std::string id;
     bool met = false;
     std::string detail; // e.g. "attendance 0.84 < 0.90"
 };
@@ -107,6 +109,8 @@ struct Assessment {
     bool eligible = false;
     std::vector<MedicationState> medications;
     std::optional<Date> last_plan_review; // the latest plan review up to judged_on
+    // The individualized plan (SPEC section 12) as of judged_on.
+    TreatmentPlan treatment_plan;
 
     std::vector<std::string> unmet() const;
 };

@@ -54,6 +54,19 @@ struct Program {
     double min_attendance = 0.90;
     int negative_screens = 2;
     bool require_aftercare = true;
+    // [graduation] require_objectives / require_signed_plan (SPEC section
+    // 12). iop init writes them on; a program.toml without the key keeps the
+    // requirement off (SPEC section 4: an upgrade makes no eligible patient
+    // ineligible), which is what load_program does.
+    bool require_objectives = true;
+    bool require_signed_plan = true;
+    // [plan] (SPEC section 12): the individualized plan is due within
+    // goals_within_days of enrollment and signed within sign_within_days of
+    // the entry that made its current version; every open objective is
+    // addressed in a session at least every objective_unaddressed_days.
+    int plan_goals_within_days = 7;
+    int plan_sign_within_days = 7;
+    int plan_objective_unaddressed_days = 14;
     // [calendar] program_days and group_days (SPEC section 10); the store
     // adds the closures of closures.toml. Monday to Friday, no closures,
     // when the program says nothing.

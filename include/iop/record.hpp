@@ -63,8 +63,14 @@ enum class EventType {
     discharged,
     note,
     void_,
-    amend
+    amend,
+    signature
 };
+// SPEC section 12: what a [[goal]] or [[objective]] entry does.
+enum class GoalAction { add, revise, achieved, dropped };
+enum class ObjectiveAction { add, revise, achieved, partly_achieved, not_achieved, dropped };
+// Who signs a version of the treatment plan.
+enum class SignRole { patient, clinician, supervisor, guardian };
 enum class Status { active, graduated, discharged };
 
 std::string_view to_string(SessionKind);
@@ -73,12 +79,22 @@ std::string_view to_string(ScreenResult);
 std::string_view to_string(MedAction);
 std::string_view to_string(EventType);
 std::string_view to_string(Status);
+std::string_view to_string(GoalAction);
+std::string_view to_string(ObjectiveAction);
+std::string_view to_string(SignRole);
 std::optional<SessionKind> parse_session_kind(std::string_view);
 std::optional<SessionStatus> parse_session_status(std::string_view);
 std::optional<ScreenResult> parse_screen_result(std::string_view);
 std::optional<MedAction> parse_med_action(std::string_view);
 std::optional<EventType> parse_event_type(std::string_view);
 std::optional<Status> parse_status(std::string_view);
+std::optional<GoalAction> parse_goal_action(std::string_view);
+std::optional<ObjectiveAction> parse_objective_action(std::string_view);
+std::optional<SignRole> parse_sign_role(std::string_view);
+// The names, in the order of the enums: for messages and completions.
+const std::vector<std::string>& goal_actions();
+const std::vector<std::string>& objective_actions();
+const std::vector<std::string>& sign_roles();
 
 // The discharge reasons of SPEC section 6, in that order.
 const std::vector<std::string>& discharge_reasons();
@@ -100,6 +116,8 @@ struct Session : EntryMeta {
     double hours = 0;
     SessionStatus status = SessionStatus::attended;
     std::string note;
+    // SPEC section 12: the objectives (G1.1, ...) the session addressed.
+    std::vector<std::string> objectives;
 };
 
 struct Screen : EntryMeta {
@@ -140,9 +158,42 @@ struct Event : EntryMeta {
     std::string text;                // note; free text on discharge
     std::string entry;               // void: the reference of the entry it voids
     HeaderChange amend;              // amend (with reason)
+    // signature (SPEC section 12): who signed which version of the plan;
+    // `declined` with a `reason` when the patient would not sign.
+    SignRole role = SignRole::patient;
+    std::string signer; // the `name` key: who signed, when given
+    int plan_version = 0;
+    bool declined = false;
 };
 
-using Entry = std::variant<Session, Screen, Medication, Event>;
+// SPEC section 12. An `add` carries problem and goal (words and dimension
+// optional); a `revise` the keys it changes; achieved and dropped an
+// optional note.
+struct Goal : EntryMeta {
+    std::string ref; // G1, G2, ... assigned by iop
+    GoalAction action = GoalAction::add;
+    std::optional<std::string> problem;
+    std::optional<std::string> goal;
+    std::optional<std::string> words;
+    std::optional<int> dimension; // ASAM dimension 1-6
+    std::string note;
+};
+
+// An `add` carries text and target (measure and interventions optional); a
+// `revise` the keys it changes; a status change an optional note.
+struct Objective : EntryMeta {
+    std::string ref; // G1.1: its goal's ref, a dot, a number
+    ObjectiveAction action = ObjectiveAction::add;
+    std::optional<std::string> text;
+    std::optional<std::string> measure;
+    std::optional<Date> target;
+    std::optional<std::vector<std::string>> interventions;
+    std::string note;
+    // The goal's ref: what comes before the last dot.
+    std::string goal_ref() const;
+};
+
+using Entry = std::variant<Session, Screen, Medication, Event, Goal, Objective>;
 
 const EntryMeta& meta(const Entry& e);
 EntryMeta& meta(Entry& e);
@@ -202,6 +253,10 @@ std::vector<JournalItem> journal_items(const Record& record);
 // Whether text has the form of a reference: 8 lowercase hex digits, then
 // optionally "-N" (N from 2).
 bool valid_entry_ref(std::string_view text);
+// SPEC section 12: "G1" (G, then a number from 1 without leading zeros) and
+// "G1.2" (a goal reference, a dot, a number from 1).
+bool valid_goal_ref(std::string_view text);
+bool valid_objective_ref(std::string_view text);
 
 // A medication as the journal leaves it.
 struct MedicationState {
@@ -224,6 +279,90 @@ struct State {
     std::optional<Date> last_plan_review;
     bool has_aftercare = false;
 };
+
+// ---------------------------------------------------------------- the plan
+
+// SPEC section 12: an objective as the journal leaves it.
+struct ObjectiveState {
+    std::string ref;
+    std::string text;
+    std::string measure;
+    Date added{};
+    Date target{};
+    std::vector<std::string> interventions;
+    // Its own latest status change ("achieved", "partly-achieved", ...), or
+    // "open" when it has none.
+    std::string status = "open";
+    bool open = true;             // false once achieved, not-achieved or dropped, or its goal closed
+    std::optional<Date> closed;   // the day it closed
+    std::optional<Date> last_addressed; // latest attended session that addressed it
+    int sessions = 0;                   // attended sessions that addressed it
+    SourcePos pos;                      // of its add
+};
+
+struct GoalState {
+    std::string ref;
+    std::string problem;
+    std::string goal;
+    std::string words;
+    std::optional<int> dimension;
+    Date added{};
+    std::string status = "open"; // open | achieved | dropped
+    bool open = true;
+    std::optional<Date> closed;
+    std::vector<ObjectiveState> objectives; // in the order added
+    SourcePos pos;                          // of its add
+};
+
+struct PlanSignature {
+    SignRole role = SignRole::patient;
+    std::string name;
+    Date date{};
+    bool declined = false;
+    std::string reason;
+    std::string recorded_by;
+};
+
+struct TreatmentPlan {
+    std::vector<GoalState> goals; // in the order added
+    // The plan version (SPEC section 12) at the end of the journal, and the
+    // date of the entry that made it (enrollment for version 1).
+    int version = 1;
+    Date version_date{};
+    std::vector<PlanSignature> signatures; // of the current version, file order
+    // The roles whose signature the current version still lacks: patient
+    // and clinician, and guardian for an adolescent (SPEC section 12).
+    std::vector<SignRole> missing;
+    bool objective_added = false; // an objective was ever added
+
+    const GoalState* find_goal(std::string_view ref) const;
+    const ObjectiveState* find_objective(std::string_view ref) const;
+    std::vector<const ObjectiveState*> open_objectives() const;
+};
+
+// The treatment plan as of `through` (entries dated after it left out), or
+// of the whole journal. Sessions address objectives by ref; a ref that names
+// no objective is ignored.
+TreatmentPlan treatment_plan(const Record& record, std::optional<Date> through = std::nullopt);
+
+// The plan version where the entry at index `i` of `entries` (file order,
+// voided entries and voids included, as file_journal gives them) stands: 1
+// plus the goal add/revise/dropped, objective add/revise/dropped and
+// plan-change entries before it, and the voids of any of these.
+int plan_version_at(const std::vector<Entry>& entries, std::size_t i);
+// The plan version a new entry appended to the record would stand at.
+int next_plan_version(const Record& record);
+
+// The next free refs: "G3" for a record whose goals are G1 and G2 (voided
+// ones included, so a ref is never given twice), "G1.4" for goal G1.
+std::string next_goal_ref(const Record& record);
+std::string next_objective_ref(const Record& record, std::string_view goal_ref);
+
+// The checks of SPEC section 12 on a loaded journal (voided entries set
+// aside): refs given once, each revise or status change after the add of an
+// open goal or objective and not dated before it, an objective added to an
+// open goal. DataError naming the line otherwise. load_record runs it.
+void check_plan(const Record& record);
 
 // Entries dated after `through`, when given, are left out (not yet
 // happened, or after the end of treatment).

@@ -271,10 +271,21 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                     return fmt::format("void {}: {}, {}", id, e.entry, day);
                 case EventType::amend:
                     return fmt::format("amend {}: {}, {}", id, e.amend.keys(), day);
+                case EventType::signature:
+                    return fmt::format("sign {}: {}{}, plan version {}, {}", id,
+                                       to_string(e.role), e.declined ? " declined" : "",
+                                       e.plan_version, day);
                 case EventType::note:
                     break;
                 }
                 return fmt::format("note {}: {}", id, day);
+            },
+            // Refs only: a goal's words stay in the record, out of git's log.
+            [&](const Goal& g) {
+                return fmt::format("goal {}: {} {}, {}", id, to_string(g.action), g.ref, day);
+            },
+            [&](const Objective& o) {
+                return fmt::format("objective {}: {} {}, {}", id, to_string(o.action), o.ref, day);
             },
         },
         entry));

@@ -406,6 +406,8 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
             if (trim(e.reason).empty())
                 throw UsageError("a void event needs a reason");
             break;
+        case EventType::signature: // not in `types` yet: the CSV layout of section 12
+            break;
         }
         entry = e;
         break;
