@@ -181,9 +181,11 @@ TreatmentPlan treatment_plan(const Record& record, std::optional<Date> through) 
         for (std::size_t i = 0; i < all.size(); ++i)
             step(all[i], steps[i], items[i].voided_by.has_value() || is_void_event(all[i]));
     }
+    // A declined signature, with its reason, counts for the patient only.
     auto signed_by = [&](SignRole role) {
-        return std::any_of(tp.signatures.begin(), tp.signatures.end(),
-                           [&](const PlanSignature& s) { return s.role == role; });
+        return std::any_of(tp.signatures.begin(), tp.signatures.end(), [&](const PlanSignature& s) {
+            return s.role == role && (!s.declined || role == SignRole::patient);
+        });
     };
     for (SignRole role : {SignRole::patient, SignRole::clinician, SignRole::guardian})
         if (!signed_by(role) && (role != SignRole::guardian || is_adolescent(record.header)))
