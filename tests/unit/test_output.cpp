@@ -128,6 +128,7 @@ TEST_CASE("to_json of a session") {
                     {"hours", 2.5},
                     {"status", "excused"},
                     {"note", "sick \"flu\""},
+                  {"objectives", json::array()},
                     {"recorded_by", "jrivera"},
                     {"recorded_at", "2026-11-03T17:02:11Z"}});
     s.kind = iop::SessionKind::family;
