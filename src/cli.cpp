@@ -278,10 +278,11 @@ bool is_tty(int fd) {
 void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
     // Without --format, a command writes its first format (export: json).
     const std::string given = g.format ? *g.format : std::string(to_string(spec.formats.front()));
-    auto fmt_value = require_choice("--format", given, {"text", "json", "csv", "fhir"});
+    auto fmt_value = require_choice("--format", given, {"text", "json", "csv", "fhir", "html"});
     ctx.format = fmt_value == "json"   ? Format::json
                  : fmt_value == "csv"  ? Format::csv
                  : fmt_value == "fhir" ? Format::fhir
+                 : fmt_value == "html" ? Format::html
                                        : Format::text;
     if (std::find(spec.formats.begin(), spec.formats.end(), ctx.format) == spec.formats.end()) {
         std::vector<std::string> ok;
@@ -342,7 +343,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("YYYY-MM-DD");
     app.add_option("--format", g.format,
-                   "Output format: text, json or csv (where it fits); fhir for export")
+                   "Output format: text, json, csv where it fits; fhir for export; html for show")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("FORMAT");
     app.add_option("--color", g.color, "Colour: auto, always or never (honours NO_COLOR)")

@@ -10,6 +10,7 @@ std::string_view to_string(Format f) {
     case Format::json: return "json";
     case Format::csv: return "csv";
     case Format::fhir: return "fhir";
+    case Format::html: return "html";
     }
     return "text";
 }
@@ -33,6 +34,15 @@ std::string pad(std::string_view s, std::size_t width) {
     for (std::size_t w = display_width(s); w < width; ++w)
         out += ' ';
     return out;
+}
+
+std::string plan_status_text(std::string_view status, bool open,
+                             const std::optional<Date>& closed) {
+    if (!closed)
+        return std::string(status);
+    if (status == "open" && !open)
+        return "closed with its goal on " + format_date(*closed);
+    return fmt::format("{} on {}", status, format_date(*closed));
 }
 
 ShowJournal show_journal(const ShowView& v) {

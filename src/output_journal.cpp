@@ -9,9 +9,14 @@
 namespace iop {
 
 std::string entry_summary(const Entry& entry) {
-    if (auto s = std::get_if<Session>(&entry))
-        return fmt::format("session {}{}{} {}h {}", to_string(s->kind), s->topic.empty() ? "" : " ",
-                           escaped(s->topic), format_hours(s->hours), to_string(s->status));
+    if (auto s = std::get_if<Session>(&entry)) {
+        std::string out =
+            fmt::format("session {}{}{} {}h {}", to_string(s->kind), s->topic.empty() ? "" : " ",
+                        escaped(s->topic), format_hours(s->hours), to_string(s->status));
+        for (std::size_t i = 0; i < s->objectives.size(); ++i)
+            out += (i == 0 ? " for " : ", ") + escaped(s->objectives[i]);
+        return out;
+    }
     if (auto sc = std::get_if<Screen>(&entry)) {
         std::string out = fmt::format("screen {}", to_string(sc->result));
         for (const auto& sub : sc->substances)
@@ -20,7 +25,15 @@ std::string entry_summary(const Entry& entry) {
     }
     if (auto m = std::get_if<Medication>(&entry))
         return fmt::format("medication {} {}", to_string(m->action), escaped(m->name));
+    // The plan's entries by reference only: the line may be shared.
+    if (auto g = std::get_if<Goal>(&entry))
+        return fmt::format("goal {} {}", to_string(g->action), escaped(g->ref));
+    if (auto o = std::get_if<Objective>(&entry))
+        return fmt::format("objective {} {}", to_string(o->action), escaped(o->ref));
     const Event& e = std::get<Event>(entry);
+    if (e.type == EventType::signature)
+        return fmt::format("event signature {} v{}{}", to_string(e.role), e.plan_version,
+                           e.declined ? " declined" : "");
     if (e.type == EventType::amend)
         return fmt::format("event amend {}", e.amend.keys());
     if (e.type == EventType::void_)

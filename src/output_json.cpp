@@ -267,6 +267,54 @@ void write_json(std::ostream& out, const json& value) {
     out << value.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
+json to_json(const TreatmentPlan& tp) {
+    auto date_or_null = [](const std::optional<Date>& d) {
+        return d ? json(format_date(*d)) : json(nullptr);
+    };
+    json goals = json::array();
+    for (const GoalState& g : tp.goals) {
+        json objectives = json::array();
+        for (const ObjectiveState& o : g.objectives)
+            objectives.push_back({{"ref", o.ref},
+                                  {"status", o.status},
+                                  {"open", o.open},
+                                  {"added", format_date(o.added)},
+                                  {"closed", date_or_null(o.closed)},
+                                  {"text", o.text},
+                                  {"measure", o.measure},
+                                  {"target", format_date(o.target)},
+                                  {"interventions", o.interventions},
+                                  {"last_addressed", date_or_null(o.last_addressed)},
+                                  {"sessions", o.sessions}});
+        goals.push_back({{"ref", g.ref},
+                         {"status", g.status},
+                         {"open", g.open},
+                         {"added", format_date(g.added)},
+                         {"closed", date_or_null(g.closed)},
+                         {"problem", g.problem},
+                         {"goal", g.goal},
+                         {"words", g.words},
+                         {"dimension", g.dimension ? json(*g.dimension) : json(nullptr)},
+                         {"objectives", std::move(objectives)}});
+    }
+    json signatures = json::array();
+    for (const PlanSignature& s : tp.signatures)
+        signatures.push_back({{"role", to_string(s.role)},
+                              {"name", s.name},
+                              {"date", format_date(s.date)},
+                              {"declined", s.declined},
+                              {"reason", s.reason},
+                              {"recorded_by", s.recorded_by}});
+    json missing = json::array();
+    for (SignRole r : tp.missing)
+        missing.push_back(to_string(r));
+    return {{"version", tp.version},
+            {"version_date", format_date(tp.version_date)},
+            {"goals", std::move(goals)},
+            {"signatures", std::move(signatures)},
+            {"missing", std::move(missing)}};
+}
+
 // ---------------------------------------------------------------- views
 
 void write_show_json(std::ostream& out, const ShowView& v) {
@@ -288,6 +336,7 @@ void write_show_json(std::ostream& out, const ShowView& v) {
     patient["amendments"] = amendments;
     patient["aftercare"] = journal.aftercare ? to_json(Entry(*journal.aftercare)) : json(nullptr);
     patient["end"] = journal.ending ? to_json(Entry(*journal.ending)) : json(nullptr);
+    patient["treatment_plan"] = to_json(v.assessment.treatment_plan);
     write_json(out, {{"today", format_date(v.today)}, {"patients", json::array({patient})}});
 }
 

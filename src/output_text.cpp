@@ -178,6 +178,67 @@ void print_curriculum(std::ostream& out, const Assessment& a, const Program& pro
         out << fmt::format("  left: {}\n", join(a.curriculum.remaining));
 }
 
+// "patient  Jane Doe  2026-11-06", "patient  declined 2026-11-06: reason".
+std::string signature_text(const PlanSignature& s) {
+    std::string out = pad(to_string(s.role), 10);
+    if (!s.name.empty())
+        out += escaped(s.name) + "  ";
+    if (s.declined)
+        return out + fmt::format("declined {}: {}", format_date(s.date), indented(s.reason, 24));
+    return out + format_date(s.date);
+}
+
+// SPEC section 12: problems, goals and objectives with status, target,
+// interventions and the date each was last addressed; the signatures of the
+// current version and the roles still missing.
+void print_treatment_plan(std::ostream& out, const TreatmentPlan& tp, const Style& style) {
+    out << '\n' << style.bold("Treatment plan");
+    if (tp.goals.empty() && tp.signatures.empty()) {
+        out << "  no goals recorded\n";
+        return;
+    }
+    out << fmt::format("  version {} of {}\n", tp.version, format_date(tp.version_date));
+    if (tp.goals.empty())
+        out << "  no goals recorded\n";
+    for (const GoalState& g : tp.goals) {
+        out << fmt::format("  {}  {}  (added {})\n", g.ref,
+                           plan_status_text(g.status, g.open, g.closed), format_date(g.added));
+        out << fmt::format("    problem       {}\n", indented(g.problem, 18));
+        out << fmt::format("    goal          {}\n", indented(g.goal, 18));
+        if (!g.words.empty())
+            out << fmt::format("    words         {}\n", indented(g.words, 18));
+        if (g.dimension)
+            out << fmt::format("    dimension     ASAM {}\n", *g.dimension);
+        for (const ObjectiveState& o : g.objectives) {
+            out << fmt::format("    {}  {}  target {}  (added {})\n", o.ref,
+                               plan_status_text(o.status, o.open, o.closed), format_date(o.target),
+                               format_date(o.added));
+            out << fmt::format("      objective     {}\n", indented(o.text, 20));
+            if (!o.measure.empty())
+                out << fmt::format("      measure       {}\n", indented(o.measure, 20));
+            for (std::size_t i = 0; i < o.interventions.size(); ++i)
+                out << fmt::format("      {}{}\n", i == 0 ? "interventions " : "              ",
+                                   escaped(o.interventions[i]));
+            out << "      addressed     "
+                << (o.last_addressed ? fmt::format("last on {}, {}", format_date(*o.last_addressed),
+                                                   plural(o.sessions, "session", "sessions"))
+                                     : std::string("never"))
+                << '\n';
+        }
+    }
+    for (std::size_t i = 0; i < tp.signatures.size(); ++i)
+        out << fmt::format("  {}{}\n", i == 0 ? "signed      " : "            ",
+                           signature_text(tp.signatures[i]));
+    if (tp.signatures.empty())
+        out << "  signed      not yet, for this version\n";
+    if (!tp.missing.empty()) {
+        std::vector<std::string> roles;
+        for (SignRole r : tp.missing)
+            roles.emplace_back(to_string(r));
+        out << fmt::format("  unsigned    {}\n", join(roles));
+    }
+}
+
 void print_medications(std::ostream& out, const Assessment& a, Date today, const Style& style) {
     if (a.medications.empty())
         return;
@@ -322,6 +383,7 @@ void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     print_ending(out, journal.ending);
     print_grid(out, a, v.program, style);
     print_curriculum(out, a, v.program, style);
+    print_treatment_plan(out, a.treatment_plan, style);
     print_medications(out, a, v.today, style);
     print_screens(out, journal, style);
     print_plan_events(out, journal, style);

@@ -39,7 +39,7 @@ namespace iop {
 class Progress;
 struct FileFinding; // audit.hpp
 
-enum class Format { text, json, csv, fhir }; // fhir: export only
+enum class Format { text, json, csv, fhir, html }; // fhir: export only; html: show only
 std::string_view to_string(Format);
 
 // ANSI styles, or plain text when colour is off.
@@ -64,6 +64,9 @@ class Style {
 nlohmann::json to_json(const Plan& plan);
 nlohmann::json to_json(const Header& header);
 nlohmann::json to_json(const Entry& entry);
+// SPEC section 12: {version, version_date, goals (each with its objectives),
+// signatures (of the current version), missing (roles)}.
+nlohmann::json to_json(const TreatmentPlan& plan);
 
 nlohmann::json to_json(const Finding& finding, const std::string& file);
 
@@ -106,9 +109,16 @@ struct ShowJournal {
     std::vector<const Event*> amendments;  // amend events, file order
 };
 ShowJournal show_journal(const ShowView& view);
+// A goal's or objective's status as show prints it: "open", "partly-achieved",
+// "achieved on 2026-11-20", "closed with its goal on 2026-11-20".
+std::string plan_status_text(std::string_view status, bool open, const std::optional<Date>& closed);
 void write_show_text(std::ostream& out, const ShowView& view, const Style& style);
 // {"today": ..., "patients": [assessment_json]}: the shape of check's JSON.
 void write_show_json(std::ostream& out, const ShowView& view);
+// The printable treatment plan (SPEC section 12): one self-contained HTML
+// page, no script and no external resource, every value escaped, print CSS
+// that fits A4 and Letter. src/output_html.cpp.
+void write_show_html(std::ostream& out, const ShowView& view);
 
 // `iop show ID --journal` (SPEC section 11): every entry with its reference,
 // a voided one marked with its void's reason. src/output_journal.cpp.
@@ -121,7 +131,9 @@ void write_journal_text(std::ostream& out, const JournalView& view, const Style&
 // or null, "entry": to_json(entry)}]}
 void write_journal_json(std::ostream& out, const JournalView& view);
 // One line saying what an entry is, its free text escaped: "session group
-// illness 3h attended", "medication start NAME", "event discharged".
+// illness 3h attended for G1.1", "medication start NAME", "event discharged";
+// the treatment plan's entries by reference only: "goal add G1", "objective
+// achieved G1.2", "event signature patient v3".
 std::string entry_summary(const Entry& entry);
 
 // ---------------------------------------------------------------- list

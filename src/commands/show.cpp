@@ -13,6 +13,9 @@ struct ShowOptions {
 
 int show(const ShowOptions& o, Context& ctx) {
     require_valid_id(o.id);
+    if (o.journal && ctx.format == Format::html)
+        throw UsageError("'iop show --journal' does not support --format html; it supports: "
+                         "text, json");
     Store& store = ctx.store();
     const Program& program = store.program();
     Record rec = store.load(o.id);
@@ -29,6 +32,8 @@ int show(const ShowOptions& o, Context& ctx) {
     ShowView view{rec, a, program, ctx.today};
     if (ctx.format == Format::json)
         write_show_json(*ctx.out, view);
+    else if (ctx.format == Format::html)
+        write_show_html(*ctx.out, view);
     else
         write_show_text(*ctx.out, view, ctx.style);
     return exit_ok;
@@ -37,9 +42,12 @@ int show(const ShowOptions& o, Context& ctx) {
 } // namespace
 
 CommandSpec show_command() {
-    return {"show", "Reports",
+    return {"show",
+            "Reports",
             "Show a patient: plan, weekly attendance, curriculum, medications, findings",
-            Access::read, {Format::text, Format::json}, "iop show P-0001",
+            Access::read,
+            {Format::text, Format::json, Format::html},
+            "iop show P-0001",
             [](Args& app) -> Runner {
                 auto o = std::make_shared<ShowOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");

@@ -96,9 +96,11 @@ def json_shape(tmp):
     eq(show.code, 0, "show exit")
     shown = json.loads(show.out)
     extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end",
-                                                        "amendments")}
+                                                        "amendments", "treatment_plan")}
     eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None,
-               "amendments": []},
+               "amendments": [],
+               "treatment_plan": {"version": 1, "version_date": "2026-11-02", "goals": [],
+                                  "signatures": [], "missing": ["patient", "clinician"]}},
        "show's whole picture beside check's data")
     eq(shown, data, "show --format json gives check's data for the patient")
 

@@ -325,6 +325,7 @@ TEST_CASE("Format names") {
     CHECK(iop::to_string(iop::Format::text) == "text");
     CHECK(iop::to_string(iop::Format::json) == "json");
     CHECK(iop::to_string(iop::Format::csv) == "csv");
+    CHECK(iop::to_string(iop::Format::html) == "html");
 }
 
 TEST_CASE("csv_cell with CsvEscape::reversible: one more quote before a quoted formula") {
@@ -433,9 +434,103 @@ TEST_CASE("show: text and JSON render the same view") {
     CHECK(patient.at("aftercare") == nullptr);
     CHECK(patient.at("end") == nullptr);
     CHECK(patient.at("amendments") == json::array());
-    for (const char* key : {"screens", "plan_events", "aftercare", "end", "amendments"})
+    CHECK(patient.at("treatment_plan") == json{{"version", 1},
+                                               {"version_date", "2026-11-02"},
+                                               {"goals", json::array()},
+                                               {"signatures", json::array()},
+                                               {"missing", {"patient", "clinician"}}});
+    for (const char* key :
+         {"screens", "plan_events", "aftercare", "end", "amendments", "treatment_plan"})
         patient.erase(key);
     CHECK(patient == iop::assessment_json(rec, a));
+}
+
+TEST_CASE("show: the HTML page escapes every value and loads nothing") {
+    iop::Program program = iop::default_program();
+    iop::Record rec;
+    rec.file = "patients/P-0001.toml";
+    rec.header.id = "P-0001";
+    // Values no loaded record holds (a control character), and markup.
+    rec.header.name = "<b>\"Jo\" & 'Al'</b>\x1b[2J";
+    rec.header.clinician = "Dr. <i>Who</i>";
+    rec.header.enrolled = ymd(2026, 11, 2);
+    iop::Goal g;
+    set_meta(g, ymd(2026, 11, 3));
+    g.ref = "G1";
+    g.problem = "</td></tr></table><script>alert(1)</script>";
+    g.goal = "line one\nline two";
+    rec.journal.emplace_back(g);
+    iop::Objective o;
+    set_meta(o, ymd(2026, 11, 3));
+    o.ref = "G1.1";
+    o.text = "Walk <30 minutes> a day";
+    o.target = ymd(2026, 12, 1);
+    o.interventions = std::vector<std::string>{"<img src=x onerror=alert(1)>"};
+    rec.journal.emplace_back(o);
+    iop::Session s;
+    s.date = ymd(2026, 11, 4);
+    s.kind = iop::SessionKind::group;
+    s.topic = "illness";
+    s.hours = 3.0;
+    s.objectives = {"G1.1"};
+    rec.journal.emplace_back(s);
+    iop::Date today = ymd(2026, 11, 12);
+    iop::Assessment a = iop::assess(program, rec, today);
+    iop::ShowView view{rec, a, program, today};
+
+    std::string page = rendered([&](auto& out) { iop::write_show_html(out, view); });
+    CHECK(page.rfind("<!DOCTYPE html>\n", 0) == 0);
+    CHECK(page.find("&lt;b&gt;&quot;Jo&quot; &amp; &#39;Al&#39;&lt;/b&gt;\\x1b[2J") !=
+          std::string::npos);
+    CHECK(page.find("Dr. &lt;i&gt;Who&lt;/i&gt;") != std::string::npos);
+    CHECK(page.find("&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;alert(1)&lt;/script&gt;") !=
+          std::string::npos);
+    CHECK(page.find("line one\nline two") != std::string::npos); // kept: pre-line
+    CHECK(page.find("Walk &lt;30 minutes&gt; a day") != std::string::npos);
+    CHECK(page.find("<li>&lt;img src=x onerror=alert(1)&gt;</li>") != std::string::npos);
+    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page.find("<img") == std::string::npos);
+    CHECK(page.find("<i>") == std::string::npos);
+    CHECK(page.find('\x1b') == std::string::npos);
+    for (const char* banned : {"http", "url(", "@import", "<link", "src=\""})
+        CHECK_MESSAGE(page.find(banned) == std::string::npos, banned);
+    // The plan, the chart (one bar a week) and the signature lines.
+    CHECK(page.find("plan version 3 of 2026-11-03") != std::string::npos);
+    CHECK(page.find("2026-11-04<br>1 session") != std::string::npos);
+    CHECK(page.find("<svg ") != std::string::npos);
+    CHECK(page.find("<rect class=\"short\"") != std::string::npos);
+    CHECK(page.find("<rect class=\"current\"") != std::string::npos);
+    CHECK(page.find(">Date</td>") != std::string::npos);
+    CHECK(page.find("Parent or guardian") == std::string::npos);
+    CHECK(page == rendered([&](auto& out) { iop::write_show_html(out, view); }));
+}
+
+TEST_CASE("entry_summary: the plan's entries by reference only") {
+    iop::Goal g;
+    g.ref = "G1";
+    g.problem = "private text";
+    CHECK(iop::entry_summary(g) == "goal add G1");
+    g.action = iop::GoalAction::dropped;
+    CHECK(iop::entry_summary(g) == "goal dropped G1");
+    iop::Objective o;
+    o.ref = "G1.2";
+    o.action = iop::ObjectiveAction::partly_achieved;
+    CHECK(iop::entry_summary(o) == "objective partly-achieved G1.2");
+    iop::Event e;
+    e.type = iop::EventType::signature;
+    e.role = iop::SignRole::guardian;
+    e.signer = "private name";
+    e.plan_version = 3;
+    CHECK(iop::entry_summary(e) == "event signature guardian v3");
+    e.declined = true;
+    e.reason = "private reason";
+    CHECK(iop::entry_summary(e) == "event signature guardian v3 declined");
+    iop::Session s;
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1.0;
+    CHECK(iop::entry_summary(s) == "session individual 1.0h attended");
+    s.objectives = {"G1.1", "G2.1"};
+    CHECK(iop::entry_summary(s) == "session individual 1.0h attended for G1.1, G2.1");
 }
 
 TEST_CASE("remind: a heading a patient, items under it; JSON one flat list") {
