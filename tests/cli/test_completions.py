@@ -66,7 +66,7 @@ def common_lines(clinic):
         ("iop screen P-0001 --result ", "exact", ["negative", "positive", "pending"]),
         ("iop med P-0001 ", "exact", ["start", "review", "stop"]),
         ("iop list --status ", "exact", ["active", "graduated", "discharged", "all"]),
-        ("iop show --format ", "exact", ["text", "json"]),
+        ("iop show --format ", "exact", ["text", "json", "html"]),
         ("iop --color ", "exact", ["auto", "always", "never"]),
         ("iop discharge P-0001 --reason step", "exact", ["step-down", "step-up"]),
         ("iop attend P-0001 --date ", "exact",
@@ -121,7 +121,7 @@ def every_shell_completes_commands_options_values_ids_and_topics(tmp):
 def ids_come_from_iop_dir_and_from_the_directory_found_upwards(tmp):
     clinic = clinic_with_patients(tmp)
     lines = [("iop show ", "exact", IDS), ("iop check X", "exact", ["X-7"]),
-             ("iop show P-0001 --format ", "exact", ["text", "json"])]
+             ("iop show P-0001 --format ", "exact", ["text", "json", "html"])]
     for shell, answers in run_everywhere(tmp, lines, tmp, {"IOP_DIR": str(clinic)}).items():
         check_answers(shell, lines, answers, None)
     for shell, answers in run_everywhere(tmp, lines, clinic / "patients").items():
