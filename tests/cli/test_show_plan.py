@@ -169,6 +169,10 @@ def show_plan_signatures_declined_and_guardian(tmp):
            if "goal add G2" in line]
     eq(len(ref), 1, "the journal names goal G2 by its ref")
     ok("-C", d, "void", "P-0001", ref[0], "--reason", "wrong patient", "--date", "2026-11-04")
+    contains(ok("-C", d, "show", "P-0001").out,
+             "    goal          g1\n"
+             "  signed      not yet, for this version\n"
+             "  unsigned    patient, clinician, guardian\n\n", "no signature yet")
     with open(record_path(d), "a") as f:
         f.write('\n[[event]]\ntype = "signature"\ndate = 2026-11-04\nrole = "patient"\n'
                 'plan_version = 4\ndeclined = true\nreason = "wants to read it at home"\n'
