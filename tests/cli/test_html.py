@@ -11,9 +11,9 @@ import html.parser
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -175,16 +175,21 @@ def print_to_pdf(html_path, pdf_path, home):
     profile and HOME; returns (exit status, stderr)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOP_")}
     env["HOME"] = str(home)
-    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-extensions", "--disable-background-networking",
+    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--disable-extensions", "--disable-background-networking",
             f"--user-data-dir={home / 'profile'}", "--no-pdf-header-footer",
             f"--print-to-pdf={pdf_path}", html_path.as_uri()]
+    # Its own process group, so that a hung browser and its helpers are
+    # ended together.
+    p = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)
     try:
-        p = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=120)
+        _, err = p.communicate(timeout=120)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return None, "chromium did not finish within 120 s"
-    return p.returncode, p.stderr.decode("utf-8", "replace")
+    return p.returncode, err.decode("utf-8", "replace")
 
 
 def skip_without_browser(tmp):
