@@ -175,6 +175,23 @@ def a_signature_row_without_plan_version_gets_the_version_where_it_stands(tmp):
     assert_unchanged(before, snapshot(d), "after the same file again")
 
 
+@case
+def a_session_file_may_say_which_objectives_each_session_addressed(tmp):
+    d = make_clinic(tmp)
+    iop(d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    (tmp / "s.csv").write_text("id,date,kind,hours,objectives\n"
+                               "P-0001,2026-11-03,individual,1,G1.1; G2.3\n"
+                               "P-0001,2026-11-04,individual,1,\n")
+    eq(iop(d, "import", tmp / "s.csv").out,
+       "imported 2 sessions for 1 patient, skipped 0 duplicates\n", "summary")
+    eq([s.get("objectives") for s in load_toml(record_path(d))["session"]],
+       [["G1.1", "G2.3"], None], "the sessions' objectives")
+    import_fails(tmp, d, "bad.csv", "id,date,kind,hours,objectives\n"
+                 "P-0001,2026-11-05,individual,1,G1\n",
+                 "bad.csv:2: objectives holds 'G1', which is not an objective reference such "
+                 "as G1.2")
+
+
 HEAD = "record,id,date,ref,action,problem,goal,text,target,type,role,declined,reason\n"
 GOAL = "goal,P-0001,2026-11-03,G1,add,Drinks,Sober,,,,,,\n"
 
