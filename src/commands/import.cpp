@@ -50,7 +50,7 @@ std::string bar(double fraction, int width = 24) {
 // A row's cells packed into one string: the index, length and bytes of each
 // cell that is not empty. The first pass holds every row of the file until
 // the second checks it; a string per column would cost a kilobyte a row of a
-// journal file's 30 columns, most of them empty.
+// journal file's 45 columns, most of them empty.
 class PackedCells {
   public:
     PackedCells() = default;
