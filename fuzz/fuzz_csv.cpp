@@ -65,6 +65,20 @@ void validate(const FileHeader& header, const std::vector<std::string>& cells,
                 IOP_FUZZ_CHECK(s->note.empty() || !free_text_problem(s->note, Lines::many));
             } else if (auto e = std::get_if<Event>(&entry)) {
                 IOP_FUZZ_CHECK(e->text.empty() || !free_text_problem(e->text, Lines::many));
+                IOP_FUZZ_CHECK(e->type != EventType::signature || !e->declined ||
+                               !e->reason.empty());
+            } else if (auto g = std::get_if<Goal>(&entry)) {
+                IOP_FUZZ_CHECK(valid_goal_ref(g->ref));
+                IOP_FUZZ_CHECK(g->action != GoalAction::add || (g->problem && g->goal));
+                IOP_FUZZ_CHECK(!g->dimension || (*g->dimension >= 1 && *g->dimension <= 6));
+            } else if (auto o = std::get_if<Objective>(&entry)) {
+                // What a record's load would take: an empty list is no list.
+                IOP_FUZZ_CHECK(valid_objective_ref(o->ref));
+                IOP_FUZZ_CHECK(o->action != ObjectiveAction::add || (o->text && o->target));
+                IOP_FUZZ_CHECK(!o->interventions || !o->interventions->empty());
+                if (o->interventions)
+                    for (const auto& i : *o->interventions)
+                        IOP_FUZZ_CHECK(!list_item_problem(i));
             }
         });
     if (r.has(C::date))

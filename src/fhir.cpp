@@ -68,6 +68,42 @@ json weekly(int frequency) {
     return {{"repeat", {{"frequency", frequency}, {"period", 1}, {"periodUnit", "wk"}}}};
 }
 
+// A code of http://terminology.hl7.org/CodeSystem/goal-achievement.
+json achievement(std::string_view code, std::string_view display) {
+    return {{"coding", json::array({{{"system", fhir_goal_achievement_system},
+                                     {"code", code},
+                                     {"display", display}}})}};
+}
+
+// Goal.lifecycleStatus and achievementStatus (docs/import-export.md): open
+// is active, in progress (improving once partly achieved); achieved and not
+// achieved are completed; dropped is cancelled; an objective closed with its
+// goal follows the goal.
+void goal_status(json& goal, std::string_view status, bool open, std::string_view closed_with) {
+    if (open) {
+        goal["lifecycleStatus"] = "active";
+        goal["achievementStatus"] = status == "partly-achieved"
+                                        ? achievement("improving", "Improving")
+                                        : achievement("in-progress", "In Progress");
+    } else if (status == "achieved") {
+        goal["lifecycleStatus"] = "completed";
+        goal["achievementStatus"] = achievement("achieved", "Achieved");
+    } else if (status == "not-achieved") {
+        goal["lifecycleStatus"] = "completed";
+        goal["achievementStatus"] = achievement("not-achieved", "Not Achieved");
+    } else if (status == "dropped" || closed_with == "dropped") {
+        goal["lifecycleStatus"] = "cancelled";
+    } else { // an objective open or partly achieved when its goal was achieved
+        goal["lifecycleStatus"] = "completed";
+        if (status == "partly-achieved")
+            goal["achievementStatus"] = achievement("improving", "Improving");
+    }
+}
+
+json plan_ref(const std::string& ref) {
+    return json::array({{{"system", fhir_plan_ref_system}, {"value", ref}}});
+}
+
 } // namespace
 
 json fhir_security() {
@@ -127,6 +163,32 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
     }
     out.push_back(entry(episode_id, episode));
 
+    // The treatment plan (SPEC section 12): a Goal per goal and objective,
+    // named by the place of its `add` in the journal; a voided one stays,
+    // entered-in-error, and is not in the CarePlan.
+    const std::vector<Entry> journal = file_journal(record);
+    auto voided = [&](const Entry& e) {
+        return std::any_of(record.voided.begin(), record.voided.end(), [&](const Entry& v) {
+            return meta(v).pos.line == meta(e).pos.line && meta(v).pos.column == meta(e).pos.column;
+        });
+    };
+    const TreatmentPlan treatment = treatment_plan(record);
+    std::vector<std::pair<std::string, std::string>> goal_ids; // live ref -> uuid, in file order
+    for (std::size_t i = 0; i < journal.size(); ++i) {
+        const Goal* g = std::get_if<Goal>(&journal[i]);
+        const Objective* o = std::get_if<Objective>(&journal[i]);
+        if (((g && g->action == GoalAction::add) || (o && o->action == ObjectiveAction::add)) &&
+            !(!record.voided.empty() && voided(journal[i])))
+            goal_ids.emplace_back(g ? g->ref : o->ref,
+                                  fhir_uuid(fmt::format("goal/{}/{}", h.id, i)));
+    }
+    auto goal_id = [&](std::string_view ref) -> const std::string* {
+        for (const auto& [r, id] : goal_ids)
+            if (r == ref)
+                return &id;
+        return nullptr;
+    };
+
     std::string plan_id = fhir_uuid("careplan/" + h.id);
     json plan = resource("CarePlan", plan_id);
     const Plan& p = state.plan;
@@ -156,8 +218,42 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
     activity("Individual therapy", p.individual_per_week);
     activity("Family therapy", p.family_per_week);
     activity("Drug screen", program.screens_per_week);
+    // Each intervention once, with the objectives it serves: in progress
+    // while one of them is open, cancelled when all were dropped.
+    std::vector<std::string> interventions;
+    for (const GoalState& g : treatment.goals)
+        for (const ObjectiveState& o : g.objectives)
+            for (const std::string& i : o.interventions)
+                if (std::find(interventions.begin(), interventions.end(), i) == interventions.end())
+                    interventions.push_back(i);
+    for (const std::string& intervention : interventions) {
+        json serves = json::array();
+        bool open = false, all_dropped = true;
+        for (const GoalState& g : treatment.goals)
+            for (const ObjectiveState& o : g.objectives)
+                if (std::find(o.interventions.begin(), o.interventions.end(), intervention) !=
+                    o.interventions.end()) {
+                    if (const std::string* id = goal_id(o.ref))
+                        serves.push_back(link(*id));
+                    open = open || o.open;
+                    all_dropped = all_dropped &&
+                                  (o.status == "dropped" || (!o.open && g.status == "dropped"));
+                }
+        std::string status = open ? activity_status : all_dropped ? "cancelled" : "completed";
+        json detail = {{"status", status}};
+        if (!serves.empty())
+            detail["goal"] = serves;
+        detail["description"] = intervention;
+        activities.push_back({{"detail", detail}});
+    }
     if (!activities.empty())
         plan["activity"] = activities;
+    if (!goal_ids.empty()) {
+        json goals = json::array();
+        for (const auto& [ref, id] : goal_ids)
+            goals.push_back(link(id));
+        plan["goal"] = goals;
+    }
     out.push_back(entry(plan_id, plan));
 
     if (!h.insurance.empty()) {
@@ -171,12 +267,6 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
 
     // Voided sessions and screens stay, marked entered-in-error (SPEC
     // section 11); a voided medication entry is left out with the fold.
-    const std::vector<Entry> journal = file_journal(record);
-    auto voided = [&](const Entry& e) {
-        return std::any_of(record.voided.begin(), record.voided.end(), [&](const Entry& v) {
-            return meta(v).pos.line == meta(e).pos.line && meta(v).pos.column == meta(e).pos.column;
-        });
-    };
     for (std::size_t i = 0; i < journal.size(); ++i) {
         std::string where = fmt::format("{}/{}", h.id, i);
         const bool in_error = !record.voided.empty() && voided(journal[i]);
@@ -241,6 +331,59 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
                 obs["component"] = components;
             }
             out.push_back(entry(id, obs));
+        } else if (auto g = std::get_if<Goal>(&journal[i]); g && g->action == GoalAction::add) {
+            std::string id = fhir_uuid("goal/" + where);
+            json goal = resource("Goal", id);
+            goal["identifier"] = plan_ref(g->ref);
+            const GoalState* state = in_error ? nullptr : treatment.find_goal(g->ref);
+            if (state)
+                goal_status(goal, state->status, state->open, "");
+            else
+                goal["lifecycleStatus"] = "entered-in-error";
+            if (auto dimension = state ? state->dimension : g->dimension)
+                goal["category"] =
+                    json::array({text_concept(fmt::format("ASAM dimension {}", *dimension))});
+            goal["description"] = text_concept(state ? state->goal : g->goal.value_or(""));
+            goal["subject"] = link(patient_id);
+            goal["startDate"] = format_date(g->date);
+            if (state && state->closed)
+                goal["statusDate"] = format_date(*state->closed);
+            json notes = json::array();
+            std::string problem = state ? state->problem : g->problem.value_or("");
+            std::string words = state ? state->words : g->words.value_or("");
+            notes.push_back({{"text", "Problem: " + problem}});
+            if (!words.empty())
+                notes.push_back({{"text", "In the patient's words: " + words}});
+            goal["note"] = notes;
+            out.push_back(entry(id, goal));
+        } else if (auto o = std::get_if<Objective>(&journal[i]);
+                   o && o->action == ObjectiveAction::add) {
+            std::string id = fhir_uuid("goal/" + where);
+            json goal = resource("Goal", id);
+            const GoalState* parent = in_error ? nullptr : treatment.find_goal(o->goal_ref());
+            const ObjectiveState* state = in_error ? nullptr : treatment.find_objective(o->ref);
+            if (const std::string* parent_id = state ? goal_id(o->goal_ref()) : nullptr)
+                goal["extension"] = json::array(
+                    {{{"url", fhir_objective_of_url}, {"valueReference", link(*parent_id)}}});
+            goal["identifier"] = plan_ref(o->ref);
+            if (state)
+                goal_status(goal, state->status, state->open, parent ? parent->status : "");
+            else
+                goal["lifecycleStatus"] = "entered-in-error";
+            goal["description"] = text_concept(state ? state->text : o->text.value_or(""));
+            goal["subject"] = link(patient_id);
+            goal["startDate"] = format_date(o->date);
+            json target = json::object();
+            std::string measure = state ? state->measure : o->measure.value_or("");
+            if (!measure.empty())
+                target["measure"] = text_concept(measure);
+            if (state || o->target)
+                target["dueDate"] = format_date(state ? state->target : *o->target);
+            if (!target.empty())
+                goal["target"] = json::array({target});
+            if (state && state->closed)
+                goal["statusDate"] = format_date(*state->closed);
+            out.push_back(entry(id, goal));
         }
     }
 

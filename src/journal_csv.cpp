@@ -36,6 +36,7 @@ constexpr std::array<std::string_view, column_count> names = {"record",
                                                               "topic",
                                                               "hours",
                                                               "status",
+                                                              "objectives",
                                                               "result",
                                                               "substances",
                                                               "action",
@@ -48,12 +49,24 @@ constexpr std::array<std::string_view, column_count> names = {"record",
                                                               "forced",
                                                               "reason",
                                                               "entry",
+                                                              "ref",
+                                                              "problem",
+                                                              "goal",
+                                                              "words",
+                                                              "dimension",
+                                                              "text",
+                                                              "measure",
+                                                              "target",
+                                                              "interventions",
+                                                              "role",
+                                                              "plan_version",
+                                                              "declined",
                                                               "note",
                                                               "recorded_by",
                                                               "recorded_at"};
 
-constexpr std::array<std::string_view, 5> kind_names = {"patient", "session", "screen",
-                                                        "medication", "event"};
+constexpr std::array<std::string_view, 7> kind_names = {
+    "patient", "session", "screen", "medication", "event", "goal", "objective"};
 
 std::string quoted_names(const std::vector<Column>& cols) {
     std::vector<std::string> names;
@@ -152,9 +165,9 @@ const std::vector<Column>& kind_columns(RowKind k) {
                                                 C::family_per_week,
                                                 C::recorded_by,
                                                 C::recorded_at};
-    static const std::vector<Column> session = {C::id,    C::date,        C::kind,
-                                                C::topic, C::hours,       C::status,
-                                                C::note,  C::recorded_by, C::recorded_at};
+    static const std::vector<Column> session = {
+        C::id,     C::date,       C::kind, C::topic,       C::hours,
+        C::status, C::objectives, C::note, C::recorded_by, C::recorded_at};
     static const std::vector<Column> screen = {C::id,         C::date,        C::result,
                                                C::substances, C::recorded_by, C::recorded_at};
     static const std::vector<Column> medication = {C::id,          C::date,       C::action,
@@ -172,9 +185,18 @@ const std::vector<Column>& kind_columns(RowKind k) {
                                               C::forced,
                                               C::reason,
                                               C::entry,
+                                              C::role,
+                                              C::plan_version,
+                                              C::declined,
                                               C::note,
                                               C::recorded_by,
                                               C::recorded_at};
+    static const std::vector<Column> goal = {
+        C::id,    C::date,      C::ref,  C::action,      C::problem,    C::goal,
+        C::words, C::dimension, C::note, C::recorded_by, C::recorded_at};
+    static const std::vector<Column> objective = {
+        C::id,     C::date,          C::ref,  C::action,      C::text,       C::measure,
+        C::target, C::interventions, C::note, C::recorded_by, C::recorded_at};
     switch (k) {
     case RowKind::patient:
         return patient;
@@ -186,6 +208,10 @@ const std::vector<Column>& kind_columns(RowKind k) {
         return medication;
     case RowKind::event:
         return event;
+    case RowKind::goal:
+        return goal;
+    case RowKind::objective:
+        return objective;
     }
     return patient;
 }
@@ -210,8 +236,8 @@ std::vector<Column> event_columns(EventType t) {
         return {C::entry, C::reason};
     case EventType::amend:
         return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
-    case EventType::signature: // the CSV layout of section 12 comes with its columns
-        return {};
+    case EventType::signature:
+        return {C::role, C::name, C::plan_version, C::declined, C::reason};
     }
     return {};
 }
@@ -290,7 +316,7 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         return std::any_of(cols.begin(), cols.end(), has);
     };
 
-    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::note});
+    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::objectives, C::note});
     bool screen = any_of({C::result, C::substances});
     // A session file may carry the patient's name (the roster's CSV), as a
     // check of its id.
@@ -522,6 +548,7 @@ std::string journal_rows(const Record& r) {
             cell(c, C::topic) = s->topic;
             cell(c, C::hours) = format_hours(s->hours);
             cell(c, C::status) = to_string(s->status);
+            cell(c, C::objectives) = join_list(s->objectives);
             cell(c, C::note) = s->note;
         } else if (auto sc = std::get_if<Screen>(&entry)) {
             cell(c, C::record) = to_string(RowKind::screen);
@@ -546,6 +573,12 @@ std::string journal_rows(const Record& r) {
             cell(c, C::forced) = e->forced ? "true" : "";
             cell(c, C::reason) = e->reason;
             cell(c, C::entry) = e->entry;
+            if (e->type == EventType::signature) {
+                cell(c, C::role) = to_string(e->role);
+                cell(c, C::name) = e->signer;
+                cell(c, C::plan_version) = std::to_string(e->plan_version);
+                cell(c, C::declined) = e->declined ? "true" : "";
+            }
             if (e->type == EventType::amend) {
                 cell(c, C::name) = e->amend.name.value_or("");
                 cell(c, C::born) = e->amend.born ? format_date(*e->amend.born) : "";
@@ -554,6 +587,24 @@ std::string journal_rows(const Record& r) {
                 cell(c, C::insurance) = e->amend.insurance.value_or("");
             }
             cell(c, C::note) = e->text;
+        } else if (auto g = std::get_if<Goal>(&entry)) {
+            cell(c, C::record) = to_string(RowKind::goal);
+            cell(c, C::ref) = g->ref;
+            cell(c, C::action) = to_string(g->action);
+            cell(c, C::problem) = g->problem.value_or("");
+            cell(c, C::goal) = g->goal.value_or("");
+            cell(c, C::words) = g->words.value_or("");
+            cell(c, C::dimension) = g->dimension ? std::to_string(*g->dimension) : "";
+            cell(c, C::note) = g->note;
+        } else if (auto o = std::get_if<Objective>(&entry)) {
+            cell(c, C::record) = to_string(RowKind::objective);
+            cell(c, C::ref) = o->ref;
+            cell(c, C::action) = to_string(o->action);
+            cell(c, C::text) = o->text.value_or("");
+            cell(c, C::measure) = o->measure.value_or("");
+            cell(c, C::target) = o->target ? format_date(*o->target) : "";
+            cell(c, C::interventions) = o->interventions ? join_list(*o->interventions) : "";
+            cell(c, C::note) = o->note;
         }
         out += row_of(c);
     }

@@ -568,6 +568,10 @@ Objective read_objective(const TableReader& r) {
     o.measure = nonempty_text(r, "measure");
     o.target = r.date("target");
     o.interventions = r.texts("interventions");
+    // An empty list is no list: the CSV layout (an empty cell) cannot tell
+    // them apart, and an entry's reference must survive an export.
+    if (o.interventions && o.interventions->empty())
+        o.interventions.reset();
     if (o.interventions)
         for (const std::string& i : *o.interventions)
             if (i.empty())

@@ -5,7 +5,9 @@
 // CarePlan (the plan in force as activities with their weekly frequency),
 // Coverage (when insurance is recorded), an Encounter per session (status
 // finished when attended, cancelled when absent or excused), an Observation
-// per drug screen and a MedicationStatement per medication course. Every
+// per drug screen, a MedicationStatement per medication course, and a Goal
+// per treatment-plan goal and objective (SPEC section 12), which the CarePlan
+// references, its activities listing the objectives' interventions. Every
 // resource, the Bundle included, carries the confidentiality labels for
 // substance-use information in meta.security. Resource ids are UUIDs derived
 // from the patient id and the entry's place in the journal, so the same
@@ -36,6 +38,12 @@ inline constexpr std::string_view fhir_topic_system = "urn:iop:curriculum-topic"
 inline constexpr std::string_view fhir_discharge_reason_url = "urn:iop:fhir:discharge-reason";
 inline constexpr std::string_view fhir_attendance_url = "urn:iop:fhir:attendance";
 inline constexpr std::string_view fhir_topic_url = "urn:iop:fhir:curriculum-topic";
+// A treatment-plan reference (G1, G1.2) as a Goal's identifier, and the link
+// from an objective's Goal to its goal's.
+inline constexpr std::string_view fhir_plan_ref_system = "urn:iop:plan-ref";
+inline constexpr std::string_view fhir_objective_of_url = "urn:iop:fhir:objective-of";
+inline constexpr std::string_view fhir_goal_achievement_system =
+    "http://terminology.hl7.org/CodeSystem/goal-achievement";
 
 // meta.security: ETH (substance abuse information sensitivity) and R (restricted).
 fhir_json fhir_security();

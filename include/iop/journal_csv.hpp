@@ -44,6 +44,7 @@ enum class Column {
     topic,
     hours,
     status,
+    objectives, // a session: the objectives (G1.1, ...) it addressed
     result,
     substances,
     action,
@@ -56,6 +57,20 @@ enum class Column {
     forced,
     reason,
     entry, // a void event: the reference of the entry it voids
+    // The treatment plan (SPEC section 12): goal and objective rows, and a
+    // signature event's role, plan_version and declined.
+    ref,
+    problem,
+    goal,
+    words,
+    dimension,
+    text,
+    measure,
+    target,
+    interventions,
+    role,
+    plan_version,
+    declined,
     note,
     recorded_by,
     recorded_at,
@@ -71,7 +86,7 @@ std::optional<Column> header_column(std::string_view name);
 const std::vector<std::string>& column_names();
 
 // What one row records: the `record` cell of a journal row.
-enum class RowKind { patient, session, screen, medication, event };
+enum class RowKind { patient, session, screen, medication, event, goal, objective };
 std::string_view to_string(RowKind k);
 std::optional<RowKind> parse_row_kind(std::string_view name);
 // Every row kind's name, in this order.

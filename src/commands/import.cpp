@@ -50,7 +50,7 @@ std::string bar(double fraction, int width = 24) {
 // A row's cells packed into one string: the index, length and bytes of each
 // cell that is not empty. The first pass holds every row of the file until
 // the second checks it; a string per column would cost a kilobyte a row of a
-// journal file's 30 columns, most of them empty.
+// journal file's 45 columns, most of them empty.
 class PackedCells {
   public:
     PackedCells() = default;
@@ -99,7 +99,8 @@ struct PendingRow {
 };
 
 struct Counts {
-    std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0;
+    std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0, goals = 0,
+                objectives = 0;
     std::size_t duplicates = 0;
     std::set<std::string> patients_with_entries;
 
@@ -109,6 +110,8 @@ struct Counts {
         screens += o.screens;
         medications += o.medications;
         events += o.events;
+        goals += o.goals;
+        objectives += o.objectives;
         duplicates += o.duplicates;
     }
     // "3 sessions", "1 screen", ...: each kind of entry added, in journal order.
@@ -122,6 +125,10 @@ struct Counts {
             kinds.push_back(plural(medications, "medication entry", "medication entries"));
         if (events)
             kinds.push_back(plural(events, "event", "events"));
+        if (goals)
+            kinds.push_back(plural(goals, "goal entry", "goal entries"));
+        if (objectives)
+            kinds.push_back(plural(objectives, "objective entry", "objective entries"));
         return kinds;
     }
 };
@@ -441,8 +448,15 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     const std::optional<EventType>& event_type = fields.second;
     EntryMeta& m = meta(entry);
     m.date = parse_date_option("date", r.required(C::date));
-    if (r.has(C::name))
+    // The roster's check of a session row; an event's `name` is an
+    // amendment's new name or a signer's.
+    if (row.kind == RowKind::session && r.has(C::name))
         require_same_name(r, rec.header);
+    // A signature row without plan_version: the version where it stands
+    // (before the comparison, so that the same file again is a duplicate).
+    if (auto* ev = std::get_if<Event>(&entry);
+        ev && ev->type == EventType::signature && ev->plan_version == 0)
+        ev->plan_version = next_plan_version(rec);
     bool duplicate = false;
     if (header_->layout == Layout::journal) {
         // One to one: an export holding two identical entries restores both,
@@ -496,6 +510,12 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         break;
     case RowKind::event:
         ++t.counts.events;
+        break;
+    case RowKind::goal:
+        ++t.counts.goals;
+        break;
+    case RowKind::objective:
+        ++t.counts.objectives;
         break;
     case RowKind::patient:
         break;

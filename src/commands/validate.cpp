@@ -235,13 +235,27 @@ bool same_entry(const Entry& a, const Entry& b) {
         return m->action == n.action && m->name == n.name && m->dose == n.dose &&
                m->review_days == n.review_days;
     }
+    if (auto g = std::get_if<Goal>(&a)) {
+        const auto& h = std::get<Goal>(b);
+        return g->ref == h.ref && g->action == h.action && g->problem == h.problem &&
+               g->goal == h.goal && g->words == h.words && g->dimension == h.dimension &&
+               g->note == h.note;
+    }
+    if (auto o = std::get_if<Objective>(&a)) {
+        const auto& p = std::get<Objective>(b);
+        return o->ref == p.ref && o->action == p.action && o->text == p.text &&
+               o->measure == p.measure && o->target == p.target &&
+               o->interventions == p.interventions && o->note == p.note;
+    }
     const auto& e = std::get<Event>(a);
     const auto& f = std::get<Event>(b);
     return e.type == f.type && e.plan.weeks == f.plan.weeks &&
            e.plan.groups_per_week == f.plan.groups_per_week &&
            e.plan.individual_per_week == f.plan.individual_per_week &&
            e.plan.family_per_week == f.plan.family_per_week && e.sponsor == f.sponsor &&
-           e.groups == f.groups && e.reason == f.reason && e.forced == f.forced && e.text == f.text;
+           e.groups == f.groups && e.reason == f.reason && e.forced == f.forced &&
+           e.text == f.text && e.role == f.role && e.signer == f.signer &&
+           e.plan_version == f.plan_version && e.declined == f.declined;
 }
 
 // ---------------------------------------------------------------- CSV rows
@@ -288,6 +302,111 @@ void require_same_name(const RowReader& r, const Header& header) {
                                   excerpt(name), header.id, excerpt(header.name)));
 }
 
+namespace {
+
+// A session's `objectives` cell: objective references such as G1.2.
+std::vector<std::string> objective_refs(const RowReader& r) {
+    std::vector<std::string> refs = split_list(r.text(C::objectives));
+    for (const auto& ref : refs)
+        if (!valid_objective_ref(ref))
+            throw UsageError(fmt::format("objectives holds '{}', which is not an objective "
+                                         "reference such as G1.2",
+                                         excerpt(ref)));
+    return refs;
+}
+
+// A plan text (SPEC section 12): absent when the cell is empty; may span lines.
+std::optional<std::string> plan_text(const RowReader& r, Column c) {
+    std::string v = require_text(column_name(c), r.text(c), Lines::many);
+    return v.empty() ? std::nullopt : std::optional<std::string>(v);
+}
+
+// A goal row, checked as a [[goal]] entry is on load (record.cpp read_goal).
+Goal goal_fields(const RowReader& r) {
+    Goal g;
+    g.ref = r.required(C::ref);
+    if (!valid_goal_ref(g.ref))
+        throw UsageError(
+            fmt::format("ref '{}' is not a goal reference such as G1", excerpt(g.ref)));
+    g.action = *parse_goal_action(require_choice("action", r.required(C::action), goal_actions()));
+    g.problem = plan_text(r, C::problem);
+    g.goal = plan_text(r, C::goal);
+    g.words = plan_text(r, C::words);
+    g.dimension = r.integer(C::dimension);
+    if (g.dimension && (*g.dimension < 1 || *g.dimension > 6))
+        throw UsageError(fmt::format("dimension {} is out of range 1..6", *g.dimension));
+    g.note = plan_text(r, C::note).value_or("");
+    const bool changes = g.problem || g.goal || g.words || g.dimension;
+    switch (g.action) {
+    case GoalAction::add:
+        if (!g.problem || !g.goal)
+            throw UsageError("a goal added needs a problem and a goal");
+        break;
+    case GoalAction::revise:
+        if (!changes)
+            throw UsageError("a goal revised changes nothing: give problem, goal, words or "
+                             "dimension");
+        break;
+    case GoalAction::achieved:
+    case GoalAction::dropped:
+        if (changes)
+            throw UsageError(fmt::format("a goal {} carries no problem, goal, words or "
+                                         "dimension: revise it first",
+                                         to_string(g.action)));
+        break;
+    }
+    return g;
+}
+
+// An objective row, checked as an [[objective]] entry is on load
+// (record.cpp read_objective).
+Objective objective_fields(const RowReader& r) {
+    Objective o;
+    o.ref = r.required(C::ref);
+    if (!valid_objective_ref(o.ref))
+        throw UsageError(
+            fmt::format("ref '{}' is not an objective reference such as G1.2", excerpt(o.ref)));
+    o.action = *parse_objective_action(
+        require_choice("action", r.required(C::action), objective_actions()));
+    o.text = plan_text(r, C::text);
+    o.measure = plan_text(r, C::measure);
+    if (auto target = r.optional(C::target))
+        o.target = parse_date_option("target", *target);
+    std::vector<std::string> interventions = split_list(r.text(C::interventions));
+    for (const auto& i : interventions)
+        require_item("interventions", i);
+    if (!interventions.empty())
+        o.interventions = std::move(interventions);
+    o.note = plan_text(r, C::note).value_or("");
+    if (o.target) {
+        Date date = parse_date_option("date", r.required(C::date));
+        if (*o.target < date)
+            throw UsageError(fmt::format("target {} is before the objective's date {}",
+                                         format_date(*o.target), format_date(date)));
+    }
+    const bool changes = o.text || o.measure || o.target || o.interventions;
+    switch (o.action) {
+    case ObjectiveAction::add:
+        if (!o.text || !o.target)
+            throw UsageError("an objective added needs a text and a target");
+        break;
+    case ObjectiveAction::revise:
+        if (!changes)
+            throw UsageError("an objective revised changes nothing: give text, measure, target "
+                             "or interventions");
+        break;
+    default:
+        if (changes)
+            throw UsageError(fmt::format("an objective marked {} carries no text, measure, "
+                                         "target or interventions: revise it first",
+                                         to_string(o.action)));
+        break;
+    }
+    return o;
+}
+
+} // namespace
+
 std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind,
                                                         const Program& program) {
     Entry entry;
@@ -305,6 +424,7 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
         in.note = r.text(C::note);
         Session s = session_fields(in, Naming::column);
         session_program(s, in, program, Naming::column);
+        s.objectives = objective_refs(r);
         entry = s;
         break;
     }
@@ -330,7 +450,7 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
         std::vector<std::string> types;
         for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
                        EventType::graduated, EventType::discharged, EventType::note,
-                       EventType::void_, EventType::amend})
+                       EventType::void_, EventType::amend, EventType::signature})
             types.emplace_back(to_string(t));
         Event e;
         e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
@@ -406,12 +526,34 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
             if (trim(e.reason).empty())
                 throw UsageError("a void event needs a reason");
             break;
-        case EventType::signature: // not in `types` yet: the CSV layout of section 12
+        case EventType::signature: {
+            e.role = *parse_sign_role(require_choice("role", r.required(C::role), sign_roles()));
+            e.signer = require_text("name", r.text(C::name));
+            // Empty: the version the signature stands at (import sets it).
+            if (auto version = r.integer(C::plan_version)) {
+                if (*version < 1 || *version > 1000000)
+                    throw UsageError(
+                        fmt::format("plan_version {} is out of range 1..1000000", *version));
+                e.plan_version = *version;
+            }
+            std::string declined = r.value(C::declined);
+            if (!declined.empty())
+                e.declined = require_choice("declined", declined, {"true", "false"}) == "true";
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (e.declined && trim(e.reason).empty())
+                throw UsageError("a declined signature needs a reason");
             break;
+        }
         }
         entry = e;
         break;
     }
+    case RowKind::goal:
+        entry = goal_fields(r);
+        break;
+    case RowKind::objective:
+        entry = objective_fields(r);
+        break;
     case RowKind::patient:
         break;
     }

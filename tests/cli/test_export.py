@@ -5,6 +5,7 @@ checked here for structure and, where npm installed them (./setup test), by
 two independent validators."""
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iopt import (IOP, SOURCE_DIR, assert_unchanged, case, check, contains, enroll, eq, expect_error,
-                  main, make_clinic, ok, run, snapshot)
+                  main, make_clinic, ok, record_path, run, snapshot)
 
 TODAY = "2027-03-01"
 
@@ -155,9 +156,11 @@ def csv_is_the_journal_layout_with_formulas_neutralised(tmp):
     rows = list(csv.reader(io.StringIO(text)))
     eq(rows[0], ["record", "id", "name", "born", "enrolled", "clinician", "diagnosis",
                  "insurance", "weeks", "groups_per_week", "individual_per_week",
-                 "family_per_week", "date", "kind", "topic", "hours", "status", "result",
-                 "substances", "action", "medication", "dose", "review_days", "type", "sponsor",
-                 "groups", "forced", "reason", "entry", "note", "recorded_by", "recorded_at"],
+                 "family_per_week", "date", "kind", "topic", "hours", "status", "objectives",
+                 "result", "substances", "action", "medication", "dose", "review_days", "type",
+                 "sponsor", "groups", "forced", "reason", "entry", "ref", "problem", "goal",
+                 "words", "dimension", "text", "measure", "target", "interventions", "role",
+                 "plan_version", "declined", "note", "recorded_by", "recorded_at"],
        "header")
     eq(len(rows), 1 + 3 + 14 + 1 + 3, "a row per patient and per entry")
     first = dict(zip(rows[0], rows[1]))
@@ -321,6 +324,95 @@ def fhir_is_the_same_for_the_same_records(tmp):
     eq(export(b, "--format", "fhir"), export(a, "--format", "fhir"), "bundles")
 
 
+# Goals and objectives through every status, with signatures.
+PLAN = """
+[[goal]]
+ref = "G1"
+action = "add"
+date = 2026-11-03
+problem = "Drinks daily to cope with work stress"
+goal = "Stay sober and handle stress without alcohol"
+words = "I want to keep my job"
+dimension = 5
+
+[[objective]]
+ref = "G1.1"
+action = "add"
+date = 2026-11-03
+text = "Write a relapse-prevention plan"
+measure = "plan reviewed with the counselor"
+target = 2026-12-01
+interventions = ["relapse-prevention group 3x a week", "individual CBT weekly"]
+
+[[objective]]
+ref = "G1.2"
+action = "add"
+date = 2026-11-03
+text = "Two meetings a week"
+target = 2026-11-30
+interventions = ["individual CBT weekly"]
+
+[[objective]]
+ref = "G1.2"
+action = "partly-achieved"
+date = 2026-11-10
+
+[[objective]]
+ref = "G1.3"
+action = "add"
+date = 2026-11-03
+text = "Sleep 7 hours"
+target = 2026-11-20
+
+[[objective]]
+ref = "G1.3"
+action = "not-achieved"
+date = 2026-11-20
+
+[[goal]]
+ref = "G2"
+action = "add"
+date = 2026-11-04
+problem = "Isolation"
+goal = "Rebuild friendships"
+
+[[objective]]
+ref = "G2.1"
+action = "add"
+date = 2026-11-04
+text = "Call a friend weekly"
+target = 2026-11-30
+interventions = ["family therapy"]
+
+[[goal]]
+ref = "G2"
+action = "dropped"
+date = 2026-11-12
+
+[[goal]]
+ref = "G3"
+action = "add"
+date = 2026-11-05
+problem = "entered for the wrong patient"
+goal = "none"
+
+[[event]]
+type = "signature"
+date = 2026-11-05
+role = "patient"
+plan_version = 7
+declined = true
+reason = "wants to read it at home"
+
+[[event]]
+type = "signature"
+date = 2026-11-05
+role = "clinician"
+name = "Dr. Rivera"
+plan_version = 7
+"""
+
+
 def validators():
     """node and the validators that ./setup test installs with npm, or None."""
     node = shutil.which("node") or shutil.which("nodejs")
@@ -342,7 +434,7 @@ def fhir_passes_two_independent_validators(tmp):
         return
     node, modules = found
     d = rich_clinic(tmp)
-    # Corrections too: a voided session and a voided screen are exported
+    # Corrections too: a voided session, screen and goal are exported
     # entered-in-error, an amended name as the patient's name.
     shown = json.loads(iop(d, "show", "P-0001", "--journal", "--format", "json").out)
     refs = {}
@@ -351,8 +443,17 @@ def fhir_passes_two_independent_validators(tmp):
     iop(d, "void", "P-0001", refs["session"], "--reason", "wrong patient")
     iop(d, "void", "P-0001", refs["screen"], "--reason", "wrong specimen")
     iop(d, "amend", "P-0001", "--name", "Jane Q. Doe", "--reason", "misspelled at intake")
+    # A treatment plan (SPEC section 12): a Goal per goal and objective in
+    # every status, the CarePlan's goals and interventions; goal G3 voided
+    # (its reference: SHA-256 of its canonical rendering).
+    wrong = PLAN[PLAN.index("[[goal]]\nref = \"G3\""):PLAN.index("\n[[event]]")]
+    ref = hashlib.sha256((wrong + 'recorded_by = ""\n').encode()).hexdigest()[:8]
+    with open(record_path(d, "P-0001"), "a", encoding="utf-8") as f:
+        f.write(PLAN + f'\n[[event]]\ntype = "void"\ndate = 2026-11-06\nentry = "{ref}"\n'
+                'reason = "wrong patient"\n')
     bundle = export(d, "--format", "fhir")
-    eq(bundle.count('"entered-in-error"'), 2, "the voided session and screen")
+    eq(bundle.count('"entered-in-error"'), 3, "the voided session, screen and goal")
+    eq(bundle.count('"resourceType":"Goal"'), 7, "a Goal per goal and objective")
     (tmp / "bundle.json").write_text(bundle)
     script = SOURCE_DIR / "tests" / "fhir" / "validate.js"
     p = subprocess.run([node, str(script), str(tmp / "bundle.json")], capture_output=True,

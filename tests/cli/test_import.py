@@ -512,7 +512,8 @@ def unknown_and_missing_columns_are_named(tmp):
     bad_import(tmp, d, write(tmp / "a.csv", "id,dte,kind,tpoic,colour\nP-0001,2026-11-03,x,y,z\n"),
                "a.csv:1: unknown columns 'dte' (did you mean 'date'?), 'tpoic' (did you mean "
                "'topic'?), 'colour'; a session file has the columns 'id', 'name', 'date', "
-               "'kind', 'topic', 'hours', 'status', 'note', 'recorded_by', 'recorded_at'",
+               "'kind', 'topic', 'hours', 'status', 'objectives', 'note', 'recorded_by', "
+               "'recorded_at'",
                "a.csv:1: missing column 'date': a session file needs 'id', 'date', 'kind'")
     bad_import(tmp, d, write(tmp / "b.csv", "id,name\nP-0003,X\n"),
                "b.csv:1: missing column 'enrolled': a patient file needs 'id', 'name', "

@@ -1,6 +1,7 @@
 """Whatever loads exports, and whatever exports imports back (SPEC section 11):
 hand-written records with recorded_at offsets and fractional seconds,
-multi-line notes, diagnoses and reasons, and hostile but valid text (quotes,
+multi-line notes, diagnoses and reasons, treatment plans (goals,
+objectives, signatures, sessions' objectives), and hostile but valid text (quotes,
 commas, formula prefixes, tabs, non-ASCII, 4096 bytes) go through
 `export --format csv` -> `import` into an empty directory -> `export` again
 and come out the same bytes, CSV and JSON alike."""
@@ -41,8 +42,8 @@ def header(pid, name, diagnosis, clinician, insurance, recorded_at):
 
 def session(date, note, recorded_at, hours="1.25", by="clerk"):
     return (f"\n[[session]]\ndate = {date}\nkind = \"individual\"\nhours = {hours}\n"
-            f"status = \"attended\"\nnote = {q(note)}\nrecorded_by = {q(by)}\n"
-            f"recorded_at = {recorded_at}\n")
+            f"status = \"attended\"\nnote = {q(note)}\nobjectives = [\"G1.1\"]\n"
+            f"recorded_by = {q(by)}\nrecorded_at = {recorded_at}\n")
 
 
 def hand_written(d):
@@ -63,6 +64,17 @@ def hand_written(d):
         body += (f"\n[[event]]\ntype = \"aftercare\"\ndate = 2026-11-05\nsponsor = {q(text)}\n"
                  f"groups = [{q(item)}]\nnote = {q(m)}\n")
         body += f"\n[[event]]\ntype = \"note\"\ndate = 2026-11-05\ntext = {q(m)}\n"
+        # The treatment plan (SPEC section 12): its texts may span lines.
+        body += (f"\n[[goal]]\nref = \"G1\"\naction = \"add\"\ndate = 2026-11-03\n"
+                 f"problem = {q(m)}\ngoal = {q(text)}\nwords = {q(m)}\ndimension = {1 + i % 6}\n"
+                 f"recorded_at = {stamps[i % 5]}\n")
+        body += (f"\n[[objective]]\nref = \"G1.1\"\naction = \"add\"\ndate = 2026-11-03\n"
+                 f"text = {q(text)}\nmeasure = {q(m)}\ntarget = 2026-12-01\n"
+                 f"interventions = [{q(item)}, \"CBT; weekly\"]\n")
+        body += (f"\n[[objective]]\nref = \"G1.1\"\naction = \"partly-achieved\"\n"
+                 f"date = 2026-11-04\nnote = {q(m)}\n")
+        body += (f"\n[[event]]\ntype = \"signature\"\ndate = 2026-11-04\nrole = \"patient\"\n"
+                 f"name = {q(text)}\nplan_version = 3\ndeclined = true\nreason = {q(m)}\n")
         if i % 2:
             body += (f"\n[[event]]\ntype = \"graduated\"\ndate = 2026-11-06\nforced = true\n"
                      f"reason = {q(m)}\nnote = {q(text)}\n")

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
@@ -106,6 +107,192 @@ TEST_CASE("resources follow the record") {
     // References point at the patient's and episode's fullUrls.
     CHECK(entries[3]["resource"]["subject"]["reference"] == entries[0]["fullUrl"]);
     CHECK(entries[3]["resource"]["episodeOfCare"][0]["reference"] == entries[1]["fullUrl"]);
+}
+
+namespace {
+
+// A record with a treatment plan: goals and objectives through each status,
+// and a goal entered for the wrong patient, voided.
+iop::Record plan_record() {
+    std::string text = R"(schema_version = 1
+id = "P-1"
+name = "Jane Doe"
+enrolled = 2026-11-02
+
+[plan]
+weeks = 12
+groups_per_week = 3
+individual_per_week = 1
+family_per_week = 1
+
+[[goal]]
+ref = "G1"
+action = "add"
+date = 2026-11-03
+problem = "Drinks daily"
+goal = "Stay sober"
+words = "keep my job"
+dimension = 5
+
+[[objective]]
+ref = "G1.1"
+action = "add"
+date = 2026-11-03
+text = "Write a relapse-prevention plan"
+measure = "reviewed with the counselor"
+target = 2026-12-01
+interventions = ["relapse-prevention group", "individual CBT"]
+
+[[objective]]
+ref = "G1.2"
+action = "add"
+date = 2026-11-03
+text = "Go to two meetings a week"
+target = 2026-12-10
+interventions = ["individual CBT"]
+
+[[objective]]
+ref = "G1.2"
+action = "partly-achieved"
+date = 2026-11-10
+
+[[goal]]
+ref = "G2"
+action = "add"
+date = 2026-11-04
+problem = "Isolation"
+goal = "Rebuild friendships"
+
+[[objective]]
+ref = "G2.1"
+action = "add"
+date = 2026-11-04
+text = "Call a friend weekly"
+target = 2026-11-30
+interventions = ["family therapy"]
+
+[[objective]]
+ref = "G2.1"
+action = "not-achieved"
+date = 2026-11-12
+
+[[goal]]
+ref = "G3"
+action = "add"
+date = 2026-11-04
+problem = "Debts"
+goal = "A budget"
+
+[[objective]]
+ref = "G3.1"
+action = "add"
+date = 2026-11-04
+text = "See a debt counselor"
+target = 2026-11-30
+interventions = ["case management"]
+
+[[goal]]
+ref = "G3"
+action = "dropped"
+date = 2026-11-06
+)";
+    const std::string wrong = R"(
+[[goal]]
+ref = "G4"
+action = "add"
+date = 2026-11-05
+problem = "wrong patient"
+goal = "wrong patient"
+)";
+    iop::Record before = iop::parse_record(text + wrong, "patients/P-1.toml");
+    const std::string ref = iop::entry_refs(iop::file_journal(before)).back();
+    text += wrong + "\n[[event]]\ntype = \"void\"\ndate = 2026-11-05\nentry = \"" + ref +
+            "\"\nreason = \"wrong patient\"\n";
+    return iop::parse_record(text, "patients/P-1.toml");
+}
+
+} // namespace
+
+TEST_CASE("a Goal per goal and objective, referenced from the CarePlan with the interventions") {
+    iop::Program program = iop::default_program();
+    const iop::Record r = plan_record();
+    auto entries = iop::fhir_entries(program, r);
+    std::map<std::string, iop::fhir_json> goals; // by plan ref
+    for (const auto& e : entries)
+        if (e["resource"]["resourceType"] == "Goal") {
+            const auto& g = e["resource"];
+            CHECK(g["identifier"][0]["system"] == "urn:iop:plan-ref");
+            CHECK(g["subject"]["reference"] == entries[0]["fullUrl"]);
+            CHECK(g["meta"]["security"] == iop::fhir_security());
+            goals[g["identifier"][0]["value"].get<std::string>()] = e;
+        }
+    REQUIRE(goals.size() == 8);
+    auto goal = [&](const std::string& ref) { return goals.at(ref)["resource"]; };
+    auto achievement = [&](const std::string& ref) {
+        const auto& g = goal(ref);
+        CHECK(g["achievementStatus"]["coding"][0]["system"] ==
+              "http://terminology.hl7.org/CodeSystem/goal-achievement");
+        return g["achievementStatus"]["coding"][0]["code"].get<std::string>();
+    };
+
+    CHECK(goal("G1")["lifecycleStatus"] == "active");
+    CHECK(achievement("G1") == "in-progress");
+    CHECK(goal("G1")["description"]["text"] == "Stay sober");
+    CHECK(goal("G1")["startDate"] == "2026-11-03");
+    CHECK(goal("G1")["category"][0]["text"] == "ASAM dimension 5");
+    CHECK(goal("G1")["note"][0]["text"] == "Problem: Drinks daily");
+    CHECK(goal("G1")["note"][1]["text"] == "In the patient's words: keep my job");
+    CHECK_FALSE(goal("G1").contains("target"));
+
+    // An objective: its target, its measure, and its goal.
+    CHECK(goal("G1.1")["lifecycleStatus"] == "active");
+    CHECK(achievement("G1.1") == "in-progress");
+    CHECK(goal("G1.1")["target"][0]["dueDate"] == "2026-12-01");
+    CHECK(goal("G1.1")["target"][0]["measure"]["text"] == "reviewed with the counselor");
+    CHECK(goal("G1.1")["extension"][0]["url"] == "urn:iop:fhir:objective-of");
+    CHECK(goal("G1.1")["extension"][0]["valueReference"]["reference"] == goals.at("G1")["fullUrl"]);
+    CHECK(goal("G1.2")["lifecycleStatus"] == "active");
+    CHECK(achievement("G1.2") == "improving");
+    CHECK(goal("G2.1")["lifecycleStatus"] == "completed");
+    CHECK(achievement("G2.1") == "not-achieved");
+    CHECK(goal("G2.1")["statusDate"] == "2026-11-12");
+    // Dropped: the goal, and its open objective with it.
+    CHECK(goal("G3")["lifecycleStatus"] == "cancelled");
+    CHECK_FALSE(goal("G3").contains("achievementStatus"));
+    CHECK(goal("G3.1")["lifecycleStatus"] == "cancelled");
+    CHECK(goal("G3.1")["statusDate"] == "2026-11-06");
+    // Voided: entered-in-error, and not in the plan.
+    CHECK(goal("G4")["lifecycleStatus"] == "entered-in-error");
+    CHECK_FALSE(goal("G4").contains("achievementStatus"));
+
+    const auto& plan = entries[2]["resource"];
+    REQUIRE(plan["resourceType"] == "CarePlan");
+    std::vector<std::string> referenced;
+    for (const auto& g : plan["goal"])
+        referenced.push_back(g["reference"].get<std::string>());
+    std::vector<std::string> live;
+    for (const char* ref : {"G1", "G1.1", "G1.2", "G2", "G2.1", "G3", "G3.1"})
+        live.push_back(goals.at(ref)["fullUrl"].get<std::string>());
+    CHECK(referenced == live);
+    // Group, individual, family, screens, then each intervention once with
+    // the objectives it serves.
+    REQUIRE(plan["activity"].size() == 8);
+    const auto& cbt = plan["activity"][5]["detail"];
+    CHECK(cbt["description"] == "individual CBT");
+    CHECK(cbt["status"] == "in-progress");
+    CHECK(cbt["goal"].size() == 2);
+    CHECK(cbt["goal"][1]["reference"] == goals.at("G1.2")["fullUrl"]);
+    CHECK(plan["activity"][4]["detail"]["description"] == "relapse-prevention group");
+    CHECK(plan["activity"][6]["detail"]["description"] == "family therapy");
+    CHECK(plan["activity"][6]["detail"]["status"] == "completed");
+    CHECK(plan["activity"][7]["detail"]["description"] == "case management");
+    CHECK(plan["activity"][7]["detail"]["status"] == "cancelled");
+
+    // A record without a plan has no Goal and no CarePlan.goal.
+    for (const auto& e : iop::fhir_entries(program, record())) {
+        CHECK(e["resource"]["resourceType"] != "Goal");
+        CHECK_FALSE(e["resource"].contains("goal"));
+    }
 }
 
 TEST_SUITE_END();

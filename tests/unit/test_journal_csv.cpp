@@ -109,6 +109,66 @@ iop::Record hostile_record(const iop::Program& program) {
     note.type = iop::EventType::note;
     note.text = "-called, no answer\n@front desk: \"left a message\", 2x";
     rec.journal.push_back(dated(note, ymd(2026, 11, 14), "jrivera", "2026-11-14T09:00:00Z"));
+    // The treatment plan (SPEC section 12): goals and objectives through
+    // their actions, signatures (one declined), a session's objectives.
+    iop::Goal goal;
+    goal.ref = "G1";
+    goal.problem = "=drinks daily; \"to cope\"\nwith work";
+    goal.goal = "-stay sober, keep the job";
+    goal.words = "I want my family back;\n\tand my job";
+    goal.dimension = 5;
+    rec.journal.push_back(dated(goal, ymd(2026, 11, 14), "jrivera", "2026-11-14T10:00:00Z"));
+    iop::Goal revised;
+    revised.ref = "G1";
+    revised.action = iop::GoalAction::revise;
+    revised.words = "+one day at a time";
+    rec.journal.push_back(dated(revised, ymd(2026, 11, 15), "jrivera", "2026-11-15T10:00:00Z"));
+    iop::Objective objective;
+    objective.ref = "G1.1";
+    objective.text = "name 3 triggers, 3 responses";
+    objective.measure = "@plan reviewed";
+    objective.target = ymd(2026, 12, 1);
+    objective.interventions = {"relapse-prevention group; 3x a week", "back\\slash", "=CBT"};
+    rec.journal.push_back(dated(objective, ymd(2026, 11, 14), "jrivera", "2026-11-14T10:01:00Z"));
+    iop::Objective partly;
+    partly.ref = "G1.1";
+    partly.action = iop::ObjectiveAction::partly_achieved;
+    partly.note = "2 of 3,\n\"so far\"";
+    rec.journal.push_back(dated(partly, ymd(2026, 11, 16), "", ""));
+    iop::Objective retarget;
+    retarget.ref = "G1.1";
+    retarget.action = iop::ObjectiveAction::revise;
+    retarget.target = ymd(2026, 12, 15);
+    retarget.interventions = std::vector<std::string>{"individual CBT weekly"};
+    rec.journal.push_back(dated(retarget, ymd(2026, 11, 17), "jrivera", "2026-11-17T10:00:00Z"));
+    iop::Objective dropped;
+    dropped.ref = "G1.1";
+    dropped.action = iop::ObjectiveAction::dropped;
+    rec.journal.push_back(dated(dropped, ymd(2026, 11, 18), "jrivera", "2026-11-18T10:00:00Z"));
+    iop::Goal achieved;
+    achieved.ref = "G1";
+    achieved.action = iop::GoalAction::achieved;
+    achieved.note = "-sober 30 days";
+    rec.journal.push_back(dated(achieved, ymd(2026, 11, 19), "jrivera", "2026-11-19T10:00:00Z"));
+    iop::Event declined;
+    declined.type = iop::EventType::signature;
+    declined.role = iop::SignRole::patient;
+    declined.plan_version = 3;
+    declined.declined = true;
+    declined.reason = "=would not sign,\ntoday";
+    rec.journal.push_back(dated(declined, ymd(2026, 11, 19), "jrivera", "2026-11-19T11:00:00Z"));
+    iop::Event signature;
+    signature.type = iop::EventType::signature;
+    signature.role = iop::SignRole::guardian;
+    signature.signer = "'-Pat O'Brien, \"mother\"";
+    signature.plan_version = 3;
+    rec.journal.push_back(dated(signature, ymd(2026, 11, 19), "jrivera", "2026-11-19T11:01:00Z"));
+    iop::Session addressed;
+    addressed.kind = iop::SessionKind::individual;
+    addressed.hours = 1;
+    addressed.objectives = {"G1.1", "G2.10"};
+    rec.journal.push_back(dated(addressed, ymd(2026, 11, 19), "jrivera", "2026-11-19T12:00:00Z"));
+
     iop::Event graduated;
     graduated.type = iop::EventType::graduated;
     graduated.forced = true;
@@ -171,11 +231,13 @@ TEST_CASE("a record written as journal rows reads back to the same header and en
     // Each entry row: the entry, byte for byte as the record file holds it.
     for (std::size_t i = 0; i < rec.journal.size(); ++i) {
         const iop::Entry& want = rec.journal[i];
-        iop::RowKind expected = std::holds_alternative<iop::Session>(want)  ? iop::RowKind::session
-                                : std::holds_alternative<iop::Screen>(want) ? iop::RowKind::screen
-                                : std::holds_alternative<iop::Medication>(want)
-                                    ? iop::RowKind::medication
-                                    : iop::RowKind::event;
+        iop::RowKind expected =
+            std::holds_alternative<iop::Session>(want)      ? iop::RowKind::session
+            : std::holds_alternative<iop::Screen>(want)     ? iop::RowKind::screen
+            : std::holds_alternative<iop::Medication>(want) ? iop::RowKind::medication
+            : std::holds_alternative<iop::Goal>(want)       ? iop::RowKind::goal
+            : std::holds_alternative<iop::Objective>(want)  ? iop::RowKind::objective
+                                                            : iop::RowKind::event;
         CAPTURE(i);
         iop::RowReader r = row(2 + i, expected);
         iop::Entry got = iop::entry_fields(r, expected, program).first;
@@ -285,8 +347,8 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
           std::vector<std::string>{
               "column 'kind' appears twice in the header",
               "unknown columns 'tpoic' (did you mean 'topic'?), 'colour'; a session file has the "
-              "columns 'id', 'name', 'date', 'kind', 'topic', 'hours', 'status', 'note', "
-              "'recorded_by', 'recorded_at'"});
+              "columns 'id', 'name', 'date', 'kind', 'topic', 'hours', 'status', 'objectives', "
+              "'note', 'recorded_by', 'recorded_at'"});
     CHECK(problems_of({"ID", "When"}) ==
           std::vector<std::string>{
               "unknown column 'When'",
@@ -304,17 +366,124 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
           std::vector<std::string>{"missing column 'id': a journal file needs 'record', 'id'"});
 }
 
+TEST_CASE("goal, objective and signature rows are checked as the record's entries are") {
+    const iop::Program program = iop::default_program();
+    std::vector<std::string> problems;
+    const auto header = iop::read_header(iop::CsvRow{1, iop::column_names()}, problems);
+    REQUIRE(header);
+    using C = iop::Column;
+    // A journal row of `kind` with the given cells, checked.
+    auto fields = [&](iop::RowKind kind, std::vector<std::pair<C, std::string>> values) {
+        std::vector<std::string> cells(iop::column_count);
+        cells[static_cast<std::size_t>(C::record)] = std::string(iop::to_string(kind));
+        cells[static_cast<std::size_t>(C::id)] = "P-1";
+        cells[static_cast<std::size_t>(C::date)] = "2026-11-03";
+        for (const auto& [c, v] : values)
+            cells[static_cast<std::size_t>(c)] = v;
+        auto r = iop::read_row(*header, cells);
+        REQUIRE(r);
+        iop::reject_stray_values(*r, kind);
+        return iop::entry_fields(*r, kind, program).first;
+    };
+    const auto goal = iop::RowKind::goal;
+    const auto objective = iop::RowKind::objective;
+    const auto event = iop::RowKind::event;
+
+    auto g = fields(goal, {{C::ref, "G1"}, {C::action, "add"}, {C::problem, "p"}, {C::goal, "g"}});
+    REQUIRE(std::holds_alternative<iop::Goal>(g));
+    CHECK(std::get<iop::Goal>(g).problem == "p");
+    CHECK_FALSE(std::get<iop::Goal>(g).words);
+    CHECK_THROWS_WITH_AS(fields(goal, {{C::ref, "G1"}, {C::action, "add"}, {C::problem, "p"}}),
+                         "a goal added needs a problem and a goal", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(goal, {{C::ref, "G1"}, {C::action, "add"}, {C::problem, " "}, {C::goal, "g"}}),
+        "problem holds only spaces", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(goal, {{C::ref, "G01"}, {C::action, "add"}, {C::problem, "p"}, {C::goal, "g"}}),
+        "ref 'G01' is not a goal reference such as G1", iop::UsageError);
+    CHECK_THROWS_WITH_AS(fields(goal, {{C::ref, "G1"}, {C::action, "revise"}}),
+                         "a goal revised changes nothing: give problem, goal, words or dimension",
+                         iop::UsageError);
+    CHECK_THROWS_WITH_AS(fields(goal, {{C::ref, "G1"}, {C::action, "revise"}, {C::dimension, "7"}}),
+                         "dimension 7 is out of range 1..6", iop::UsageError);
+    CHECK_THROWS_WITH_AS(fields(goal, {{C::ref, "G1"}, {C::action, "achieved"}, {C::words, "w"}}),
+                         "a goal achieved carries no problem, goal, words or dimension: revise it "
+                         "first",
+                         iop::UsageError);
+    CHECK_THROWS_AS(fields(goal, {{C::ref, "G1"}, {C::action, "done"}}), iop::UsageError);
+    // A goal row has no objective's columns.
+    CHECK_THROWS_WITH_AS(
+        fields(goal, {{C::ref, "G1"}, {C::action, "achieved"}, {C::target, "2026-12-01"}}),
+        "1 value in 'target' for a goal row; leave it empty", iop::UsageError);
+
+    auto o = fields(objective, {{C::ref, "G1.1"},
+                                {C::action, "add"},
+                                {C::text, "t"},
+                                {C::target, "2026-12-01"},
+                                {C::interventions, "a; b\\;c "}});
+    REQUIRE(std::holds_alternative<iop::Objective>(o));
+    CHECK(std::get<iop::Objective>(o).interventions == std::vector<std::string>{"a", "b;c"});
+    CHECK_THROWS_WITH_AS(fields(objective, {{C::ref, "G1.1"}, {C::action, "add"}, {C::text, "t"}}),
+                         "an objective added needs a text and a target", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(objective,
+               {{C::ref, "G1.1"}, {C::action, "add"}, {C::text, "t"}, {C::target, "2026-11-02"}}),
+        "target 2026-11-02 is before the objective's date 2026-11-03", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(objective,
+               {{C::ref, "G1"}, {C::action, "add"}, {C::text, "t"}, {C::target, "2026-12-01"}}),
+        "ref 'G1' is not an objective reference such as G1.2", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(objective, {{C::ref, "G1.1"}, {C::action, "achieved"}, {C::text, "t"}}),
+        "an objective marked achieved carries no text, measure, target or interventions: "
+        "revise it first",
+        iop::UsageError);
+    CHECK_THROWS_WITH_AS(fields(objective, {{C::ref, "G1.1"}, {C::action, "revise"}}),
+                         "an objective revised changes nothing: give text, measure, target or "
+                         "interventions",
+                         iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(objective, {{C::ref, "G1.1"}, {C::action, "revise"}, {C::text, "a\x1b[2J"}}),
+        "text holds a control character (\\x1b)", iop::UsageError);
+
+    auto sig = fields(event, {{C::type, "signature"}, {C::role, "guardian"}, {C::name, "Pat"}});
+    REQUIRE(std::holds_alternative<iop::Event>(sig));
+    CHECK(std::get<iop::Event>(sig).role == iop::SignRole::guardian);
+    CHECK(std::get<iop::Event>(sig).signer == "Pat");
+    CHECK(std::get<iop::Event>(sig).plan_version == 0); // the import gives the version it stands at
+    CHECK_THROWS_AS(fields(event, {{C::type, "signature"}, {C::role, "nurse"}}), iop::UsageError);
+    CHECK_THROWS_WITH_AS(fields(event, {{C::type, "signature"}}), "role is empty", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(event, {{C::type, "signature"}, {C::role, "patient"}, {C::declined, "true"}}),
+        "a declined signature needs a reason", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(event, {{C::type, "signature"}, {C::role, "patient"}, {C::plan_version, "0"}}),
+        "plan_version 0 is out of range 1..1000000", iop::UsageError);
+    CHECK_THROWS_WITH_AS(
+        fields(event, {{C::type, "signature"}, {C::role, "patient"}, {C::problem, "p"}}),
+        "1 value in 'problem' for a signature event row; leave it empty", iop::UsageError);
+
+    auto session =
+        fields(iop::RowKind::session, {{C::kind, "individual"}, {C::objectives, "G1.1; G2.3"}});
+    CHECK(std::get<iop::Session>(session).objectives == std::vector<std::string>{"G1.1", "G2.3"});
+    CHECK_THROWS_WITH_AS(
+        fields(iop::RowKind::session, {{C::kind, "individual"}, {C::objectives, "G1"}}),
+        "objectives holds 'G1', which is not an objective reference such as G1.2", iop::UsageError);
+}
+
 TEST_CASE("the column and row-kind names") {
     CHECK(iop::journal_header() == iop::export_row(iop::column_names()));
-    CHECK(iop::row_kind_names() ==
-          std::vector<std::string>{"patient", "session", "screen", "medication", "event"});
+    CHECK(iop::row_kind_names() == std::vector<std::string>{"patient", "session", "screen",
+                                                            "medication", "event", "goal",
+                                                            "objective"});
     for (const auto& name : iop::row_kind_names())
         CHECK(iop::to_string(*iop::parse_row_kind(name)) == name);
     CHECK_FALSE(iop::parse_row_kind("Patient"));
     // Every kind of row names its patient and says who recorded it; only
     // the journal layout's `record` column says what a row is.
     for (auto k : {iop::RowKind::patient, iop::RowKind::session, iop::RowKind::screen,
-                   iop::RowKind::medication, iop::RowKind::event}) {
+                   iop::RowKind::medication, iop::RowKind::event, iop::RowKind::goal,
+                   iop::RowKind::objective}) {
         const auto& cols = iop::kind_columns(k);
         CHECK(cols.front() == iop::Column::id);
         CHECK(cols[cols.size() - 2] == iop::Column::recorded_by);

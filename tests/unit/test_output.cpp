@@ -120,6 +120,7 @@ TEST_CASE("to_json of a session") {
     s.hours = 2.5;
     s.status = iop::SessionStatus::excused;
     s.note = "sick \"flu\"";
+    s.objectives = {"G1.1", "G2.3"};
     json j = iop::to_json(iop::Entry{s});
     CHECK(j == json{{"entry", "session"},
                     {"date", "2026-11-03"},
@@ -128,7 +129,7 @@ TEST_CASE("to_json of a session") {
                     {"hours", 2.5},
                     {"status", "excused"},
                     {"note", "sick \"flu\""},
-                  {"objectives", json::array()},
+                    {"objectives", {"G1.1", "G2.3"}},
                     {"recorded_by", "jrivera"},
                     {"recorded_at", "2026-11-03T17:02:11Z"}});
     s.kind = iop::SessionKind::family;

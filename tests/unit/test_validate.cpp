@@ -285,4 +285,64 @@ TEST_CASE("a status cell takes a spreadsheet's spellings") {
     CHECK(usage_error([] { session_status_cell("yes"); }) != "");
 }
 
+TEST_CASE("same_entry: goals, objectives and signatures by every value") {
+    Goal g;
+    g.ref = "G1";
+    g.date = ymd(2026, 11, 3);
+    g.problem = "p";
+    g.goal = "g";
+    Goal h = g;
+    h.recorded_by = "someone else"; // who and when aside
+    CHECK(same_entry(g, h));
+    h = g;
+    h.ref = "G2";
+    CHECK_FALSE(same_entry(g, h));
+    h = g;
+    h.words = "w";
+    CHECK_FALSE(same_entry(g, h));
+    h = g;
+    h.dimension = 2;
+    CHECK_FALSE(same_entry(g, h));
+    h = g;
+    h.action = GoalAction::revise;
+    CHECK_FALSE(same_entry(g, h));
+
+    Objective o;
+    o.ref = "G1.1";
+    o.date = ymd(2026, 11, 3);
+    o.text = "t";
+    o.target = ymd(2026, 12, 1);
+    Objective p = o;
+    CHECK(same_entry(o, p));
+    p.target = ymd(2026, 12, 2);
+    CHECK_FALSE(same_entry(o, p));
+    p = o;
+    p.interventions = std::vector<std::string>{"CBT"};
+    CHECK_FALSE(same_entry(o, p));
+    p = o;
+    p.note = "n";
+    CHECK_FALSE(same_entry(o, p));
+    CHECK_FALSE(same_entry(o, g));
+
+    Event s;
+    s.type = EventType::signature;
+    s.date = ymd(2026, 11, 4);
+    s.role = SignRole::patient;
+    s.plan_version = 3;
+    Event t = s;
+    CHECK(same_entry(s, t));
+    t.role = SignRole::clinician;
+    CHECK_FALSE(same_entry(s, t));
+    t = s;
+    t.signer = "Jane";
+    CHECK_FALSE(same_entry(s, t));
+    t = s;
+    t.plan_version = 4;
+    CHECK_FALSE(same_entry(s, t));
+    t = s;
+    t.declined = true;
+    t.reason = "r";
+    CHECK_FALSE(same_entry(s, t));
+}
+
 TEST_SUITE_END();
