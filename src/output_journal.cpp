@@ -20,6 +20,10 @@ std::string entry_summary(const Entry& entry) {
     }
     if (auto m = std::get_if<Medication>(&entry))
         return fmt::format("medication {} {}", to_string(m->action), escaped(m->name));
+    if (auto g = std::get_if<Goal>(&entry))
+        return fmt::format("goal {} {}", to_string(g->action), g->ref);
+    if (auto o = std::get_if<Objective>(&entry))
+        return fmt::format("objective {} {}", to_string(o->action), o->ref);
     const Event& e = std::get<Event>(entry);
     if (e.type == EventType::amend)
         return fmt::format("event amend {}", e.amend.keys());
