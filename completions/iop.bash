@@ -10,12 +10,15 @@
 _iop() {
     local words=() i w cur reply line prefix=""
 
-    # bash splits "--kind=gr" at '=' (COMP_WORDBREAKS); glue such words back
-    # together, so the helper sees the line as iop will.
+    # bash splits "--kind=gr" at '=' and "P-0001:G1.2" (group --objective)
+    # at ':' (COMP_WORDBREAKS); glue such words back together, so the helper
+    # sees the line as iop will.
     for ((i = 1; i <= COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if ((${#words[@]} > 0)) && [[ $w == "=" || ${words[${#words[@]} - 1]} == *= ]] &&
             [[ ${words[${#words[@]} - 1]} == -* ]]; then
+            words[${#words[@]} - 1]+=$w
+        elif ((${#words[@]} > 0)) && [[ $w == ":" || ${words[${#words[@]} - 1]} == *: ]]; then
             words[${#words[@]} - 1]+=$w
         else
             words+=("$w")
@@ -25,9 +28,13 @@ _iop() {
         words+=("")
     fi
     cur=${words[${#words[@]} - 1]}
-    # Readline replaces only the text after the last '=', so answers lose it too.
+    # Readline replaces only the text after the last '=' or ':', so answers
+    # lose it too.
     if [[ $cur == -*=* && $COMP_WORDBREAKS == *=* ]]; then
         prefix=${cur%%=*}=
+    fi
+    if [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then
+        prefix=${cur%:*}:
     fi
 
     local iop=${COMP_WORDS[0]}

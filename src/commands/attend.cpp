@@ -16,6 +16,7 @@ struct AttendOptions {
     bool excused = false;
     std::string note;
     bool allow_duplicate = false;
+    std::vector<std::string> objectives;
 };
 
 int attend(const AttendOptions& o, Context& ctx) {
@@ -29,9 +30,15 @@ int attend(const AttendOptions& o, Context& ctx) {
                             : SessionStatus::attended;
     in.note = o.note;
     Session s = session_fields(in, Naming::option);
+    s.objectives = session_objectives("--objective", o.objectives);
+    if (!s.objectives.empty() && s.status != SessionStatus::attended)
+        throw UsageError(fmt::format("--objective goes with an attended session; an {} session "
+                                     "addressed no objective",
+                                     to_string(s.status)));
     session_program(s, in, ctx.store().program(), Naming::option);
 
     const LoadedRecord loaded = load_for_session(ctx, o.id, s, o.date, o.allow_duplicate);
+    require_session_objectives(loaded.record, s);
     append_entry(ctx, loaded, s);
     confirm(ctx, fmt::format("recorded {} {} session for {} on {}{}, {} h", to_string(s.status),
                              to_string(s.kind), o.id, format_date(s.date),
@@ -44,7 +51,7 @@ int attend(const AttendOptions& o, Context& ctx) {
 CommandSpec attend_command() {
     return {"attend", "Records", "Record a therapy session (group, individual or family)",
             Access::write, {Format::text},
-            "iop attend P-0001 --kind group --topic illness --date 2026-11-03",
+            "iop attend P-0001 --kind group --topic illness --date 2026-11-03 --objective G1.1",
             [](Args& app) -> Runner {
                 auto o = std::make_shared<AttendOptions>();
                 app.add_option("id", o->id, "Patient id")->required()->type_name("ID");
@@ -66,6 +73,9 @@ CommandSpec attend_command() {
                 app.add_option("--note", o->note, "A short note")->type_name("TEXT");
                 app.add_flag("--allow-duplicate", o->allow_duplicate,
                              "Record even if an identical session exists");
+                app.add_option("--objective", o->objectives,
+                               "An objective the session addressed (G1.2; repeatable)")
+                    ->type_name("OBJECTIVE");
                 return [o](Context& ctx) { return attend(*o, ctx); };
             }};
 }

@@ -307,6 +307,105 @@ std::string init_subject() {
     return "init: records directory with the default program";
 }
 
+// ---------------------------------------------------------------- the treatment plan
+
+namespace {
+
+std::string typed_ref(std::string_view what, const std::string& text, bool objective) {
+    std::string ref = text;
+    if (!ref.empty() && ref[0] == 'g')
+        ref[0] = 'G';
+    if (objective ? valid_objective_ref(ref) : valid_goal_ref(ref))
+        return ref;
+    throw UsageError(fmt::format("{} '{}' is not {} reference such as {}{}", what, excerpt(text),
+                                 objective ? "an objective" : "a goal",
+                                 objective ? "G1.2 (its goal, a dot, a number)" : "G1",
+                                 objective ? "; `iop show ID` lists them" : ""));
+}
+
+} // namespace
+
+std::string typed_goal_ref(std::string_view what, const std::string& text) {
+    return typed_ref(what, text, false);
+}
+
+std::string typed_objective_ref(std::string_view what, const std::string& text) {
+    return typed_ref(what, text, true);
+}
+
+std::optional<std::string> plan_text(std::string_view option,
+                                     const std::optional<std::string>& value) {
+    if (!value)
+        return std::nullopt;
+    std::string text = require_text(option, *value, Lines::many);
+    if (text.empty())
+        throw UsageError(fmt::format("{} is empty", option));
+    return text;
+}
+
+const GoalState& require_goal(const Record& rec, const TreatmentPlan& plan,
+                              const std::string& ref) {
+    if (const GoalState* g = plan.find_goal(ref))
+        return *g;
+    std::vector<std::string> refs;
+    for (const GoalState& g : plan.goals)
+        refs.push_back(g.ref);
+    throw Refused(fmt::format("{} has no goal {}{}; `iop show {}` lists the treatment plan",
+                              rec.header.id, ref, did_you_mean(ref, refs), rec.header.id));
+}
+
+const ObjectiveState& require_objective(const Record& rec, const TreatmentPlan& plan,
+                                        const std::string& ref) {
+    if (const ObjectiveState* o = plan.find_objective(ref))
+        return *o;
+    std::vector<std::string> refs;
+    for (const GoalState& g : plan.goals)
+        for (const ObjectiveState& o : g.objectives)
+            refs.push_back(o.ref);
+    throw Refused(fmt::format("{} has no objective {}{}; `iop show {}` lists the treatment plan",
+                              rec.header.id, ref, did_you_mean(ref, refs), rec.header.id));
+}
+
+std::string closed_as(const TreatmentPlan& plan, const ObjectiveState& o) {
+    const std::string day = o.closed ? format_date(*o.closed) : std::string("?");
+    if (o.status == "achieved" || o.status == "not-achieved" || o.status == "dropped")
+        return fmt::format("{} on {}", o.status, day);
+    const std::string goal_ref = o.ref.substr(0, o.ref.rfind('.'));
+    const GoalState* g = plan.find_goal(goal_ref);
+    return fmt::format("closed with goal {} ({}) on {}", goal_ref, g ? g->status : "closed", day);
+}
+
+std::vector<std::string> session_objectives(std::string_view option,
+                                            const std::vector<std::string>& refs) {
+    std::vector<std::string> out;
+    for (const std::string& text : refs) {
+        std::string ref = typed_objective_ref(option, text);
+        if (std::find(out.begin(), out.end(), ref) != out.end())
+            throw UsageError(
+                fmt::format("{} {} is given twice; name each objective once", option, ref));
+        out.push_back(std::move(ref));
+    }
+    return out;
+}
+
+void require_session_objectives(const Record& rec, const Session& s) {
+    if (s.objectives.empty())
+        return;
+    const TreatmentPlan plan = treatment_plan(rec);
+    for (const std::string& ref : s.objectives) {
+        const ObjectiveState& o = require_objective(rec, plan, ref);
+        if (s.date < o.added)
+            throw Refused(fmt::format("objective {} of {} was added on {}, after the session's "
+                                      "date ({})",
+                                      ref, rec.header.id, format_date(o.added),
+                                      format_date(s.date)));
+        if (o.closed && *o.closed < s.date)
+            throw Refused(fmt::format("objective {} of {} was {}, before the session's date "
+                                      "({}); a session addresses open objectives",
+                                      ref, rec.header.id, closed_as(plan, o), format_date(s.date)));
+    }
+}
+
 void confirm(Context& ctx, const std::string& line) {
     if (!ctx.quiet)
         *ctx.out << line << '\n';

@@ -106,6 +106,35 @@ void add_clinician_option(Args& app, std::vector<std::string>& target);
 // given: refused instead. A check: `->check(not_empty())`.
 const ValueCheck& not_empty();
 
+// ---------------------------------------------------------------- the treatment plan
+
+// A goal or objective reference as typed ("G1", "g1.2"): the letter in
+// either case; UsageError naming `what` (an option or positional) otherwise.
+std::string typed_goal_ref(std::string_view what, const std::string& text);
+std::string typed_objective_ref(std::string_view what, const std::string& text);
+
+// A plan text (--problem, --text, ...) given on the command line: the free-text
+// rule with line breaks allowed; nullopt when not given.
+std::optional<std::string> plan_text(std::string_view option,
+                                     const std::optional<std::string>& value);
+
+// The goal or objective `ref` of the record's plan (voided entries left out):
+// Refused naming `iop show ID`, with a suggestion where one is close.
+const GoalState& require_goal(const Record& record, const TreatmentPlan& plan,
+                              const std::string& ref);
+const ObjectiveState& require_objective(const Record& record, const TreatmentPlan& plan,
+                                        const std::string& ref);
+// "achieved on 2026-12-01", or "closed with goal G1 (dropped) on 2026-12-01":
+// how a closed objective closed.
+std::string closed_as(const TreatmentPlan& plan, const ObjectiveState& objective);
+
+// The --objective values of a session, each an objective reference, each once.
+std::vector<std::string> session_objectives(std::string_view option,
+                                            const std::vector<std::string>& refs);
+// The objectives a session addresses exist in the record's plan, were added
+// on or before its date and had not closed before it: Refused otherwise.
+void require_session_objectives(const Record& record, const Session& session);
+
 // Prints a confirmation line on stdout unless --quiet.
 void confirm(Context& ctx, const std::string& line);
 

@@ -25,6 +25,8 @@
 #include "iop/engine.hpp"
 #include "iop/record.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -307,6 +309,9 @@ class Completer {
                     out.push_back({t.id, t.title});
             return out;
         }
+        if (kind == "GOAL" || kind == "OBJECTIVE" || kind == "GOAL|ACTION" || kind == "ID:REF" ||
+            (kind == "ACTION" && spec_ && spec_->name == "goal"))
+            return plan_refs(kind, opt);
         if (kind == "DIR")
             return {{":dirs", ""}};
         if (kind == "FILE")
@@ -325,6 +330,8 @@ class Completer {
         else if (kind == "ACTION")
             for (auto a : {MedAction::start, MedAction::review, MedAction::stop})
                 words.emplace_back(to_string(a));
+        else if (kind == "ROLE")
+            words = sign_roles();
         else if (kind == "REASON")
             words = discharge_reasons();
         else if (kind == "STATUS") {
@@ -345,6 +352,54 @@ class Completer {
         std::vector<Candidate> out;
         for (auto& w : words)
             out.push_back({std::move(w), ""});
+        return out;
+    }
+
+    // SPEC section 12, from the patient's treatment plan: after `goal ID`,
+    // add and the open goals, then the actions; after `objective ID`, add and
+    // the open objectives, then the goal (after add) or the actions; the open
+    // objectives for attend's --objective, and ID:REF pairs for the
+    // patients on a group's line.
+    std::vector<Candidate> plan_refs(const std::string& kind, const CLI::Option* opt) {
+        std::vector<Candidate> out;
+        const bool goal_cmd = spec_ && spec_->name == "goal";
+        auto actions = [&](const std::vector<std::string>& all) {
+            for (std::size_t i = 1; i < all.size(); ++i) // every action but add
+                out.push_back({all[i], ""});
+            return out;
+        };
+        if (kind == "ACTION" && goal_cmd)
+            return actions(goal_actions());
+        if (kind == "GOAL|ACTION" && given_.size() > 1 && given_[1] != "add")
+            return actions(objective_actions());
+        if ((kind == "GOAL" || kind == "OBJECTIVE") && opt->get_positional())
+            out.push_back({"add", kind == "GOAL" ? "a new goal" : "a new objective"});
+        const bool pairs = kind == "ID:REF";
+        std::vector<std::string> ids;
+        if (pairs)
+            ids = given_;
+        else if (!given_.empty())
+            ids = {given_[0]};
+        const bool goals = kind == "GOAL" || kind == "GOAL|ACTION";
+        for (const std::string& id : ids) {
+            try {
+                Store* s = store();
+                if (!s)
+                    break;
+                const TreatmentPlan plan = treatment_plan(s->load(id));
+                for (const GoalState& g : plan.goals) {
+                    if (goals && g.open)
+                        out.push_back({g.ref, fmt::format("goal added {}", format_date(g.added))});
+                    if (goals)
+                        continue;
+                    for (const ObjectiveState& o : g.objectives)
+                        if (o.open)
+                            out.push_back({pairs ? id + ":" + o.ref : o.ref,
+                                           fmt::format("target {}", format_date(o.target))});
+                }
+            } catch (const std::exception&) {
+            }
+        }
         return out;
     }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -23,6 +24,7 @@ struct GroupOptions {
     std::vector<std::string> absent;
     std::vector<std::string> excused;
     bool allow_duplicate = false;
+    std::vector<std::string> objectives; // ID:REF
 };
 
 // One patient of the group, in the order given: the attended, the absent,
@@ -53,8 +55,34 @@ std::vector<Member> members(const GroupOptions& o) {
     return out;
 }
 
+// The --objective ID:REF values by patient: each ID one who attended, each
+// objective once for a patient.
+std::map<std::string, std::vector<std::string>> objectives_by_patient(const GroupOptions& o) {
+    std::map<std::string, std::vector<std::string>> refs;
+    for (const std::string& pair : o.objectives) {
+        const auto colon = pair.find(':');
+        if (colon == std::string::npos)
+            throw UsageError(fmt::format("--objective '{}' is not ID:REF, a patient and an "
+                                         "objective such as P-0001:G1.2",
+                                         excerpt(pair)));
+        const std::string id = pair.substr(0, colon);
+        require_valid_id(id);
+        if (std::find(o.attended.begin(), o.attended.end(), id) == o.attended.end())
+            throw UsageError(fmt::format("--objective {}: {} is not among the patients who "
+                                         "attended; only an attended session addresses "
+                                         "objectives",
+                                         excerpt(pair), id));
+        refs[id].push_back(pair.substr(colon + 1));
+    }
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& [id, list] : refs)
+        out[id] = session_objectives(fmt::format("--objective {}:", id), list);
+    return out;
+}
+
 int group(const GroupOptions& o, Context& ctx) {
     const std::vector<Member> group = members(o);
+    const std::map<std::string, std::vector<std::string>> objectives = objectives_by_patient(o);
     SessionInput in;
     in.kind = "group";
     in.topic = o.topic;
@@ -72,8 +100,11 @@ int group(const GroupOptions& o, Context& ctx) {
     for (const Member& m : group) {
         Session s = session;
         s.status = m.status;
+        if (auto it = objectives.find(m.id); it != objectives.end())
+            s.objectives = it->second;
         try {
             const LoadedRecord loaded = load_for_session(ctx, m.id, s, o.date, o.allow_duplicate);
+            require_session_objectives(loaded.record, s);
             Entry entry = s;
             contents.emplace_back(m.id, appended_entry(ctx, loaded, entry));
         } catch (const DataError& e) {
@@ -142,6 +173,10 @@ CommandSpec group_command() {
             app.add_option("--note", o->note, "A short note, for every patient")->type_name("TEXT");
             app.add_flag("--allow-duplicate", o->allow_duplicate,
                          "Record even where an identical session exists");
+            app.add_option("--objective", o->objectives,
+                           "An objective a patient who attended addressed, as ID:REF "
+                           "(P-0001:G1.2; repeatable)")
+                ->type_name("ID:REF");
             return [o](Context& ctx) { return group(*o, ctx); };
         }};
 }

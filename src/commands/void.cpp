@@ -46,11 +46,29 @@ std::string typed_ref(const std::string& text) {
     return ref;
 }
 
-// The entries that depend on items[target]: the reviews and stops of a
-// medication start, up to the next start of that medication.
+// The entries that depend on items[target] (SPEC section 11), live ones
+// only: the reviews and stops of a medication start, up to the next start of
+// that medication; the later entries of a goal added and every entry of its
+// objectives; the later entries of an objective added.
 std::vector<std::size_t> dependents(const std::vector<JournalItem>& items, std::size_t target) {
     std::vector<std::size_t> out;
-    const Medication* start = std::get_if<Medication>(&items[target].entry);
+    const Entry& entry = items[target].entry;
+    const Goal* goal = std::get_if<Goal>(&entry);
+    const Objective* objective = std::get_if<Objective>(&entry);
+    if ((goal && goal->action == GoalAction::add) ||
+        (objective && objective->action == ObjectiveAction::add)) {
+        for (std::size_t i = target + 1; i < items.size(); ++i) {
+            if (items[i].voided_by)
+                continue;
+            const Goal* g = std::get_if<Goal>(&items[i].entry);
+            const Objective* o = std::get_if<Objective>(&items[i].entry);
+            if (goal ? (g && g->ref == goal->ref) || (o && o->goal_ref() == goal->ref)
+                     : o && o->ref == objective->ref)
+                out.push_back(i);
+        }
+        return out;
+    }
+    const Medication* start = std::get_if<Medication>(&entry);
     if (!start || start->action != MedAction::start)
         return out;
     for (std::size_t i = target + 1; i < items.size(); ++i) {

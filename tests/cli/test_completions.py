@@ -147,6 +147,51 @@ def bash_handles_option_equals_value_as_bash_splits_it(tmp):
     same(got[3], ["clinic"], "init completes directories")
 
 
+def clinic_with_plans(tmp):
+    """clinic_with_patients, P-0001 with an open goal G1 (objectives G1.1
+    open, G1.2 achieved) and a dropped goal G2 (G2.1 closed with it)."""
+    clinic = clinic_with_patients(tmp)
+    for _ in range(2):
+        ok("-C", clinic, "goal", "P-0001", "add", "--problem", "p", "--goal", "g", "--date",
+           "2026-11-03")
+    for goal in ("G1", "G1", "G2"):
+        ok("-C", clinic, "objective", "P-0001", "add", goal, "--text", "t", "--target",
+           "2026-12-01", "--date", "2026-11-03")
+    ok("-C", clinic, "objective", "P-0001", "G1.2", "achieved")
+    ok("-C", clinic, "goal", "P-0001", "G2", "dropped")
+    return clinic
+
+
+@case
+def every_shell_completes_treatment_plan_refs_from_the_record(tmp):
+    c = clinic_with_plans(tmp)
+    objective_actions = ["revise", "achieved", "partly-achieved", "not-achieved", "dropped"]
+    lines = [
+        (f"iop -C {c} goal P-0001 ", "exact", ["add", "G1"]),
+        (f"iop -C {c} goal P-0002 ", "exact", ["add"]),
+        (f"iop -C {c} goal P-0001 G1 ", "exact", ["revise", "achieved", "dropped"]),
+        (f"iop -C {c} objective P-0001 ", "exact", ["add", "G1.1"]),
+        (f"iop -C {c} objective P-0001 add ", "exact", ["G1"]),
+        (f"iop -C {c} objective P-0001 G1.1 ", "exact", objective_actions),
+        (f"iop -C {c} attend P-0001 --kind group --objective ", "exact", ["G1.1"]),
+        (f"iop -C {c} group --topic illness P-0001 P-0002 --objective ", "exact",
+         ["P-0001:G1.1"]),
+        (f"iop -C {c} group --topic illness P-0002 --objective ", "exact", []),
+        (f"iop -C {c} sign P-0001 --role ", "exact",
+         ["patient", "clinician", "supervisor", "guardian"]),
+    ]
+    for shell, answers in run_everywhere(tmp, lines, tmp).items():
+        check_answers(shell, lines, answers, None)
+    # bash splits P-0001:G1 at ':' (COMP_WORDBREAKS): readline replaces what
+    # follows the last ':', so the answers are that part.
+    got = shells.bash([["iop", "-C", str(c), "group", "--topic", "illness", "P-0001",
+                        "--objective", "P-0001", ":", "G"],
+                       ["iop", "-C", str(c), "group", "--topic", "illness", "P-0001",
+                        "--objective", "P-0001", ":"]], tmp, tmp)
+    same(got[0], ["G1.1"], "--objective P-0001:G")
+    same(got[1], ["G1.1"], "--objective P-0001:")
+
+
 @case
 def bash_completion_package_loads_the_installed_script(tmp):
     clinic = clinic_with_patients(tmp)

@@ -94,6 +94,8 @@ def writers(tmp, d):
         (["plan", "P-0001", "--weeks", "10"], "patients/P-0001.toml"),
         (["plan", "P-0001", "--review"], "patients/P-0001.toml"),
         (["aftercare", "P-0001", "--sponsor", "Ray D."], "patients/P-0001.toml"),
+        (["goal", "P-0001", "add", "--problem", "p", "--goal", "g"], "patients/P-0001.toml"),
+        (["sign", "P-0001", "--role", "patient"], "patients/P-0001.toml"),
         (["import", one], "patients/P-0001.toml"),
         (["group", "--topic", "stress", "--date", "2026-11-05", "P-0001"],
          "patients/P-0001.toml"),

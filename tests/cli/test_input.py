@@ -49,7 +49,12 @@ def options_follow_the_rule(tmp):
                           ("--sponsor", ["aftercare", "P-0001", "--sponsor", SECRET + bad]),
                           ("--dose", ["med", "P-0001", "start", "x", "--dose", SECRET + bad]),
                           ("--reason", ["graduate", "P-0001", "--force", "--reason",
-                                        SECRET + bad])):
+                                        SECRET + bad]),
+                          ("--problem", ["goal", "P-0001", "add", "--problem", SECRET + bad,
+                                         "--goal", "g"]),
+                          ("--intervention", ["objective", "P-0001", "add", "G1", "--text", "t",
+                                              "--target", "2026-12-01", "--intervention",
+                                              SECRET + bad])):
             r = fails_cleanly(tmp, ["-C", d, *args], 2, opt, shown)
             not_contains(r.err, SECRET, "stderr")
     # one-line fields refuse a line break; note, diagnosis and reason take it
