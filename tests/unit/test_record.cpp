@@ -6,7 +6,10 @@
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
+#include <sstream>
 
 #include <algorithm>
 #include <chrono>
@@ -1408,6 +1411,41 @@ TEST_CASE("plan version: position decides, voids of version-making entries count
         CHECK(iop::next_objective_ref(r, "G2") == "G2.1");
         CHECK(iop::next_goal_ref(r) == "G2");
     }
+}
+
+TEST_CASE("the example clinic's records are written exactly as iop writes them") {
+    // examples/clinic holds hand-written treatment plans: each file must be
+    // byte for byte what render_header and render_entry give for what it
+    // holds (the key order is what entry references hash).
+    const std::filesystem::path dir =
+        std::filesystem::path(IOP_SOURCE_DIR) / "examples" / "clinic" / "patients";
+    int files = 0, goals = 0, objectives = 0, signatures = 0, addressed = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        if (f.path().extension() != ".toml")
+            continue;
+        CAPTURE(f.path().string());
+        std::ifstream in(f.path(), std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        const iop::Record r = iop::parse_record(text.str(), f.path().filename().string());
+        std::string rendered = iop::render_header(r.header);
+        for (const iop::Entry& e : iop::file_journal(r)) {
+            rendered += iop::render_entry(e);
+            goals += std::holds_alternative<iop::Goal>(e);
+            objectives += std::holds_alternative<iop::Objective>(e);
+            const auto* ev = std::get_if<iop::Event>(&e);
+            signatures += ev && ev->type == iop::EventType::signature;
+            const auto* s = std::get_if<iop::Session>(&e);
+            addressed += s && !s->objectives.empty();
+        }
+        CHECK(rendered == text.str());
+        ++files;
+    }
+    CHECK(files == 6);
+    CHECK(goals > 6);
+    CHECK(objectives > 10);
+    CHECK(signatures > 12);
+    CHECK(addressed > 20);
 }
 
 TEST_SUITE_END();
