@@ -6,9 +6,13 @@
 // a realistic mix: about 70 % active, 18 % graduated, 12 % discharged, about
 // 60 journal entries each (group, individual and family sessions with some
 // absences, weekly drug screens with a few positives, medication starts,
-// reviews and stops, plan reviews, plan changes, notes, aftercare), and
-// enough lapses, missed reviews and positive screens that `iop check` has
-// findings to print. Records are rendered by iop's own render_header and
+// reviews and stops, plan reviews, plan changes, notes, aftercare, and the
+// individualized treatment plan of SPEC section 12: goals and objectives
+// with targets, individual sessions addressing the open objectives, status
+// changes, a revised target now and then, signatures of patient, clinician
+// and an adolescent's guardian), and enough lapses, missed reviews, positive
+// screens, late or missing plans and signatures and overdue objectives that
+// `iop check` has findings to print. Records are rendered by iop's own render_header and
 // render_entry, so they are byte for byte what iop writes.
 //
 // Deterministic: patient i depends only on (seed, i), so the 100-patient
@@ -89,6 +93,27 @@ const std::array<Med, 4> medications = {{{"naltrexone", "50 mg daily"},
                                          {"buprenorphine", "8 mg daily"},
                                          {"acamprosate", "666 mg three times daily"},
                                          {"sertraline", "50 mg daily"}}};
+struct PlanText {
+    const char* problem;
+    const char* goal;
+    const char* words;
+    int dimension;
+    const char* objective;
+    const char* intervention;
+};
+const std::array<PlanText, 4> plan_texts = {{
+    {"Drinks daily to cope with work stress", "Stay sober and handle stress without alcohol",
+     "I want to keep my job", 5,
+     "Write a relapse-prevention plan naming 3 triggers and 3 responses",
+     "relapse-prevention group 3x a week"},
+    {"Cravings after paydays", "Manage cravings without using", "I want to stop wasting my money",
+     4, "Use a craving log daily for 4 weeks and review it weekly", "individual CBT weekly"},
+    {"Isolated from sober supports", "Build a sober support network", "I need people around me", 6,
+     "Attend 2 mutual-help meetings a week and name a sponsor", "mutual-help referral"},
+    {"Conflict at home", "Rebuild trust with family", "I want my kids to trust me again", 6,
+     "Take part in 4 family sessions with a plan for home", "family therapy weekly"},
+}};
+
 const std::array<const char*, 6> discharge_reasons_used = {
     "step-down", "step-up", "against-advice", "lost-contact", "moved", "transfer"};
 
@@ -202,6 +227,47 @@ class Generator {
         std::size_t next_topic = 0;
         Plan plan = h.plan;
 
+        // The treatment plan: written on day 1 to 5 (a few late, a few never),
+        // signed the same day (a few late), one or two goals of one or two
+        // objectives each, with targets within the planned weeks.
+        const bool adolescent = is_adolescent(h);
+        const int plan_day = rng.chance(6)    ? -1
+                             : rng.chance(88) ? 1 + rng.below(5)
+                                              : 8 + rng.below(10);
+        const int sign_day = plan_day < 0 ? -1 : plan_day + (rng.chance(90) ? 0 : 9 + rng.below(8));
+        const bool declines = rng.chance(3);
+        const int revise_day = rng.chance(12) ? 28 : -1;
+        const int goals = rng.chance(60) ? 1 : 2;
+        const bool narrow = rng.chance(15); // sessions address only the first open objective
+        struct Obj {
+            std::string ref;
+            int target; // day
+            bool open;
+            int fate; // percent roll: achieved, not achieved, left open past its target
+        };
+        std::vector<Obj> objectives;
+        auto sign = [&](Date date) {
+            std::vector<SignRole> roles{SignRole::patient, SignRole::clinician};
+            if (adolescent && rng.chance(92))
+                roles.push_back(SignRole::guardian);
+            for (SignRole role : roles) {
+                Event e;
+                e.type = EventType::signature;
+                meta_for(rng, e, date);
+                e.role = role;
+                e.plan_version = plan_version_at(p.journal, p.journal.size());
+                if (role == SignRole::patient && declines) {
+                    e.declined = true;
+                    e.reason = "wants to read it at home first";
+                } else if (role == SignRole::patient) {
+                    e.signer = h.name;
+                } else if (role == SignRole::clinician) {
+                    e.signer = h.clinician;
+                }
+                p.journal.emplace_back(std::move(e));
+            }
+        };
+
         for (int day = 0; day <= span; ++day) {
             Date date = add_days(h.enrolled, day);
             int week = day / 7 + 1, weekday = day % 7;
@@ -222,8 +288,14 @@ class Generator {
                         ++next_topic;
                     p.journal.emplace_back(std::move(s));
                 }
-            if (weekday == 1 && plan.individual_per_week > 0)
-                p.journal.emplace_back(session(rng, date, SessionKind::individual, status_of(96)));
+            if (weekday == 1 && plan.individual_per_week > 0) {
+                Session s = session(rng, date, SessionKind::individual, status_of(96));
+                if (s.status == SessionStatus::attended)
+                    for (const Obj& o : objectives)
+                        if (o.open && (!narrow || s.objectives.empty()))
+                            s.objectives.push_back(o.ref);
+                p.journal.emplace_back(std::move(s));
+            }
             if (weekday == 3 && plan.family_per_week > 0)
                 p.journal.emplace_back(session(rng, date, SessionKind::family, status_of(90)));
             if (weekday == 2 && !lapsed) {
@@ -268,6 +340,55 @@ class Generator {
                 e.plan.apply_to(plan);
                 p.journal.emplace_back(std::move(e));
             }
+            if (day == plan_day) {
+                for (int g = 1; g <= goals; ++g) {
+                    const PlanText& t = rng.pick(plan_texts);
+                    Goal goal;
+                    meta_for(rng, goal, date);
+                    goal.ref = fmt::format("G{}", g);
+                    goal.problem = t.problem;
+                    goal.goal = t.goal;
+                    if (rng.chance(70))
+                        goal.words = t.words;
+                    goal.dimension = t.dimension;
+                    p.journal.emplace_back(std::move(goal));
+                    const int count = rng.chance(50) ? 1 : 2;
+                    for (int k = 1; k <= count; ++k) {
+                        Objective o;
+                        meta_for(rng, o, date);
+                        o.ref = fmt::format("G{}.{}", g, k);
+                        o.text = t.objective;
+                        const int target = day + 21 + rng.below(std::max(1, h.plan.weeks * 7 - 28));
+                        o.target = add_days(h.enrolled, target);
+                        o.interventions = std::vector<std::string>{t.intervention};
+                        objectives.push_back({o.ref, target, true, rng.below(100)});
+                        p.journal.emplace_back(std::move(o));
+                    }
+                }
+            }
+            if (day == sign_day)
+                sign(date);
+            if (day == revise_day && !objectives.empty() && objectives[0].open) {
+                Objective o;
+                meta_for(rng, o, date);
+                o.ref = objectives[0].ref;
+                o.action = ObjectiveAction::revise;
+                objectives[0].target = std::max(objectives[0].target, day) + 14;
+                o.target = add_days(h.enrolled, objectives[0].target);
+                p.journal.emplace_back(std::move(o));
+                if (rng.chance(85))
+                    sign(date);
+            }
+            for (Obj& o : objectives)
+                if (o.open && day == o.target && o.fate < 90) {
+                    Objective x;
+                    meta_for(rng, x, date);
+                    x.ref = o.ref;
+                    x.action =
+                        o.fate < 80 ? ObjectiveAction::achieved : ObjectiveAction::not_achieved;
+                    o.open = false;
+                    p.journal.emplace_back(std::move(x));
+                }
             if (weekday == 4 && rng.chance(8)) {
                 Event e;
                 e.type = EventType::note;
@@ -278,6 +399,16 @@ class Generator {
         }
         Date end = add_days(h.enrolled, span);
         if (status == graduated) {
+            // Every objective closed before graduation.
+            for (Obj& o : objectives)
+                if (o.open) {
+                    Objective x;
+                    meta_for(rng, x, end);
+                    x.ref = o.ref;
+                    x.action = ObjectiveAction::achieved;
+                    o.open = false;
+                    p.journal.emplace_back(std::move(x));
+                }
             Event a;
             a.type = EventType::aftercare;
             meta_for(rng, a, end);

@@ -16,7 +16,15 @@ and the clinic closes for a holiday (`iop closure add`, when this iop has
 the command; otherwise the holiday is left out, and the report says so).
 Staff act on what the mail says: a plan review when `plan-review` or
 `positive-screen` shows, a medication review a few days after it shows, a
-graduation when `graduation-ready` shows.
+graduation when `graduation-ready` shows. Every patient gets an
+individualized treatment plan (SPEC section 12) on their second program day:
+a goal, an objective whose target is two weeks before the planned end, and
+the signatures of patient and clinician; individual sessions address the
+objective, and staff mark it achieved when its target date comes up
+(`objective-target`) or passes (`objective-due`), and sign a new version of
+the plan (after an extension) when `plan-unsigned` shows. The plan is written with
+`iop goal`, `iop objective`, `iop sign` and `iop attend --objective` when
+this iop has them, else appended in the form iop writes.
 
 Every program day (Monday to Friday) `iop remind` runs in the morning, then
 the day's sessions are recorded in the evening. Reported: item lines a day
@@ -43,7 +51,8 @@ HOLIDAY = datetime.date(2027, 1, 18)  # Martin Luther King Jr. Day
 TOPICS = ["illness", "early-recovery", "shame-guilt", "relationships", "stress",
           "relapse-prevention", "mutual-help", "family", "emotions", "medication"]
 OPEN_RULES = {"plan-review", "medication-review", "lost-contact", "overdue", "positive-screen",
-              "screen-pending"}
+              "screen-pending", "plan-goals", "plan-unsigned", "objective-due",
+              "objective-unaddressed"}
 WEEKLY_RULES = {"group-frequency", "hours-per-week", "individual-frequency", "family-frequency",
                 "screen-frequency"}
 LOST = "P-0007"
@@ -68,6 +77,74 @@ class Iop:
         return p
 
 
+class PlanWriter:
+    """The treatment plan, by iop's commands when it has them, else
+    appended by hand in the form iop writes (render_entry)."""
+
+    def __init__(self, iop, clinic, day):
+        self.iop, self.clinic = iop, clinic
+        self.commands = "unknown command" not in iop.run(day, "goal", check=False).stderr
+
+    def _append(self, pid, day, text):
+        meta = f'recorded_by = "sim"\nrecorded_at = {day.isoformat()}T18:00:00Z\n'
+        with open(os.path.join(self.clinic, "patients", f"{pid}.toml"), "a",
+                  encoding="utf-8") as f:
+            f.write(text + meta)
+
+    def plan(self, p, day):
+        d = day.isoformat()
+        target = (p.planned_end() - datetime.timedelta(days=14)).isoformat()
+        goal = ("Drinks to cope with stress", "Stay sober and handle stress without alcohol")
+        objective = "Write a relapse-prevention plan naming 3 triggers and 3 responses"
+        if self.commands:
+            self.iop.run(day, "goal", p.pid, "add", "--problem", goal[0], "--goal", goal[1],
+                         "--date", d)
+            self.iop.run(day, "objective", p.pid, "add", "G1", "--text", objective, "--target",
+                         target, "--intervention", "relapse-prevention group", "--date", d)
+        else:
+            self._append(p.pid, day, f'\n[[goal]]\nref = "G1"\naction = "add"\ndate = {d}\n'
+                                     f'problem = "{goal[0]}"\ngoal = "{goal[1]}"\n')
+            self._append(p.pid, day, f'\n[[objective]]\nref = "G1.1"\naction = "add"\n'
+                                     f'date = {d}\ntext = "{objective}"\ntarget = {target}\n'
+                                     f'interventions = ["relapse-prevention group"]\n')
+        p.objective = "G1.1"
+        p.version += 2
+        self.sign(p, day)
+
+    def sign(self, p, day):
+        for role in ("patient", "clinician"):
+            if self.commands:
+                self.iop.run(day, "sign", p.pid, "--role", role, "--date", day.isoformat())
+            else:
+                self._append(p.pid, day, f'\n[[event]]\ntype = "signature"\n'
+                                         f'date = {day.isoformat()}\nrole = "{role}"\n'
+                                         f'plan_version = {p.version}\n')
+
+    def achieved(self, p, day):
+        if self.commands:
+            self.iop.run(day, "objective", p.pid, p.objective, "achieved", "--date",
+                         day.isoformat())
+        else:
+            self._append(p.pid, day, f'\n[[objective]]\nref = "{p.objective}"\n'
+                                     f'action = "achieved"\ndate = {day.isoformat()}\n')
+        p.objective = None
+
+    def attend_args(self, p):
+        return ["--objective", p.objective] if self.commands and p.objective else []
+
+    def addressed(self, p):
+        """Without --objective: the session iop just wrote addressed the
+        objective (its `objectives` key, where render_entry puts it)."""
+        if self.commands or not p.objective:
+            return
+        path = os.path.join(self.clinic, "patients", f"{p.pid}.toml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        at = text.rindex("\nrecorded_by = ")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text[:at] + f'\nobjectives = ["{p.objective}"]' + text[at:])
+
+
 class Patient:
     def __init__(self, pid, enrolled, weeks, rng):
         self.pid, self.enrolled, self.weeks = pid, enrolled, weeks
@@ -77,6 +154,9 @@ class Patient:
         self.lost_days = 0  # days lost-contact has shown
         self.review_due_in = None  # medication review: days until staff do it
         self.held = defaultdict(Counter)  # first day of a treatment week -> kind -> count
+        self.objective = None  # "G1.1" while open
+        self.planned = False
+        self.version = 1  # the treatment plan's version, for the signatures' plan_version
 
     def week_first(self, day):
         return day - datetime.timedelta(days=(day - self.enrolled).days % 7)
@@ -116,6 +196,7 @@ def simulate(args):
             weeks = rng.choice([8, 10, 12])
             patients[pid] = Patient(pid, start, weeks, rng)
 
+        writer = PlanWriter(iop, clinic, START)
         topic = 0
         stats = Stats()
         for day in days:
@@ -143,13 +224,20 @@ def simulate(args):
             group_topic = TOPICS[topic % len(TOPICS)]
             topic += 1
             for p in active:
-                act(iop, day, p, said[p.pid], group_topic)
+                act(iop, writer, day, p, said[p.pid], group_topic)
         return stats, holiday, has_closure, iop.calls
 
 
-def act(iop, day, p, said, group_topic):
+def act(iop, writer, day, p, said, group_topic):
     d = day.isoformat()
     week_no = (day - p.enrolled).days // 7 + 1
+    if not p.planned and day > p.enrolled:
+        writer.plan(p, day)
+        p.planned = True
+    if p.objective and ("objective-target" in said or "objective-due" in said):
+        writer.achieved(p, day)
+    if "plan-unsigned" in said:
+        writer.sign(p, day)
     if "graduation-ready" in said:
         iop.run(day, "graduate", p.pid, "--date", d)
         p.ended = True
@@ -160,6 +248,7 @@ def act(iop, day, p, said, group_topic):
         if p.weeks + 2 <= 13:
             p.weeks += 2
             iop.run(day, "plan", p.pid, "--weeks", str(p.weeks), "--date", d)
+            p.version += 1  # a new plan version, to be signed
         else:
             iop.run(day, "discharge", p.pid, "--reason", "step-down", "--date", d)
             p.ended = True
@@ -192,7 +281,11 @@ def act(iop, day, p, said, group_topic):
     def session(kind, *extra):
         r = rng.random()
         status = [] if r > 0.08 else (["--excused"] if r < 0.03 else ["--absent"])
-        iop.run(day, "attend", p.pid, "--kind", kind, *extra, "--date", d, *status)
+        addresses = kind == "individual" and not status
+        iop.run(day, "attend", p.pid, "--kind", kind, *extra, "--date", d, *status,
+                *(writer.attend_args(p) if addresses else []))
+        if addresses:
+            writer.addressed(p)
         if status != ["--absent"]:
             w[kind] += 1
 

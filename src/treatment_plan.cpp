@@ -58,6 +58,14 @@ std::string_view goal_ref_of(std::string_view objective_ref) {
     return objective_ref.substr(0, objective_ref.rfind('.'));
 }
 
+// The action as a message says it was done: "revised", "achieved", ...
+std::string_view done(GoalAction a) {
+    return a == GoalAction::revise ? "revised" : to_string(a);
+}
+std::string_view done(ObjectiveAction a) {
+    return a == ObjectiveAction::revise ? "revised" : to_string(a);
+}
+
 std::string line_of(const SourcePos& pos) { return pos.line ? fmt::format("line {}", pos.line) : "a new entry"; }
 
 ObjectiveState* find_objective_in(std::vector<GoalState>& goals, std::string_view ref) {
@@ -323,16 +331,15 @@ void check_plan(const Record& rec) {
                 continue;
             }
             if (!seen)
-                fail(*g, fmt::format("goal {} is {} but never added above", g->ref,
-                                     to_string(g->action)));
+                fail(*g,
+                     fmt::format("goal {} is {} but never added above", g->ref, done(g->action)));
             if (g->date < seen->added)
-                fail(*g, fmt::format("goal {} {} on {}, before it was added on {}", g->ref,
-                                     to_string(g->action), format_date(g->date),
-                                     format_date(seen->added)));
+                fail(*g,
+                     fmt::format("goal {} {} on {}, before it was added on {}", g->ref,
+                                 done(g->action), format_date(g->date), format_date(seen->added)));
             if (seen->closed)
-                fail(*g, fmt::format("goal {} is {} after it was {} on {}", g->ref,
-                                     to_string(g->action), seen->closed_as,
-                                     format_date(*seen->closed)));
+                fail(*g, fmt::format("goal {} is {} after it was {} on {}", g->ref, done(g->action),
+                                     seen->closed_as, format_date(*seen->closed)));
             if (g->action != GoalAction::revise) {
                 seen->closed = g->date;
                 seen->closed_as = std::string(to_string(g->action));
@@ -368,15 +375,14 @@ void check_plan(const Record& rec) {
             }
             if (!seen)
                 fail(*o, fmt::format("objective {} is {} but never added above", o->ref,
-                                     to_string(o->action)));
+                                     done(o->action)));
             if (o->date < seen->added)
-                fail(*o, fmt::format("objective {} {} on {}, before it was added on {}", o->ref,
-                                     to_string(o->action), format_date(o->date),
-                                     format_date(seen->added)));
+                fail(*o,
+                     fmt::format("objective {} {} on {}, before it was added on {}", o->ref,
+                                 done(o->action), format_date(o->date), format_date(seen->added)));
             if (seen->closed)
                 fail(*o, fmt::format("objective {} is {} after it was {} on {}", o->ref,
-                                     to_string(o->action), seen->closed_as,
-                                     format_date(*seen->closed)));
+                                     done(o->action), seen->closed_as, format_date(*seen->closed)));
             if (o->action != ObjectiveAction::revise &&
                 o->action != ObjectiveAction::partly_achieved) {
                 seen->closed = o->date;

@@ -265,6 +265,27 @@ def copy_record(d, pid, extra=b"", base_pid="P-0001", header_edit=None):
     record_path(d, pid).write_bytes(data)
 
 
+def signed_plan_text(date, target="2027-03-01"):
+    """SPEC section 12: goal G1 and objective G1.1 (target `target`), both
+    added on `date` and signed by patient and clinician, as iop writes them,
+    for tests about something else than the treatment plan."""
+    meta = f'recorded_by = "tester"\nrecorded_at = {date}T12:00:00Z\n'
+    text = (f'\n[[goal]]\nref = "G1"\naction = "add"\ndate = {date}\n'
+            f'problem = "Drinks to cope with stress"\ngoal = "Stay sober"\n{meta}'
+            f'\n[[objective]]\nref = "G1.1"\naction = "add"\ndate = {date}\n'
+            f'text = "Name 3 triggers and 3 responses"\ntarget = {target}\n{meta}')
+    for role in ("patient", "clinician"):
+        text += (f'\n[[event]]\ntype = "signature"\ndate = {date}\nrole = "{role}"\n'
+                 f'plan_version = 3\n{meta}')
+    return text
+
+
+def give_signed_plan(d, pid="P-0001", date="2026-11-02", target="2027-03-01"):
+    """Appends signed_plan_text to pid's record."""
+    with open(record_path(d, pid), "a", encoding="utf-8") as f:
+        f.write(signed_plan_text(date, target))
+
+
 def edit_program(d, old, new, count=1):
     """Replaces text in d/program.toml (which must hold it)."""
     p = d / "program.toml"

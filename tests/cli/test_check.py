@@ -8,6 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iopt import (attend, case, check, contains, enroll, eq, expect_error, fails_cleanly,
+                  give_signed_plan,
                   main, make_clinic, matches, not_contains, ok, record_path, run,
                   run_on_terminal)
 
@@ -85,7 +86,9 @@ def json_shape(tmp):
     eq(p["curriculum"]["completed"], [], "completed")
     check("illness" in p["curriculum"]["remaining"], "illness remains (1 of 2)")
     eq(p["graduation"]["eligible"], False, "eligible")
-    eq(p["graduation"]["unmet"], ["min-weeks", "curriculum", "attendance", "screens", "aftercare"],
+    # init writes the treatment plan's criteria on (SPEC section 12).
+    eq(p["graduation"]["unmet"], ["min-weeks", "curriculum", "attendance", "screens",
+                                  "objectives", "signed-plan", "aftercare"],
        "unmet criteria in order")
     f = [f for f in p["findings"] if f["rule"] == "group-frequency"]
     eq(len(f), 1, "one group-frequency finding")
@@ -163,6 +166,7 @@ def progress_over_many_records_goes_to_a_terminal_only(tmp):
 def arose_in_json_and_since_filters_by_it(tmp):
     d = make_clinic(tmp)
     enroll(d)
+    give_signed_plan(d)  # this case is about week 1's findings
     attend(d, "P-0001", "--kind", "group", "--topic", "illness", "--date", "2026-11-03")
     # Week 1 (2026-11-02..08) ended short: its findings arose on 2026-11-09.
     r = run("-C", d, "check", "--format", "json")

@@ -7,7 +7,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (case, eq, enroll, fails_cleanly, load_toml, main, make_clinic, ok, record_path,
+from iopt import (case, eq, enroll, fails_cleanly, give_signed_plan, load_toml, main, make_clinic,
+                  ok, record_path,
                   run, snapshot, assert_unchanged)
 
 TODAY = "2026-11-11"  # a Wednesday
@@ -48,6 +49,7 @@ def entry_dates_take_keywords(tmp):
 def check_since_takes_keywords(tmp):
     d = make_clinic(tmp)
     enroll(d, "P-0001", "Jane Doe", "2026-11-02")
+    give_signed_plan(d)  # this case is about week 1's shortfalls
     # Week 1's shortfalls arose on Monday 2026-11-09: after Sunday, not after Monday.
     def since(value):
         r = run("-C", d, "check", "--format", "json", "--since", value, today=TODAY)

@@ -66,8 +66,12 @@ def program_holds_spec_defaults(tmp):
                        ("plan_review_days", 30),
                        ("medication_review_days", 30), ("lost_contact_days", 30)]:
         eq(p[key], value, key)
+    # SPEC section 12: init writes the treatment plan's requirements on.
     eq(p["graduation"], {"min_attendance": 0.90, "negative_screens": 2,
-                         "require_aftercare": True}, "[graduation]")
+                         "require_aftercare": True, "require_objectives": True,
+                         "require_signed_plan": True}, "[graduation]")
+    eq(p["plan"], {"goals_within_days": 7, "sign_within_days": 7,
+                   "objective_unaddressed_days": 14}, "[plan]")
     got = [(t["id"], t["sessions"], t["core"]) for t in p["curriculum"]]
     eq(got, DEFAULT_CURRICULUM, "the default curriculum")
     for t in p["curriculum"]:
@@ -81,7 +85,7 @@ def program_is_commented_with_sources(tmp):
     text = (d / "program.toml").read_text()
     comments = [l for l in text.splitlines() if l.lstrip().startswith("#")]
     check(len(comments) >= 15, f"expected a commented program, got {len(comments)} comment lines")
-    for source in ["ASAM", "TIP 47", "Matrix Model", "state rule"]:
+    for source in ["ASAM", "TIP 47", "Matrix Model", "state rule", "CARF"]:
         contains(text, source, "program.toml comments")
 
 

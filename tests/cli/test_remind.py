@@ -7,7 +7,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from iopt import (attend, case, contains, enroll, eq, fails_cleanly, main, make_clinic,
+from iopt import (attend, case, contains, enroll, eq, fails_cleanly, give_signed_plan, main,
+                  make_clinic,
                   not_contains, ok, record_path, run, snapshot, assert_unchanged)
 
 KEYS = {"id", "kind", "due", "arose", "message"}
@@ -31,6 +32,7 @@ def a_week_without_lapses_is_silent(tmp):
     d = make_clinic(tmp)
     enroll(d, "P-0001", "Ann Example", "2026-11-23", "--groups-per-week", "2",
            "--individual-per-week", "1", "--family-per-week", "0", today="2026-11-23")
+    give_signed_plan(d, date="2026-11-23")  # a signed treatment plan on the first day
     # Monday: nothing calls for action yet (the old contract listed the
     # whole week's plan here, weekends included).
     r = run("-C", d, "remind", today="2026-11-23")
@@ -78,6 +80,7 @@ def a_week_without_lapses_is_silent(tmp):
 def a_past_weeks_shortfall_is_said_once_on_one_line(tmp):
     d = make_clinic(tmp)
     enroll(d, "P-0001", "Jane Doe", "2026-11-02", "--clinician", "Dr. Rivera")
+    give_signed_plan(d)  # this case is about week 1's shortfall
     attend(d, "P-0001", "--kind", "group", "--topic", "illness", "--date", "2026-11-03")
     r = ok("-C", d, "remind", today="2026-11-09")  # Monday: the window holds the weekend
     lines = r.out.splitlines()

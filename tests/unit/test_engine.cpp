@@ -110,6 +110,76 @@ struct Builder {
         r.journal.emplace_back(e);
         return *this;
     }
+    // The treatment plan (SPEC section 12). Goal and objective texts never
+    // reach a finding's message: the tests below check that they do not.
+    Builder& goal(int d, std::string ref, GoalAction action = GoalAction::add) {
+        Goal g;
+        g.date = day(d);
+        g.ref = std::move(ref);
+        g.action = action;
+        if (action == GoalAction::add) {
+            g.problem = "Drinks daily to cope with work stress";
+            g.goal = "Stay sober";
+        } else if (action == GoalAction::revise) {
+            g.goal = "Stay sober and keep my job";
+        }
+        r.journal.emplace_back(g);
+        return *this;
+    }
+    Builder& objective(int d, std::string ref, int target) {
+        Objective o;
+        o.date = day(d);
+        o.ref = std::move(ref);
+        o.text = "Name 3 triggers and 3 responses";
+        o.target = day(target);
+        o.interventions = std::vector<std::string>{"relapse-prevention group"};
+        r.journal.emplace_back(o);
+        return *this;
+    }
+    Builder& objective_status(int d, std::string ref, ObjectiveAction action) {
+        Objective o;
+        o.date = day(d);
+        o.ref = std::move(ref);
+        o.action = action;
+        r.journal.emplace_back(o);
+        return *this;
+    }
+    Builder& revise_target(int d, std::string ref, int target) {
+        Objective o;
+        o.date = day(d);
+        o.ref = std::move(ref);
+        o.action = ObjectiveAction::revise;
+        o.target = day(target);
+        r.journal.emplace_back(o);
+        return *this;
+    }
+    Builder& sign(int d, SignRole role, bool declined = false) {
+        Event e;
+        e.date = day(d);
+        e.type = EventType::signature;
+        e.role = role;
+        e.plan_version = 1;
+        e.declined = declined;
+        if (declined)
+            e.reason = "does not agree with the plan";
+        r.journal.emplace_back(e);
+        return *this;
+    }
+    // An individual session on day d that addressed the objectives `refs`.
+    Builder& address(int d, std::vector<std::string> refs,
+                     SessionStatus st = SessionStatus::attended) {
+        individual(d, 1.0, st);
+        std::get<Session>(r.journal.back()).objectives = std::move(refs);
+        return *this;
+    }
+    // Goal G1 with objective G1.1 (target day `target`), signed by patient
+    // and clinician, all on day d.
+    Builder& signed_plan(int d, int target) {
+        return goal(d, "G1")
+            .objective(d, "G1.1", target)
+            .sign(d, SignRole::patient)
+            .sign(d, SignRole::clinician);
+    }
     Builder& aftercare(int d, std::string sponsor = "Sam") {
         Event e;
         e.date = day(d);
@@ -199,11 +269,16 @@ TEST_CASE("severity names and rule ids") {
     CHECK_FALSE(parse_severity("Error").has_value());
     CHECK_FALSE(parse_severity("").has_value());
     const auto& ids = rule_ids();
-    REQUIRE(ids.size() == 14);
+    REQUIRE(ids.size() == 18);
     CHECK(ids.front() == "group-frequency");
     CHECK(ids[4] == "contact-gap");
     CHECK(ids[7] == "screen-pending");
     CHECK(ids[12] == "overdue");
+    // SPEC section 12's rules follow section 5's, in the order of its table.
+    CHECK(ids[13] == "plan-goals");
+    CHECK(ids[14] == "plan-unsigned");
+    CHECK(ids[15] == "objective-due");
+    CHECK(ids[16] == "objective-unaddressed");
     CHECK(ids.back() == "record-invalid");
 }
 
@@ -1154,6 +1229,10 @@ TEST_CASE("graduation criteria") {
         Builder b;
         b.topics = all_core;
         b.topics.insert(b.topics.end(), {"family", "emotions"});
+        // A signed plan whose one objective was addressed and achieved.
+        b.signed_plan(0, 28)
+            .address(8, {"G1.1"})
+            .objective_status(20, "G1.1", ObjectiveAction::achieved);
         b.weeks(1, 5).event(28, EventType::plan_review).aftercare(30);
         return b;
     };
@@ -1161,18 +1240,37 @@ TEST_CASE("graduation criteria") {
         auto a = run(eligible_record(), 35);
         CHECK(a.eligible);
         CHECK(a.unmet().empty());
-        REQUIRE(a.criteria.size() == 5);
+        REQUIRE(a.criteria.size() == 7);
         CHECK(a.criteria[0].id == "min-weeks");
         CHECK(a.criteria[1].id == "curriculum");
         CHECK(a.criteria[2].id == "attendance");
         CHECK(a.criteria[3].id == "screens");
-        CHECK(a.criteria[4].id == "aftercare");
+        CHECK(a.criteria[4].id == "objectives");
+        CHECK(a.criteria[5].id == "signed-plan");
+        CHECK(a.criteria[6].id == "aftercare");
         CHECK(a.criteria[0].detail == "5 complete weeks >= 3");
         CHECK(a.criteria[1].detail == "core curriculum 100%");
         CHECK(a.criteria[2].detail == "attendance 1.00 >= 0.90");
         CHECK(a.criteria[3].detail == "last 2 screens negative");
-        CHECK(a.criteria[4].detail == "aftercare plan recorded");
+        CHECK(a.criteria[4].detail == "1 goal in the treatment plan, no objective open");
+        CHECK(a.criteria[5].detail == "plan version 3 signed");
+        CHECK(a.criteria[6].detail == "aftercare plan recorded");
         CHECK(a.findings.empty());
+    }
+    SUBCASE("a program that does not require the plan lists neither plan criterion") {
+        Program p = default_program();
+        p.require_objectives = false;
+        p.require_signed_plan = false;
+        Builder b;
+        b.topics = all_core;
+        b.weeks(1, 5).event(28, EventType::plan_review).aftercare(30);
+        auto a = run(b, 35, p);
+        REQUIRE(a.criteria.size() == 5);
+        CHECK(a.criteria[4].id == "aftercare");
+        CHECK(a.eligible);
+        // The rules still speak: the plan is a finding, not a criterion.
+        CHECK(findings(a, "plan-goals").size() == 1);
+        CHECK(findings(a, "plan-unsigned").size() == 1);
     }
     SUBCASE("min-weeks: 2 complete weeks < 3, then 3 >= 3") {
         Builder b;
@@ -1260,7 +1358,9 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
     b.week(1, {.groups = 2, .screens = 0})
         .week(2, {.individual = 0, .family = 0})
         .group(20) // 4 days without service before it: contact-gap in week 3
-        .screen(20, ScreenResult::positive);
+        .screen(20, ScreenResult::positive)
+        .goal(0, "G1")
+        .objective(0, "G1.1", 30); // unsigned, due on day 30, never addressed
     auto a = run(b, 60);
     std::vector<std::pair<int, std::string>> got;
     for (const auto& f : a.findings)
@@ -1281,8 +1381,9 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
     for (const auto& f : a.findings)
         if (!f.week)
             tail.push_back(f.rule);
-    CHECK(tail == std::vector<std::string>{"individual-frequency", "positive-screen",
-                                           "curriculum-pace", "plan-review", "lost-contact"});
+    CHECK(tail == std::vector<std::string>{
+                      "individual-frequency", "positive-screen", "curriculum-pace", "plan-review",
+                      "lost-contact", "plan-unsigned", "objective-due", "objective-unaddressed"});
     CHECK_FALSE(a.findings.back().week.has_value());
     // And the same result every time.
     auto again = run(b, 60);
@@ -1592,6 +1693,316 @@ TEST_CASE("attendance rate: a week requires what the closures leave") {
     auto plain = run(b, 14, calendar_program({}));
     CHECK(plain.attendance_rate == doctest::Approx(7.0 / 8.0));
     CHECK_FALSE(criterion(plain, "attendance").met);
+}
+
+// ------------------------------------------------ the treatment plan (SPEC 12)
+
+TEST_CASE("plan-goals: more than goals_within_days after enrollment and no objective ever added") {
+    Builder b;
+    CHECK(findings(run(b, 7), "plan-goals").empty());
+    auto a = run(b, 8);
+    auto f = findings(a, "plan-goals");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].severity == Severity::warning);
+    CHECK_FALSE(f[0].week.has_value());
+    CHECK(f[0].message == "no objective in the treatment plan 8 days after enrollment on "
+                          "2026-11-02, plan due within 7 days");
+    CHECK(f[0].arose == day(8));
+    CHECK(f[0].noticed == day(8));
+    CHECK(findings(run(b, 20), "plan-goals")[0].arose == day(8)); // stays put
+    SUBCASE("a goal alone is not a plan") {
+        b.goal(3, "G1");
+        CHECK(findings(run(b, 8), "plan-goals").size() == 1);
+    }
+    SUBCASE("an objective added, even late or closed since, ends it") {
+        b.goal(3, "G1").objective(9, "G1.1", 40);
+        CHECK(findings(run(b, 8), "plan-goals").size() == 1); // not yet added that day
+        CHECK(findings(run(b, 9), "plan-goals").empty());
+        b.objective_status(10, "G1.1", ObjectiveAction::dropped);
+        CHECK(findings(run(b, 30), "plan-goals").empty());
+    }
+    SUBCASE("the program's days") {
+        Program p = default_program();
+        p.plan_goals_within_days = 0;
+        CHECK(findings(run(b, 0, p), "plan-goals").empty());
+        REQUIRE(findings(run(b, 1, p), "plan-goals").size() == 1);
+        CHECK(findings(run(b, 1, p), "plan-goals")[0].message ==
+              "no objective in the treatment plan 1 day after enrollment on 2026-11-02, plan due "
+              "within 0 days");
+    }
+    SUBCASE("noticed the day after a late entry that covers its days") {
+        b.individual(5).recorded(10);
+        auto late = findings(run(b, 12), "plan-goals");
+        REQUIRE(late.size() == 1);
+        CHECK(late[0].arose == day(8));
+        CHECK(late[0].noticed == day(11));
+    }
+}
+
+TEST_CASE("plan-unsigned: the current version lacks a signature sign_within_days after it") {
+    Builder b;
+    CHECK(findings(run(b, 7), "plan-unsigned").empty());
+    auto f = findings(run(b, 8), "plan-unsigned");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].severity == Severity::warning);
+    CHECK(f[0].message == "plan version 1 (enrollment 2026-11-02) lacks the patient and "
+                          "clinician signatures, due within 7 days");
+    CHECK(f[0].arose == day(8));
+    SUBCASE("patient and clinician sign version 1") {
+        b.sign(2, SignRole::patient);
+        CHECK(findings(run(b, 8), "plan-unsigned")[0].message ==
+              "plan version 1 (enrollment 2026-11-02) lacks the clinician signature, due within "
+              "7 days");
+        b.sign(3, SignRole::supervisor); // a supervisor is not the clinician
+        CHECK(findings(run(b, 8), "plan-unsigned").size() == 1);
+        b.sign(4, SignRole::clinician);
+        CHECK(findings(run(b, 8), "plan-unsigned").empty());
+        CHECK(findings(run(b, 3), "plan-unsigned").empty()); // not yet due
+    }
+    SUBCASE("a patient who declines, with a reason, counts; a clinician's decline does not") {
+        b.sign(2, SignRole::patient, true).sign(2, SignRole::clinician, true);
+        CHECK(findings(run(b, 8), "plan-unsigned")[0].message ==
+              "plan version 1 (enrollment 2026-11-02) lacks the clinician signature, due within "
+              "7 days");
+        b.sign(3, SignRole::clinician);
+        CHECK(findings(run(b, 8), "plan-unsigned").empty());
+        CHECK(criterion(run(b, 8), "signed-plan").met);
+    }
+    SUBCASE("an adolescent's plan also needs the guardian") {
+        b.r.header.born = ymd(2010, 5, 1); // 16 at enrollment
+        b.sign(1, SignRole::patient).sign(1, SignRole::clinician);
+        CHECK(findings(run(b, 8), "plan-unsigned")[0].message ==
+              "plan version 1 (enrollment 2026-11-02) lacks the guardian signature, due within 7 "
+              "days");
+        CHECK(criterion(run(b, 8), "signed-plan").detail ==
+              "plan version 1 lacks the guardian signature");
+        b.sign(2, SignRole::guardian);
+        CHECK(findings(run(b, 8), "plan-unsigned").empty());
+        Builder none;
+        none.r.header.born = ymd(2010, 5, 1);
+        CHECK(findings(run(none, 8), "plan-unsigned")[0].message ==
+              "plan version 1 (enrollment 2026-11-02) lacks the patient, clinician and guardian "
+              "signatures, due within 7 days");
+    }
+    SUBCASE("a new version needs new signatures, due from the entry that made it") {
+        b.signed_plan(1, 60); // versions 2 and 3 on day 1, signed
+        CHECK(findings(run(b, 30), "plan-unsigned").empty());
+        b.goal(10, "G2"); // version 4
+        CHECK(findings(run(b, 17), "plan-unsigned").empty());
+        auto g = findings(run(b, 18), "plan-unsigned");
+        REQUIRE(g.size() == 1);
+        CHECK(g[0].message == "plan version 4 (2026-11-12) lacks the patient and clinician "
+                              "signatures, due within 7 days");
+        CHECK(g[0].arose == day(18));
+        CHECK(criterion(run(b, 18), "signed-plan").detail ==
+              "plan version 4 lacks the patient and clinician signatures");
+        // A status change of an objective makes no version; a plan-change does.
+        Builder c;
+        c.signed_plan(1, 60).objective_status(5, "G1.1", ObjectiveAction::partly_achieved);
+        c.objective_status(6, "G1.1", ObjectiveAction::achieved);
+        CHECK(run(c, 30).treatment_plan.version == 3);
+        CHECK(findings(run(c, 30), "plan-unsigned").empty());
+        PlanChange more;
+        more.groups_per_week = 4;
+        c.plan_change(8, more);
+        CHECK(run(c, 30).treatment_plan.version == 4);
+        CHECK(findings(run(c, 30), "plan-unsigned")[0].arose == day(16));
+    }
+    SUBCASE("position decides: a signature above the change does not cover it") {
+        b.sign(9, SignRole::patient).sign(9, SignRole::clinician).goal(9, "G1");
+        CHECK(run(b, 17).treatment_plan.version == 2);
+        CHECK(findings(run(b, 17), "plan-unsigned")[0].message ==
+              "plan version 2 (2026-11-11) lacks the patient and clinician signatures, due "
+              "within 7 days");
+    }
+    SUBCASE("the program's days") {
+        Program p = default_program();
+        p.plan_sign_within_days = 2;
+        CHECK(findings(run(b, 2, p), "plan-unsigned").empty());
+        CHECK(findings(run(b, 3, p), "plan-unsigned")[0].arose == day(3));
+    }
+}
+
+TEST_CASE("objective-due: an open objective's target is before today") {
+    Builder b;
+    b.signed_plan(0, 20).address(14, {"G1.1"});
+    CHECK(findings(run(b, 20), "objective-due").empty());
+    auto f = findings(run(b, 21), "objective-due");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].severity == Severity::warning);
+    CHECK_FALSE(f[0].week.has_value());
+    CHECK(f[0].message == "objective G1.1 was due on 2026-11-22 and is still open");
+    CHECK(f[0].arose == day(21));
+    CHECK(f[0].noticed == day(21));
+    CHECK(findings(run(b, 25), "objective-due")[0].arose == day(21));
+    SUBCASE("closed: achieved, not achieved, dropped, or its goal closed") {
+        Builder x = b;
+        x.objective_status(22, "G1.1", ObjectiveAction::achieved);
+        CHECK(findings(run(x, 25), "objective-due").empty());
+        CHECK(findings(run(x, 21), "objective-due").size() == 1); // before it closed
+        Builder y = b;
+        y.objective_status(22, "G1.1", ObjectiveAction::partly_achieved); // still open
+        CHECK(findings(run(y, 25), "objective-due").size() == 1);
+        Builder z = b;
+        z.goal(22, "G1", GoalAction::dropped);
+        CHECK(findings(run(z, 25), "objective-due").empty());
+    }
+    SUBCASE("a revised target starts the run") {
+        Builder c;
+        c.signed_plan(0, 30).revise_target(5, "G1.1", 8);
+        auto g = findings(run(c, 12), "objective-due");
+        REQUIRE(g.size() == 1);
+        CHECK(g[0].message == "objective G1.1 was due on 2026-11-10 and is still open");
+        CHECK(g[0].arose == day(9));
+    }
+    SUBCASE("a revised target ends a run; the next one starts after the new target") {
+        Builder c;
+        c.signed_plan(0, 5).revise_target(10, "G1.1", 12);
+        CHECK(findings(run(c, 9), "objective-due")[0].arose == day(6));
+        CHECK(findings(run(c, 12), "objective-due").empty());
+        CHECK(findings(run(c, 15), "objective-due")[0].arose == day(13));
+    }
+    SUBCASE("noticed after the latest entry recorded up to the target") {
+        Builder c;
+        c.signed_plan(0, 20).address(19, {"G1.1"}).recorded(23);
+        auto g = findings(run(c, 25), "objective-due");
+        REQUIRE(g.size() == 1);
+        CHECK(g[0].arose == day(21));
+        CHECK(g[0].noticed == day(24));
+    }
+}
+
+TEST_CASE("objective-unaddressed: counted from the later of the add and the last attended "
+          "session that addressed it") {
+    Builder b;
+    b.signed_plan(0, 90);
+    CHECK(findings(run(b, 14), "objective-unaddressed").empty());
+    auto f = findings(run(b, 15), "objective-unaddressed");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].severity == Severity::warning);
+    CHECK(f[0].message == "objective G1.1 not addressed in a session for 15 days (since added "
+                          "2026-11-02), address it every 14 days");
+    CHECK(f[0].arose == day(15));
+    SUBCASE("an attended session addressing it restarts the count") {
+        b.address(10, {"G1.1"});
+        CHECK(findings(run(b, 24), "objective-unaddressed").empty());
+        auto g = findings(run(b, 25), "objective-unaddressed");
+        REQUIRE(g.size() == 1);
+        CHECK(g[0].message == "objective G1.1 not addressed in a session for 15 days (since "
+                              "2026-11-12), address it every 14 days");
+        CHECK(g[0].arose == day(25));
+        CHECK(run(b, 25).treatment_plan.find_objective("G1.1")->sessions == 1);
+    }
+    SUBCASE("absent and excused sessions address nothing") {
+        b.address(10, {"G1.1"}, SessionStatus::absent)
+            .address(11, {"G1.1"}, SessionStatus::excused);
+        CHECK(findings(run(b, 15), "objective-unaddressed")[0].arose == day(15));
+    }
+    SUBCASE("a session addressing another objective, or before the add, does not count") {
+        b.goal(1, "G2").objective(1, "G2.1", 90).address(10, {"G2.1"});
+        auto a = run(b, 16);
+        auto g = findings(a, "objective-unaddressed");
+        REQUIRE(g.size() == 1); // G1.1 since day 0; G2.1 was addressed on day 10
+        CHECK(g[0].message.find("objective G1.1 ") == 0);
+        CHECK(g[0].arose == day(15));
+        Builder c;
+        c.address(0, {"G1.1"}).goal(3, "G1").objective(3, "G1.1", 90);
+        CHECK(findings(run(c, 18), "objective-unaddressed")[0].arose == day(18));
+    }
+    SUBCASE("a closed objective is not due for a session") {
+        b.objective_status(12, "G1.1", ObjectiveAction::not_achieved);
+        CHECK(findings(run(b, 30), "objective-unaddressed").empty());
+    }
+    SUBCASE("the program's days") {
+        Program p = default_program();
+        p.plan_objective_unaddressed_days = 1;
+        CHECK(findings(run(b, 1, p), "objective-unaddressed").empty());
+        CHECK(findings(run(b, 2, p), "objective-unaddressed")[0].arose == day(2));
+    }
+}
+
+TEST_CASE("graduation criteria objectives and signed-plan") {
+    Builder b;
+    CHECK_FALSE(criterion(run(b, 7), "objectives").met);
+    CHECK(criterion(run(b, 7), "objectives").detail == "no goal in the treatment plan");
+    CHECK_FALSE(criterion(run(b, 7), "signed-plan").met);
+    CHECK(criterion(run(b, 7), "signed-plan").detail ==
+          "plan version 1 lacks the patient and clinician signatures");
+    b.signed_plan(1, 60).goal(2, "G2").objective(2, "G2.1", 60);
+    CHECK_FALSE(criterion(run(b, 7), "objectives").met);
+    CHECK(criterion(run(b, 7), "objectives").detail == "2 objectives open: G1.1, G2.1");
+    b.objective_status(5, "G1.1", ObjectiveAction::not_achieved);
+    CHECK(criterion(run(b, 7), "objectives").detail == "1 objective open: G2.1");
+    b.goal(6, "G2", GoalAction::achieved);
+    CHECK(criterion(run(b, 7), "objectives").met);
+    CHECK(criterion(run(b, 7), "objectives").detail ==
+          "2 goals in the treatment plan, no objective open");
+    // Versions 4 and 5 (G2, G2.1) were never signed.
+    CHECK_FALSE(criterion(run(b, 7), "signed-plan").met);
+    b.sign(6, SignRole::patient).sign(6, SignRole::clinician);
+    CHECK(criterion(run(b, 7), "signed-plan").met);
+    CHECK(criterion(run(b, 7), "signed-plan").detail == "plan version 5 signed");
+    CHECK(criterion(run(b, 5), "objectives").detail == "1 objective open: G2.1"); // as of day 5
+    Program p = default_program();
+    p.require_objectives = false;
+    auto a = run(b, 7, p);
+    CHECK(std::none_of(a.criteria.begin(), a.criteria.end(),
+                       [](const Criterion& c) { return c.id == "objectives"; }));
+    CHECK(criterion(a, "signed-plan").met);
+}
+
+TEST_CASE("plan findings name references and dates, never the plan's words") {
+    Builder b;
+    b.goal(0, "G1").objective(0, "G1.1", 10).goal(1, "G1", GoalAction::revise);
+    auto a = run(b, 40);
+    REQUIRE(findings(a, "objective-due").size() == 1);
+    REQUIRE(findings(a, "objective-unaddressed").size() == 1);
+    REQUIRE(findings(a, "plan-unsigned").size() == 1);
+    for (const auto& f : a.findings)
+        for (const char* words : {"Drinks", "sober", "triggers", "relapse-prevention group"}) {
+            CAPTURE(f.message);
+            CHECK(f.message.find(words) == std::string::npos);
+        }
+    for (const auto& c : a.criteria)
+        CHECK(c.detail.find("sober") == std::string::npos);
+}
+
+TEST_CASE("the treatment plan folds goals and objectives in file order") {
+    Builder b;
+    b.signed_plan(0, 30)
+        .address(3, {"G1.1"})
+        .address(9, {"G1.1"})
+        .address(12, {"G1.1"}, SessionStatus::absent)
+        .goal(4, "G2")
+        .objective(4, "G2.1", 40)
+        .objective(4, "G2.2", 50)
+        .objective_status(8, "G2.1", ObjectiveAction::achieved)
+        .revise_target(9, "G1.1", 35)
+        .goal(10, "G1", GoalAction::revise);
+    const TreatmentPlan tp = run(b, 20).treatment_plan;
+    REQUIRE(tp.goals.size() == 2);
+    CHECK(tp.goals[0].goal == "Stay sober and keep my job");
+    CHECK(tp.goals[0].problem == "Drinks daily to cope with work stress");
+    const ObjectiveState* o = tp.find_objective("G1.1");
+    REQUIRE(o);
+    CHECK(o->target == day(35));
+    CHECK(o->last_addressed == day(9));
+    CHECK(o->sessions == 2);
+    CHECK(o->status == "open");
+    CHECK(tp.find_objective("G2.1")->status == "achieved");
+    CHECK(tp.find_objective("G2.1")->closed == day(8));
+    CHECK_FALSE(tp.find_objective("G2.1")->open);
+    CHECK(tp.open_objectives().size() == 2);
+    // G1, G1.1 (versions 2, 3), G2, G2.1, G2.2 (4, 5, 6), revise G1.1, revise G1 (7, 8).
+    CHECK(tp.version == 8);
+    CHECK(tp.version_date == day(10));
+    CHECK(tp.signatures.empty());
+    CHECK(tp.missing == std::vector<SignRole>{SignRole::patient, SignRole::clinician});
+    // As of day 5: the entries dated after it are left out.
+    const TreatmentPlan early = run(b, 5).treatment_plan;
+    CHECK(early.version == 6);
+    CHECK(early.find_objective("G2.1")->open);
+    CHECK(early.find_objective("G1.1")->target == day(30));
 }
 
 TEST_SUITE_END();

@@ -132,6 +132,8 @@ TEST_CASE("to_json of a session") {
                     {"objectives", {"G1.1", "G2.3"}},
                     {"recorded_by", "jrivera"},
                     {"recorded_at", "2026-11-03T17:02:11Z"}});
+    s.objectives = {"G1.1", "G2.1"}; // SPEC section 12: the objectives it addressed
+    CHECK(iop::to_json(iop::Entry{s}).at("objectives") == json{"G1.1", "G2.1"});
     s.kind = iop::SessionKind::family;
     s.topic.clear();
     s.status = iop::SessionStatus::absent;

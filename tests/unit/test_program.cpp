@@ -44,6 +44,11 @@ void check_same(const iop::Program& a, const iop::Program& b) {
     CHECK(a.min_attendance == b.min_attendance);
     CHECK(a.negative_screens == b.negative_screens);
     CHECK(a.require_aftercare == b.require_aftercare);
+    CHECK(a.require_objectives == b.require_objectives);
+    CHECK(a.require_signed_plan == b.require_signed_plan);
+    CHECK(a.plan_goals_within_days == b.plan_goals_within_days);
+    CHECK(a.plan_sign_within_days == b.plan_sign_within_days);
+    CHECK(a.plan_objective_unaddressed_days == b.plan_objective_unaddressed_days);
     CHECK(a.calendar.program_days == b.calendar.program_days);
     CHECK(a.calendar.group_days == b.calendar.group_days);
     CHECK(a.remind_lead_days == b.remind_lead_days);
@@ -92,6 +97,11 @@ TEST_CASE("default_program matches SPEC section 4") {
     CHECK(p.min_attendance == 0.90);
     CHECK(p.negative_screens == 2);
     CHECK(p.require_aftercare == true);
+    CHECK(p.require_objectives == true);
+    CHECK(p.require_signed_plan == true);
+    CHECK(p.plan_goals_within_days == 7);
+    CHECK(p.plan_sign_within_days == 7);
+    CHECK(p.plan_objective_unaddressed_days == 14);
 
     struct Expected {
         const char* id;
@@ -264,6 +274,59 @@ TEST_CASE("[remind] lead_days: read, bounded, 2 when absent") {
     CHECK(e.detail() == "'[remind].lead_days' is 8, must be between 0 and 7");
     REQUIRE_LOAD_ERROR(u, "schema_version = 1\n[remind]\nlead = 1\n");
     CHECK(u.pos().line == 3);
+}
+
+TEST_CASE("the treatment plan keys: init writes them on, a program without them keeps them off") {
+    const std::string text = iop::default_program_toml();
+    CHECK(text.find("require_objectives = true\n") != std::string::npos);
+    CHECK(text.find("require_signed_plan = true\n") != std::string::npos);
+    CHECK(text.find("[plan]\n") != std::string::npos);
+    CHECK(text.find("goals_within_days = 7\n") != std::string::npos);
+    CHECK(text.find("sign_within_days = 7\n") != std::string::npos);
+    CHECK(text.find("objective_unaddressed_days = 14\n") != std::string::npos);
+    CHECK(text.find("CARF") != std::string::npos);
+    const iop::Program init = iop::parse_program(text, file);
+    CHECK(init.require_objectives);
+    CHECK(init.require_signed_plan);
+
+    // SPEC section 4: an upgrade makes no eligible patient ineligible.
+    const iop::Program old = iop::parse_program(minimal, file);
+    CHECK_FALSE(old.require_objectives);
+    CHECK_FALSE(old.require_signed_plan);
+    CHECK(old.plan_goals_within_days == 7);
+    CHECK(old.plan_sign_within_days == 7);
+    CHECK(old.plan_objective_unaddressed_days == 14);
+    const iop::Program graduation =
+        iop::parse_program("schema_version = 1\n[graduation]\nrequire_aftercare = true\n", file);
+    CHECK_FALSE(graduation.require_objectives);
+    CHECK_FALSE(graduation.require_signed_plan);
+
+    const iop::Program given = iop::parse_program(
+        "schema_version = 1\n[graduation]\nrequire_objectives = true\n"
+        "require_signed_plan = false\n[plan]\ngoals_within_days = 0\nsign_within_days = 3\n"
+        "objective_unaddressed_days = 21\n",
+        file);
+    CHECK(given.require_objectives);
+    CHECK_FALSE(given.require_signed_plan);
+    CHECK(given.plan_goals_within_days == 0);
+    CHECK(given.plan_sign_within_days == 3);
+    CHECK(given.plan_objective_unaddressed_days == 21);
+}
+
+TEST_CASE("the treatment plan keys: bounds, types and unknown keys") {
+    REQUIRE_LOAD_ERROR(a, "schema_version = 1\n[plan]\ngoals_within_days = -1\n");
+    CHECK(a.pos().line == 3);
+    CHECK(a.detail() == "'[plan].goals_within_days' is -1, must be between 0 and 3650");
+    REQUIRE_LOAD_ERROR(b, "schema_version = 1\n[plan]\nobjective_unaddressed_days = 0\n");
+    CHECK(b.detail() == "'[plan].objective_unaddressed_days' is 0, must be between 1 and 3650");
+    REQUIRE_LOAD_ERROR(c, "schema_version = 1\n[plan]\nsign_within_days = 3651\n");
+    CHECK(c.detail() == "'[plan].sign_within_days' is 3651, must be between 0 and 3650");
+    REQUIRE_LOAD_ERROR(d, "schema_version = 1\n[plan]\nsign_within = 3\n");
+    CHECK(d.pos().line == 3);
+    CHECK(d.detail() == "unknown key '[plan].sign_within'");
+    REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[graduation]\nrequire_objectives = 1\n");
+    CHECK(e.pos().line == 3);
+    CHECK(e.detail().find("require_objectives") != std::string::npos);
 }
 
 TEST_CASE("duplicate topic id") {

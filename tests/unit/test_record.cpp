@@ -6,6 +6,10 @@
 #include "testutil.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
 
 #include <algorithm>
 #include <chrono>
@@ -1081,6 +1085,369 @@ TEST_CASE("enum names round-trip") {
                                                                "moved", "death", "other"});
 }
 
+// ---------------------------------------------------- the treatment plan
+
+namespace {
+
+std::string goal_block(const std::string& ref, const std::string& action, const std::string& date,
+                       const std::string& extra = "") {
+    std::string out =
+        "\n[[goal]]\nref = \"" + ref + "\"\naction = \"" + action + "\"\ndate = " + date + "\n";
+    if (action == "add")
+        out += "problem = \"Drinks daily\"\ngoal = \"Stay sober\"\n";
+    if (action == "revise" && extra.empty())
+        out += "goal = \"Stay sober and keep my job\"\n";
+    return out + extra;
+}
+
+std::string objective_block(const std::string& ref, const std::string& action,
+                            const std::string& date, const std::string& extra = "") {
+    std::string out = "\n[[objective]]\nref = \"" + ref + "\"\naction = \"" + action +
+                      "\"\ndate = " + date + "\n";
+    if (action == "add")
+        out += "text = \"Name 3 triggers\"\ntarget = 2026-12-01\n";
+    if (action == "revise" && extra.empty())
+        out += "target = 2026-12-15\n";
+    return out + extra;
+}
+
+std::string signature_block(const std::string& role, const std::string& extra = "") {
+    return "\n[[event]]\ntype = \"signature\"\ndate = 2026-11-04\nrole = \"" + role +
+           "\"\nplan_version = 3\n" + extra;
+}
+
+} // namespace
+
+TEST_CASE("render_entry: goal, objective and signature keys in their frozen order") {
+    iop::Goal g = with_meta(iop::Goal{}, ymd(2026, 11, 3));
+    g.ref = "G1";
+    g.problem = "Drinks daily to cope with work stress";
+    g.goal = "Stay sober";
+    g.words = "I want to keep my job";
+    g.dimension = 5;
+    CHECK(iop::render_entry(g) == "\n[[goal]]\n"
+                                  "ref = \"G1\"\n"
+                                  "action = \"add\"\n"
+                                  "date = 2026-11-03\n"
+                                  "problem = \"Drinks daily to cope with work stress\"\n"
+                                  "goal = \"Stay sober\"\n"
+                                  "words = \"I want to keep my job\"\n"
+                                  "dimension = 5\n"
+                                  "recorded_by = \"jrivera\"\n"
+                                  "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::Objective o = with_meta(iop::Objective{}, ymd(2026, 11, 3));
+    o.ref = "G1.1";
+    o.text = "Name 3 triggers and 3 responses";
+    o.measure = "reviewed with the counselor";
+    o.target = ymd(2026, 12, 1);
+    o.interventions = std::vector<std::string>{"relapse-prevention group", "individual CBT"};
+    CHECK(iop::render_entry(o) ==
+          "\n[[objective]]\n"
+          "ref = \"G1.1\"\n"
+          "action = \"add\"\n"
+          "date = 2026-11-03\n"
+          "text = \"Name 3 triggers and 3 responses\"\n"
+          "measure = \"reviewed with the counselor\"\n"
+          "target = 2026-12-01\n"
+          "interventions = [\"relapse-prevention group\", \"individual CBT\"]\n"
+          "recorded_by = \"jrivera\"\n"
+          "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::Event e = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    e.type = iop::EventType::signature;
+    e.role = iop::SignRole::patient;
+    e.signer = "Jane Doe";
+    e.plan_version = 3;
+    e.declined = true;
+    e.reason = "wants to talk to her family first";
+    CHECK(iop::render_entry(e) == "\n[[event]]\n"
+                                  "type = \"signature\"\n"
+                                  "date = 2026-11-04\n"
+                                  "role = \"patient\"\n"
+                                  "name = \"Jane Doe\"\n"
+                                  "plan_version = 3\n"
+                                  "declined = true\n"
+                                  "reason = \"wants to talk to her family first\"\n"
+                                  "recorded_by = \"jrivera\"\n"
+                                  "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 5));
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1;
+    s.objectives = {"G1.1", "G2.1"};
+    CHECK(iop::render_entry(s).find("status = \"attended\"\nobjectives = [\"G1.1\", \"G2.1\"]\n"
+                                    "recorded_by") != std::string::npos);
+
+    // And each parses back to itself.
+    iop::Record r = render_and_parse(sample_header(), {g, o, e, s});
+    REQUIRE(r.journal.size() == 4);
+    const auto& g2 = std::get<iop::Goal>(r.journal[0]);
+    CHECK(g2.ref == "G1");
+    CHECK(g2.words == g.words);
+    CHECK(g2.dimension == 5);
+    const auto& o2 = std::get<iop::Objective>(r.journal[1]);
+    CHECK(o2.target == o.target);
+    CHECK(o2.interventions == o.interventions);
+    CHECK(o2.measure == o.measure);
+    const auto& e2 = std::get<iop::Event>(r.journal[2]);
+    CHECK(e2.role == iop::SignRole::patient);
+    CHECK(e2.signer == "Jane Doe");
+    CHECK(e2.plan_version == 3);
+    CHECK(e2.declined);
+    CHECK(e2.reason == e.reason);
+    CHECK(std::get<iop::Session>(r.journal[3]).objectives == s.objectives);
+    CHECK(iop::render_entry(r.journal[0]) == iop::render_entry(g));
+    CHECK(iop::render_entry(r.journal[1]) == iop::render_entry(o));
+    CHECK(iop::render_entry(r.journal[2]) == iop::render_entry(e));
+    CHECK(iop::render_entry(r.journal[3]) == iop::render_entry(s));
+}
+
+TEST_CASE("load error: a goal or objective ref given twice names both lines") {
+    const std::string g1 = goal_block("G1", "add", "2026-11-03");
+    const std::string text = base + g1 + goal_block("G2", "add", "2026-11-03") + g1;
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == line_of(text, "[[goal]]", 2));
+    CHECK(e.detail() == fmt::format("goal G1 is added twice: line {} and line {}",
+                                    line_of(text, "[[goal]]", 0), line_of(text, "[[goal]]", 2)));
+    const std::string o = objective_block("G1.1", "add", "2026-11-04");
+    const std::string text2 = base + g1 + o + o;
+    REQUIRE_LOAD_ERROR(f, text2);
+    CHECK(f.detail() == fmt::format("objective G1.1 is added twice: line {} and line {}",
+                                    line_of(text2, "[[objective]]", 0),
+                                    line_of(text2, "[[objective]]", 1)));
+}
+
+TEST_CASE("load error: an objective of an unknown or closed goal, or dated before it") {
+    const std::string g1 = goal_block("G1", "add", "2026-11-05");
+    REQUIRE_LOAD_ERROR(a, base + g1 + objective_block("G2.1", "add", "2026-11-05"));
+    CHECK(a.detail() == "objective G2.1 is added to goal G2, which is not added above");
+    REQUIRE_LOAD_ERROR(b, base + objective_block("G1.1", "add", "2026-11-05") + g1);
+    CHECK(b.detail() == "objective G1.1 is added to goal G1, which is not added above");
+    REQUIRE_LOAD_ERROR(c, base + g1 + goal_block("G1", "achieved", "2026-11-10") +
+                              objective_block("G1.1", "add", "2026-11-11"));
+    CHECK(c.detail() == "objective G1.1 is added to goal G1, which was achieved on 2026-11-10");
+    REQUIRE_LOAD_ERROR(d, base + g1 + objective_block("G1.1", "add", "2026-11-04"));
+    CHECK(d.detail() == "objective G1.1 is dated 2026-11-04, before goal G1 was added on "
+                        "2026-11-05");
+    CHECK_FALSE(load_error(base + g1 + objective_block("G1.1", "add", "2026-11-05")).has_value());
+}
+
+TEST_CASE("load error: a revise or status change of an unknown or closed goal or objective") {
+    const std::string g1 = goal_block("G1", "add", "2026-11-03");
+    const std::string o1 = objective_block("G1.1", "add", "2026-11-03");
+    REQUIRE_LOAD_ERROR(a, base + goal_block("G1", "revise", "2026-11-03"));
+    CHECK(a.detail() == "goal G1 is revised but never added above");
+    REQUIRE_LOAD_ERROR(b, base + g1 + objective_block("G1.2", "achieved", "2026-11-04"));
+    CHECK(b.detail() == "objective G1.2 is achieved but never added above");
+    REQUIRE_LOAD_ERROR(c, base + g1 + goal_block("G1", "dropped", "2026-11-04") +
+                              goal_block("G1", "revise", "2026-11-05"));
+    CHECK(c.detail() == "goal G1 is revised after it was dropped on 2026-11-04");
+    REQUIRE_LOAD_ERROR(d, base + g1 + o1 + objective_block("G1.1", "not-achieved", "2026-11-04") +
+                              objective_block("G1.1", "achieved", "2026-11-05"));
+    CHECK(d.detail() == "objective G1.1 is achieved after it was not-achieved on 2026-11-04");
+    const std::string text = base + g1 + o1 + goal_block("G1", "achieved", "2026-11-06") +
+                             objective_block("G1.1", "revise", "2026-11-07");
+    REQUIRE_LOAD_ERROR(e, text);
+    CHECK(e.pos().line == line_of(text, "[[objective]]", 1));
+    CHECK(e.detail() ==
+          "objective G1.1 is revised after it was closed with goal G1 (achieved) on 2026-11-06");
+    // partly-achieved and revise leave it open.
+    CHECK_FALSE(load_error(base + g1 + o1 +
+                           objective_block("G1.1", "partly-achieved", "2026-11-04") +
+                           objective_block("G1.1", "revise", "2026-11-05") +
+                           objective_block("G1.1", "achieved", "2026-11-06"))
+                    .has_value());
+}
+
+TEST_CASE("load error: a plan entry dated before its add, a target before its date") {
+    const std::string g1 = goal_block("G1", "add", "2026-11-05");
+    REQUIRE_LOAD_ERROR(a, base + g1 + goal_block("G1", "achieved", "2026-11-04"));
+    CHECK(a.detail() == "goal G1 achieved on 2026-11-04, before it was added on 2026-11-05");
+    REQUIRE_LOAD_ERROR(b, base + g1 + objective_block("G1.1", "add", "2026-11-06") +
+                              objective_block("G1.1", "revise", "2026-11-05"));
+    CHECK(b.detail() == "objective G1.1 revised on 2026-11-05, before it was added on 2026-11-06");
+    const std::string text =
+        base + g1 + objective_block("G1.1", "revise", "2026-11-06", "target = 2026-11-01\n");
+    // The target is checked on the entry itself, before any ref.
+    const std::string early = base + g1 +
+                              "\n[[objective]]\nref = \"G1.1\"\naction = \"add\"\ndate = "
+                              "2026-11-06\ntext = \"x\"\ntarget = 2026-11-05\n";
+    REQUIRE_LOAD_ERROR(c, early);
+    CHECK(c.pos().line == line_of(early, "target = 2026-11-05"));
+    CHECK(c.detail() == "'target' 2026-11-05 is before the entry's date 2026-11-06");
+    CHECK_FALSE(load_error(base + g1 +
+                           "\n[[objective]]\nref = \"G1.1\"\naction = \"add\"\ndate = "
+                           "2026-11-06\ntext = \"x\"\ntarget = 2026-11-06\n")
+                    .has_value());
+    REQUIRE_LOAD_ERROR(d, text);
+    CHECK(d.detail() == "'target' 2026-11-01 is before the entry's date 2026-11-06");
+}
+
+TEST_CASE("load error: plan entries' keys, texts and refs") {
+    auto detail = [](const std::string& blocks) {
+        auto e = load_error(base + blocks);
+        REQUIRE_MESSAGE(e.has_value(), blocks);
+        return e->detail();
+    };
+    CHECK(detail(goal_block("G1", "add", "2026-11-03", "words = \"\"\n")) == "'words' is empty");
+    CHECK(detail("\n[[goal]]\nref = \"G1\"\naction = \"add\"\ndate = 2026-11-03\n"
+                 "problem = \"\"\ngoal = \"x\"\n") == "'problem' is empty");
+    CHECK(detail("\n[[goal]]\nref = \"G1\"\naction = \"add\"\ndate = 2026-11-03\n"
+                 "problem = \"x\"\n") == "a goal added needs 'problem' and 'goal'");
+    CHECK(
+        detail(goal_block("G1", "add", "2026-11-03", "dimension = 7\n")).find("between 1 and 6") !=
+        std::string::npos);
+    CHECK(
+        detail(goal_block("G1", "add", "2026-11-03", "dimension = 0\n")).find("between 1 and 6") !=
+        std::string::npos);
+    CHECK_FALSE(load_error(base + goal_block("G1", "add", "2026-11-03", "dimension = 6\n")));
+    CHECK(detail(goal_block("G0", "add", "2026-11-03")) ==
+          "'ref' must be a goal reference such as G1");
+    CHECK(detail(goal_block("G01", "add", "2026-11-03")) ==
+          "'ref' must be a goal reference such as G1");
+    CHECK(detail(goal_block("G1", "add", "2026-11-03") +
+                 objective_block("G1", "add", "2026-11-03")) ==
+          "'ref' must be an objective reference such as G1.2");
+    CHECK(detail(goal_block("G1", "add", "2026-11-03") +
+                 objective_block("G1.1", "add", "2026-11-03", "interventions = [\"a\", \"\"]\n")) ==
+          "an item of '[[objective]].interventions' is empty");
+    CHECK(detail(goal_block("G1", "add", "2026-11-03") +
+                 "\n[[objective]]\nref = \"G1.1\"\naction = \"add\"\ndate = 2026-11-03\n"
+                 "text = \"x\"\n") == "an objective added needs 'text' and 'target'");
+    CHECK(detail(goal_block("G1", "add", "2026-11-03") +
+                 objective_block("G1.1", "add", "2026-11-03") +
+                 objective_block("G1.1", "achieved", "2026-11-04", "text = \"y\"\n"))
+              .find("revise it first") != std::string::npos);
+    CHECK(detail(goal_block("G1", "add", "2026-11-03") +
+                 "\n[[goal]]\nref = \"G1\"\naction = \"revise\"\ndate = 2026-11-03\n") ==
+          "a goal revised changes nothing: give problem, goal, words or dimension");
+    CHECK(detail(goal_block("G1", "add", "2026-11-03", "action2 = 1\n")).find("action2") !=
+          std::string::npos);
+    CHECK(detail(session_block("2026-11-03") + "objectives = [\"G1\"]\n") ==
+          "'objectives' holds 'G1', which is not an objective reference such as G1.2");
+    CHECK(detail(signature_block("witness")) ==
+          "'[[event]].role' must be one of: patient, clinician, supervisor, guardian");
+    CHECK(detail("\n[[event]]\ntype = \"signature\"\ndate = 2026-11-04\nrole = \"patient\"\n") ==
+          "a signature needs 'plan_version'");
+    CHECK(detail(signature_block("patient", "declined = true\n")) ==
+          "a declined signature needs a 'reason'");
+    CHECK_FALSE(
+        load_error(base + signature_block("patient", "declined = true\nreason = \"no\"\n")));
+    // A session may name an objective the plan does not hold: it addresses nothing.
+    CHECK_FALSE(load_error(base + session_block("2026-11-03") + "objectives = [\"G9.9\"]\n"));
+}
+
+TEST_CASE("plan version: position decides, voids of version-making entries count") {
+    iop::Goal g = with_meta(iop::Goal{}, ymd(2026, 11, 3));
+    g.ref = "G1";
+    g.problem = "Drinks daily";
+    g.goal = "Stay sober";
+    iop::Objective o = with_meta(iop::Objective{}, ymd(2026, 11, 3));
+    o.ref = "G1.1";
+    o.text = "Name 3 triggers";
+    o.target = ymd(2026, 12, 1);
+    iop::Event sign = with_meta(iop::Event{}, ymd(2026, 11, 4));
+    sign.type = iop::EventType::signature;
+    sign.plan_version = 3;
+    iop::Event clinician = sign;
+    clinician.role = iop::SignRole::clinician;
+    iop::Session s = with_meta(iop::Session{}, ymd(2026, 11, 5));
+    s.kind = iop::SessionKind::individual;
+    s.hours = 1;
+    s.objectives = {"G1.1"};
+    const std::vector<iop::Entry> entries{g, o, sign, clinician, s};
+    const auto refs = iop::entry_refs(entries);
+    auto void_of = [&](std::size_t i) {
+        iop::Event v = with_meta(iop::Event{}, ymd(2026, 11, 6));
+        v.type = iop::EventType::void_;
+        v.entry = refs[i];
+        v.reason = "entered in error";
+        return v;
+    };
+    auto with = [&](std::vector<iop::Entry> more) {
+        std::vector<iop::Entry> all = entries;
+        all.insert(all.end(), more.begin(), more.end());
+        return render_and_parse(sample_header(), all);
+    };
+
+    iop::Record plain = with({});
+    CHECK(iop::plan_version_at(iop::file_journal(plain), 0) == 1);
+    CHECK(iop::plan_version_at(iop::file_journal(plain), 2) == 3);
+    CHECK(iop::next_plan_version(plain) == 3);
+    iop::TreatmentPlan tp = iop::treatment_plan(plain);
+    CHECK(tp.version == 3);
+    CHECK(tp.version_date == ymd(2026, 11, 3));
+    CHECK(tp.signatures.size() == 2);
+    CHECK(tp.missing.empty());
+    CHECK(tp.find_objective("G1.1")->sessions == 1);
+
+    SUBCASE("voiding a session makes no version") {
+        iop::Record r = with({void_of(4)});
+        CHECK(iop::next_plan_version(r) == 3);
+        CHECK(iop::treatment_plan(r).missing.empty());
+        CHECK(iop::treatment_plan(r).find_objective("G1.1")->sessions == 0);
+    }
+    SUBCASE("voiding the objective makes a version the signatures do not cover") {
+        iop::Record r = with({void_of(1)});
+        CHECK(iop::next_plan_version(r) == 4);
+        iop::TreatmentPlan v = iop::treatment_plan(r);
+        CHECK(v.version == 4);
+        CHECK(v.version_date == ymd(2026, 11, 6));
+        CHECK(v.signatures.empty());
+        CHECK(v.missing ==
+              std::vector<iop::SignRole>{iop::SignRole::patient, iop::SignRole::clinician});
+        // The voided objective is no objective: none was ever added.
+        CHECK(v.find_objective("G1.1") == nullptr);
+        CHECK_FALSE(v.objective_added);
+        CHECK(v.goals.size() == 1);
+    }
+    SUBCASE("a voided signature signs nothing") {
+        iop::Record r = with({void_of(3)});
+        CHECK(iop::next_plan_version(r) == 3);
+        CHECK(iop::treatment_plan(r).missing ==
+              std::vector<iop::SignRole>{iop::SignRole::clinician});
+    }
+    SUBCASE("next refs count voided goals and objectives, so none is given twice") {
+        iop::Record r = with({void_of(1)});
+        CHECK(iop::next_objective_ref(r, "G1") == "G1.2");
+        CHECK(iop::next_objective_ref(r, "G2") == "G2.1");
+        CHECK(iop::next_goal_ref(r) == "G2");
+    }
+}
+
+TEST_CASE("the example clinic's records are written exactly as iop writes them") {
+    // examples/clinic holds hand-written treatment plans: each file must be
+    // byte for byte what render_header and render_entry give for what it
+    // holds (the key order is what entry references hash).
+    const std::filesystem::path dir =
+        std::filesystem::path(IOP_SOURCE_DIR) / "examples" / "clinic" / "patients";
+    int files = 0, goals = 0, objectives = 0, signatures = 0, addressed = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        if (f.path().extension() != ".toml")
+            continue;
+        CAPTURE(f.path().string());
+        std::ifstream in(f.path(), std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        const iop::Record r = iop::parse_record(text.str(), f.path().filename().string());
+        std::string rendered = iop::render_header(r.header);
+        for (const iop::Entry& e : iop::file_journal(r)) {
+            rendered += iop::render_entry(e);
+            goals += std::holds_alternative<iop::Goal>(e);
+            objectives += std::holds_alternative<iop::Objective>(e);
+            const auto* ev = std::get_if<iop::Event>(&e);
+            signatures += ev && ev->type == iop::EventType::signature;
+            const auto* s = std::get_if<iop::Session>(&e);
+            addressed += s && !s->objectives.empty();
+        }
+        CHECK(rendered == text.str());
+        ++files;
+    }
+    CHECK(files == 6);
+    CHECK(goals > 6);
+    CHECK(objectives > 10);
+    CHECK(signatures > 12);
+    CHECK(addressed > 20);
+}
+
 TEST_SUITE_END();
 
 TEST_CASE("recorded_on: recorded_at as a date in local time") {
@@ -1212,6 +1579,30 @@ TEST_CASE("entry_refs: frozen references for one entry of every kind, -2 for a r
         "fb232a95", "d4288eba", "3806e8c2", "7400eeb8-2", "7400eeb8-3", "29d6b1d0"};
     CHECK(iop::entry_refs(entries) == expected);
     CHECK(iop::canonical_entry(entries[0]).rfind("[[session]]\n", 0) == 0);
+
+    // SPEC section 12's entries: a goal, an objective, a signature and a
+    // session that addressed objectives.
+    iop::Goal g;
+    g.ref = "G1";
+    g.problem = "Drinks daily";
+    g.goal = "Stay sober";
+    g.dimension = 5;
+    iop::Objective o;
+    o.ref = "G1.1";
+    o.text = "Name 3 triggers";
+    o.target = ymd(2026, 12, 1);
+    o.interventions = std::vector<std::string>{"individual CBT"};
+    iop::Event sign = event(iop::EventType::signature);
+    sign.role = iop::SignRole::guardian;
+    sign.signer = "Ann Doe";
+    sign.plan_version = 3;
+    iop::Session addressed = s;
+    addressed.objectives = {"G1.1"};
+    const std::vector<iop::Entry> plan = {m(g, ymd(2026, 11, 3)), m(o, ymd(2026, 11, 3)),
+                                          m(sign, ymd(2026, 11, 4)),
+                                          m(addressed, ymd(2026, 11, 5))};
+    CHECK(iop::entry_refs(plan) ==
+          std::vector<std::string>{"ca0c5281", "21eadcb7", "16723888", "59fda6fe"});
 }
 
 TEST_CASE("valid_entry_ref: 8 lowercase hex digits, then -2, -3...") {

@@ -38,6 +38,31 @@ Screen screen(const char* date, ScreenResult result = ScreenResult::negative) {
     return s;
 }
 
+// SPEC section 12: goal G1 and objective G1.1 (target `target`) added on
+// `date` and signed by patient and clinician, for tests about something else.
+void give_plan(Record& r, const char* date, const char* target = "2027-03-01") {
+    Goal g;
+    g.date = d(date);
+    g.ref = "G1";
+    g.problem = "Drinks daily to cope with work stress";
+    g.goal = "Stay sober";
+    r.journal.push_back(g);
+    Objective o;
+    o.date = d(date);
+    o.ref = "G1.1";
+    o.text = "Name 3 triggers and 3 responses";
+    o.target = d(target);
+    r.journal.push_back(o);
+    for (SignRole role : {SignRole::patient, SignRole::clinician}) {
+        Event e;
+        e.date = d(date);
+        e.type = EventType::signature;
+        e.role = role;
+        e.plan_version = 3;
+        r.journal.push_back(e);
+    }
+}
+
 std::vector<std::string> kinds(const std::vector<Reminder>& rs) {
     std::vector<std::string> k;
     for (const auto& r : rs)
@@ -81,6 +106,7 @@ TEST_CASE("the window starts on the last program day before today: Monday covers
 TEST_CASE("a past week's shortfall is said once, on the day after its week") {
     Program p = default_program();
     Record r = patient("2026-11-02"); // week 1 is Mon 2026-11-02 to Sun 2026-11-08
+    give_plan(r, "2026-11-02");       // this case is about the week's shortfall
     r.journal.push_back(session("2026-11-02", SessionKind::group));
     auto rs = remind(p, r, "2026-11-09");
     CHECK(kinds(rs) == std::vector<std::string>{"group-frequency", "hours-per-week",
@@ -297,6 +323,12 @@ TEST_CASE("graduation-ready from lead_days before the planned end; planned-end w
         r.journal.push_back(ind);
         r.journal.push_back(screen(monday));
     }
+    give_plan(r, "2026-11-02", "2026-11-20"); // signed, its objective achieved on time
+    Objective done;
+    done.date = d("2026-11-20");
+    done.ref = "G1.1";
+    done.action = ObjectiveAction::achieved;
+    r.journal.push_back(done);
     REQUIRE(assess(p, r, d("2026-11-26")).eligible);
     CHECK_FALSE(has(remind(p, r, "2026-11-26"), "graduation-ready"));
     auto rs = remind(p, r, "2026-11-27"); // 2 days before the planned end
@@ -341,6 +373,91 @@ TEST_CASE("sorted by due date, then new findings, open items, the week's needs, 
     e.date = d("2026-11-12");
     r.journal.push_back(e);
     CHECK(remind(p, r, "2026-11-13", {nullptr, 30, true}).empty());
+}
+
+TEST_CASE("the plan rules are open items, listed every day until resolved") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    CHECK_FALSE(has(remind(p, r, "2026-11-09"), "plan-goals"));
+    for (const char* day : {"2026-11-10", "2026-11-11", "2026-11-16"}) {
+        CAPTURE(day);
+        auto rs = remind(p, r, day);
+        for (const char* kind : {"plan-goals", "plan-unsigned"}) {
+            const Reminder& x = item(rs, kind);
+            CHECK(x.part == ReminderPart::open_item);
+            CHECK(x.due == d("2026-11-10"));
+            CHECK(x.arose == d("2026-11-10"));
+            CHECK_FALSE(x.urgent);
+        }
+    }
+    CHECK(item(remind(p, r, "2026-11-10"), "plan-unsigned").message ==
+          "plan version 1 (enrollment 2026-11-02) lacks the patient and clinician signatures, "
+          "due within 7 days");
+    // A plan added and signed on 2026-11-12, its objective due 2026-11-20
+    // and never addressed: objective-due and objective-unaddressed are open
+    // every day too.
+    give_plan(r, "2026-11-12", "2026-11-20");
+    CHECK_FALSE(has(remind(p, r, "2026-11-13"), "plan-goals"));
+    CHECK_FALSE(has(remind(p, r, "2026-11-13"), "plan-unsigned"));
+    for (const char* day : {"2026-11-27", "2026-11-30"}) {
+        CAPTURE(day);
+        auto rs = remind(p, r, day);
+        CHECK_FALSE(has(rs, "plan-goals"));
+        CHECK_FALSE(has(rs, "plan-unsigned"));
+        CHECK(item(rs, "objective-due").part == ReminderPart::open_item);
+        CHECK(item(rs, "objective-due").due == d("2026-11-21"));
+        CHECK(item(rs, "objective-due").message ==
+              "objective G1.1 was due on 2026-11-20 and is still open");
+        CHECK(item(rs, "objective-unaddressed").part == ReminderPart::open_item);
+        CHECK(item(rs, "objective-unaddressed").due == d("2026-11-27"));
+    }
+    for (const char* rule :
+         {"plan-goals", "plan-unsigned", "objective-due", "objective-unaddressed"}) {
+        Finding f{Severity::warning, rule, std::nullopt, "", {}, {}, {}};
+        CHECK(is_open_item(f));
+    }
+}
+
+TEST_CASE("an open objective's target date is coming up within --within") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    give_plan(r, "2026-11-02", "2026-11-20");
+    CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 9}), "objective-target"));
+    auto rs = remind(p, r, "2026-11-10", {nullptr, 10});
+    const Reminder& t = item(rs, "objective-target");
+    CHECK(t.due == d("2026-11-20"));
+    CHECK_FALSE(t.arose.has_value());
+    CHECK(t.part == ReminderPart::coming_up);
+    CHECK(t.message == "objective G1.1 target date 2026-11-20");
+    CHECK(has(remind(p, r, "2026-11-20"), "objective-target")); // on the day itself
+    CHECK_FALSE(has(remind(p, r, "2026-11-21", {nullptr, 30}), "objective-target")); // past
+    Objective done;
+    done.date = d("2026-11-09");
+    done.ref = "G1.1";
+    done.action = ObjectiveAction::achieved;
+    r.journal.push_back(done);
+    CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 30}), "objective-target"));
+}
+
+TEST_CASE("no goal, objective or intervention text in any reminder") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    give_plan(r, "2026-11-02", "2026-11-20");
+    Goal revise;
+    revise.date = d("2026-11-03");
+    revise.ref = "G1";
+    revise.action = GoalAction::revise;
+    revise.words = "I want to keep my job";
+    r.journal.push_back(revise);
+    auto rs = remind(p, r, "2026-11-25", {nullptr, 30, true});
+    CHECK(has(rs, "objective-due"));
+    CHECK(has(rs, "objective-unaddressed"));
+    CHECK(has(rs, "plan-unsigned"));
+    for (const auto& x : rs) {
+        CAPTURE(x.message);
+        for (const char* word : {"Drinks", "sober", "triggers", "keep my job"})
+            CHECK(x.message.find(word) == std::string::npos);
+    }
 }
 
 TEST_SUITE_END();
