@@ -306,10 +306,12 @@ void write_show_html(std::ostream& out, const ShowView& v) {
         << "<style>\n"
         << style_sheet << "</style>\n</head>\n<body>\n";
     write_header(out, v);
+    // The signatures follow the plan they sign, on the same sheet where it
+    // fits; attendance and curriculum are the progress it is reviewed against.
     write_plan(out, v.assessment.treatment_plan);
+    write_signatures(out, v);
     write_attendance(out, v.assessment);
     write_curriculum(out, v.assessment, v.program);
-    write_signatures(out, v);
     out << "<footer>Printed on " << format_date(v.today) << " from the record "
         << html(v.record.file) << ".</footer>\n</body>\n</html>\n";
 }

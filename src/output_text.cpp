@@ -371,7 +371,7 @@ void print_graduation(std::ostream& out, const Assessment& a, const Style& style
     }
     out << (a.eligible ? style.green("eligible") : std::string("not eligible")) << '\n';
     for (const auto& c : a.criteria)
-        out << fmt::format("  {} {}  {}\n", c.met ? "+" : "-", pad(c.id, 10), c.detail);
+        out << fmt::format("  {} {}  {}\n", c.met ? "+" : "-", pad(c.id, 11), c.detail);
 }
 
 } // namespace
@@ -440,7 +440,7 @@ void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>
                     more.erase(0, same_week.size());
                 message += "; " + more;
             }
-            std::string kind = fmt::format("{:<20}", r.kind);
+            std::string kind = fmt::format("{:<21}", r.kind);
             out << fmt::format("  {}  {}  {}\n", format_date(r.due),
                                r.urgent ? style.red(kind) : kind, escaped(message, Lines::many));
         }

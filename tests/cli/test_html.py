@@ -133,6 +133,11 @@ def html_page_is_self_contained_and_escaped(tmp):
                    "individual CBT weekly", "Week 3 of 12"):
         contains(text, needle, "the page's text")
     not_contains(text, "Parent or guardian", "an adult's signature lines")
+    # The signature lines follow the plan they sign; the progress comes after.
+    order = [text.find(h) for h in ("Goals and objectives", "Signatures", "Attendance rate",
+                                    "Curriculum")]
+    check(-1 not in order and order == sorted(order),
+          f"plan, signatures, attendance, curriculum in that order: {order}")
     # The chart: a bar a week (2 complete, 1 in progress), the minimum of 9
     # hours marked on each, the hours written above the bars.
     eq(len(re.findall(r'<rect class="(met|short|current)"', page)), 3, "bars")

@@ -45,7 +45,7 @@ def check_and_remind_report_the_plan_by_reference_and_date(tmp):
     # Open items: every day until resolved, in the mail; never the plan's words.
     for day in ("2026-11-25", "2026-11-26"):
         out = ok("-C", d, "remind", today=day).out
-        contains(out, "objective-due         objective G1.1 was due on 2026-11-20")
+        contains(out, "objective-due          objective G1.1 was due on 2026-11-20")
         contains(out, "objective-unaddressed  objective G1.1 not addressed")
         for words in ("Stay sober", "Drinks", "triggers"):
             not_contains(out, words)

@@ -47,7 +47,7 @@ def a_week_without_lapses_is_silent(tmp):
            [("2026-11-29", day), ("2026-11-29", None), ("2026-11-29", None)], f"dates on {day}")
     r = ok("-C", d, "remind", today="2026-11-26")
     eq(r.out.splitlines()[0], "P-0001  week 1 of 12", "heading")
-    contains(r.out, "  2026-11-29  week-at-risk          2 group sessions still needed, 2 group "
+    contains(r.out, "  2026-11-29  week-at-risk           2 group sessions still needed, 2 group "
              "days left: no group day to spare\n")
     not_contains(r.out, "Ann Example")
     not_contains(r.out, "\x1b[")
