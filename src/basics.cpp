@@ -72,6 +72,19 @@ std::string format_hours(double hours) {
     return fmt::format("{}", hours);
 }
 
+std::string decimal_text(double v) {
+    std::string s = fmt::format("{:.2f}", v);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0')
+            s.pop_back();
+        if (s.back() == '.')
+            s.pop_back();
+    }
+    if (s == "-0")
+        s = "0";
+    return s;
+}
+
 std::string plural(long long n, std::string_view one, std::string_view many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }

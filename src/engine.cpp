@@ -26,22 +26,9 @@ constexpr double tolerance = 1e-9;
 // (percentage points) before curriculum-pace fires (SPEC section 5).
 constexpr double pace_allowance = 25.0;
 
-// A decimal with at most two places and no trailing zeros: 9, 7.5, 8.25.
-std::string decimal(double v) {
-    std::string s = fmt::format("{:.2f}", v);
-    if (s.find('.') != std::string::npos) {
-        while (s.back() == '0')
-            s.pop_back();
-        if (s.back() == '.')
-            s.pop_back();
-    }
-    if (s == "-0")
-        s = "0";
-    return s;
-}
 
 std::string hours_text(double h) {
-    std::string n = decimal(h);
+    std::string n = decimal_text(h);
     return n + (n == "1" ? " hour" : " hours");
 }
 
@@ -118,6 +105,8 @@ class Assessor {
     void contact_gaps();
     void dated_findings();
     void plan_findings();
+    void level_of_care_findings();
+    void payer_findings();
     Date objective_due_arose(const ObjectiveState& o) const;
     void curriculum();
     void attendance();
@@ -371,7 +360,7 @@ void Assessor::weekly_findings() {
             bool covered = w.hours + w.excused_hours + tolerance >= r.hours_min;
             add(covered ? Severity::warning : Severity::error, "hours-per-week", w.week,
                 fmt::format("week {} had {}, {} minimum is {}{}", w.week, had, who,
-                            decimal(r.hours_min), closed),
+                            decimal_text(r.hours_min), closed),
                 after, w.last);
         }
         if (program_.hours_max > 0 && w.hours > program_.hours_max + tolerance) {
@@ -379,7 +368,7 @@ void Assessor::weekly_findings() {
             add(Severity::warning, "hours-per-week", w.week,
                 fmt::format("week {} {} {}{}, maximum is {} (partial hospitalization level)",
                             w.week, w.complete ? "had" : "has", hours_text(w.hours),
-                            w.complete ? "" : " so far", decimal(program_.hours_max)),
+                            w.complete ? "" : " so far", decimal_text(program_.hours_max)),
                 over, over);
         }
         if (w.complete && r.individual > 0 && w.individual < r.individual)
@@ -615,6 +604,123 @@ void Assessor::plan_findings() {
     }
 }
 
+// SPEC section 13: the ASAM dimensions and the level of care.
+void Assessor::level_of_care_findings() {
+    const AsamAssessment* latest = latest_asam(original_, through_);
+    if (latest)
+        a_.asam = *latest;
+    {
+        const Date since = latest ? latest->date : enrolled_;
+        const int every = program_.asam_review_days;
+        const int days = days_between(since, judged_on_);
+        if (days > every)
+            add_after(Severity::warning, "asam-reassess",
+                      fmt::format("ASAM dimensions not assessed for {} (since {}), reassess every "
+                                  "{} days",
+                                  days_text(days), since_text(since, !latest), every),
+                      add_days(since, every + 1));
+    }
+    if (!latest)
+        return;
+    const int within = program_.plan_goals_within_days;
+    for (std::size_t i = 0; i < latest->ratings.size(); ++i) {
+        const int dimension = static_cast<int>(i) + 1;
+        if (latest->ratings[i] < 3)
+            continue;
+        const auto& goals = a_.treatment_plan.goals;
+        const bool addressed = std::any_of(goals.begin(), goals.end(), [&](const GoalState& g) {
+            return g.open && g.dimension == dimension;
+        });
+        if (!addressed && days_between(latest->date, judged_on_) > within)
+            add_after(Severity::warning, "asam-unaddressed",
+                      fmt::format("ASAM dimension {} rated {} on {} has no open goal of that "
+                                  "dimension, due within {} days",
+                                  dimension, latest->ratings[i], format_date(latest->date), within),
+                      add_days(latest->date, within + 1));
+    }
+    if (latest->level.empty() || latest->level == iop_level || a_.status == Status::discharged)
+        return;
+    for (const Entry& e : original_.journal)
+        if (const Event* ev = std::get_if<Event>(&e); ev && ev->type == EventType::placement &&
+                                                       ev->date >= latest->date &&
+                                                       ev->date <= through_)
+            return;
+    const bool up = std::stod(latest->level) > std::stod(std::string(iop_level));
+    add(Severity::warning, "level-of-care", std::nullopt,
+        fmt::format("assessment of {} recommends level {}: {} or record why not",
+                    format_date(latest->date), latest->level, up ? "step up" : "step down"),
+        latest->date, latest->date);
+}
+
+// SPEC section 13: authorizations and certification. Messages name the
+// authorization's number and dates, which billing needs, and nothing clinical.
+void Assessor::payer_findings() {
+    const AuthorizationUsage usage = authorization_usage(original_, through_);
+    a_.authorizations = usage.authorizations;
+    const Header& h = original_.header;
+    if (needs_authorization(program_, h)) {
+        if (!usage.uncovered.empty()) {
+            const Session* first = usage.uncovered.front();
+            const int n = static_cast<int>(usage.uncovered.size());
+            add(Severity::error, "auth-missing", std::nullopt,
+                fmt::format("session of {} is not covered by an authorization{}",
+                            format_date(first->date),
+                            n == 1 ? std::string()
+                                   : fmt::format(" ({} uncovered sessions)", n)),
+                first->date, first->date);
+        }
+        for (const AuthorizationUse& u : usage.authorizations)
+            if (u.over_on)
+                add(Severity::error, "auth-units", std::nullopt,
+                    fmt::format("authorization {} ({} to {}) used {} of its {} {}", u.auth.number,
+                                format_date(u.auth.from), format_date(u.auth.to),
+                                decimal_text(u.used), u.auth.units,
+                                u.auth.units == 1 ? std::string(to_string(u.auth.unit))
+                                                  : std::string(to_string(u.auth.unit)) + "s"),
+                    *u.over_on, *u.over_on);
+        const AuthorizationUse* now = usage.covering(judged_on_);
+        if (a_.status == Status::active && now) {
+            const Date end = now->auth.to;
+            const Date after = add_days(end, 1);
+            const int days = days_between(judged_on_, end);
+            if (days <= program_.authorization_warn_days && !usage.covering(after) &&
+                a_.planned_end > end)
+                add_after(Severity::warning, "auth-expiring",
+                          fmt::format("authorization {} ends on {} ({}) and none covers {}; "
+                                      "planned end {}",
+                                      now->auth.number, format_date(end),
+                                      days == 0 ? std::string("today")
+                                                : fmt::format("in {}", days_text(days)),
+                                      format_date(after), format_date(a_.planned_end)),
+                          std::max(now->auth.from,
+                                   add_days(end, -program_.authorization_warn_days)));
+        }
+    }
+    if (needs_certification(program_, h) && a_.status == Status::active) {
+        std::optional<Date> last;
+        for (const Entry& e : original_.journal)
+            if (const Event* ev = std::get_if<Event>(&e);
+                ev && ev->type == EventType::certification && ev->date <= through_ &&
+                (!last || *last < ev->date))
+                last = ev->date;
+        constexpr int first_within = 7; // SPEC section 13
+        if (!last && days_between(enrolled_, judged_on_) > first_within)
+            add_after(Severity::error, "certification",
+                      fmt::format("no physician certification {} after enrollment on {}, due "
+                                  "within {} days",
+                                  days_text(days_between(enrolled_, judged_on_)),
+                                  format_date(enrolled_), first_within),
+                      add_days(enrolled_, first_within + 1));
+        else if (last && days_between(*last, judged_on_) > program_.certification_recert_days)
+            add_after(Severity::error, "certification",
+                      fmt::format("physician certification of {} is {} old, recertify every {} "
+                                  "days",
+                                  format_date(*last), days_text(days_between(*last, judged_on_)),
+                                  program_.certification_recert_days),
+                      add_days(*last, program_.certification_recert_days + 1));
+    }
+}
+
 // objective-due holds on a day when the objective is open and the target in
 // force that day is before it; it arose on the first day of the run that
 // ends on judged_on (a revised target can start or end a run).
@@ -825,6 +931,8 @@ Assessment Assessor::run() {
     dated_findings();
     a_.treatment_plan = treatment_plan(original_, through_);
     plan_findings();
+    level_of_care_findings();
+    payer_findings();
     criteria();
     // By week (findings about no week last), then in the order of the SPEC's
     // rule table; ties keep the order they were found in (date order).
@@ -865,7 +973,9 @@ const std::vector<std::string>& rule_ids() {
         "contact-gap",     "screen-frequency", "positive-screen",      "screen-pending",
         "curriculum-pace", "plan-review",      "medication-review",    "lost-contact",
         "overdue",         "plan-goals",       "plan-unsigned",        "objective-due",
-        "objective-unaddressed", "record-invalid",
+        "objective-unaddressed", "asam-reassess", "asam-unaddressed", "level-of-care",
+        "auth-missing",    "auth-units",       "auth-expiring",        "certification",
+        "record-invalid",
     };
     return ids;
 }

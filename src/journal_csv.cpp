@@ -238,6 +238,9 @@ std::vector<Column> event_columns(EventType t) {
         return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
     case EventType::signature:
         return {C::role, C::name, C::plan_version, C::declined, C::reason};
+    case EventType::placement: // the CSV layout of section 13 comes with its columns
+    case EventType::certification:
+        return {};
     }
     return {};
 }

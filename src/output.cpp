@@ -75,6 +75,8 @@ ShowJournal show_journal(const ShowView& v) {
         case EventType::note:
         case EventType::void_:     // set aside on load with the entry it voids
         case EventType::signature: // the assessment's treatment plan holds those that count
+        case EventType::placement: // section 13: the level of care, shown with the assessments
+        case EventType::certification:
             break;
         }
     }

@@ -30,6 +30,18 @@ std::string entry_summary(const Entry& entry) {
         return fmt::format("goal {} {}", to_string(g->action), escaped(g->ref));
     if (auto o = std::get_if<Objective>(&entry))
         return fmt::format("objective {} {}", to_string(o->action), escaped(o->ref));
+    if (auto a = std::get_if<AsamAssessment>(&entry)) {
+        std::string out = "assessment asam";
+        for (std::size_t i = 0; i < a->ratings.size(); ++i)
+            out += fmt::format(" d{}={}", i + 1, a->ratings[i]);
+        return a->level.empty() ? out : out + " level " + a->level;
+    }
+    // Billing data, not health data: the payer and number are what a biller
+    // looks for.
+    if (auto au = std::get_if<Authorization>(&entry))
+        return fmt::format("authorization {} {} {} to {} {} {}", escaped(au->payer),
+                           escaped(au->number), format_date(au->from), format_date(au->to),
+                           au->units, to_string(au->unit));
     const Event& e = std::get<Event>(entry);
     if (e.type == EventType::signature)
         return fmt::format("event signature {} v{}{}", to_string(e.role), e.plan_version,

@@ -114,6 +114,13 @@ json to_json(const Entry& entry) {
         case EventType::plan_review:
             j["note"] = e->text;
             break;
+        case EventType::placement:
+            j["reason"] = e->reason;
+            break;
+        case EventType::certification:
+            j["physician"] = e->physician;
+            j["note"] = e->text;
+            break;
         case EventType::signature:
             j["role"] = to_string(e->role);
             j["name"] = e->signer;
@@ -147,6 +154,25 @@ json to_json(const Entry& entry) {
              {"interventions", o->interventions ? json(*o->interventions) : json(nullptr)},
              {"note", o->note}};
         put_meta(j, *o);
+    } else if (auto a = std::get_if<AsamAssessment>(&entry)) {
+        j = {{"entry", "assessment"}, {"kind", "asam"}, {"date", format_date(a->date)}};
+        for (std::size_t i = 0; i < a->ratings.size(); ++i)
+            j[fmt::format("d{}", i + 1)] = a->ratings[i];
+        j["level"] = a->level.empty() ? json(nullptr) : json(a->level);
+        j["note"] = a->note;
+        put_meta(j, *a);
+    } else if (auto au = std::get_if<Authorization>(&entry)) {
+        j = {{"entry", "authorization"},
+             {"date", format_date(au->date)},
+             {"payer", au->payer},
+             {"number", au->number},
+             {"from", format_date(au->from)},
+             {"to", format_date(au->to)},
+             {"units", au->units},
+             {"unit", to_string(au->unit)},
+             {"next_review", au->next_review ? json(format_date(*au->next_review)) : json(nullptr)},
+             {"note", au->note}};
+        put_meta(j, *au);
     }
     return j;
 }

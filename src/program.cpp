@@ -128,6 +128,26 @@ sign_within_days = 7
 # (judgement: every 2 weeks).
 objective_unaddressed_days = 14
 
+# Level of care (ASAM Criteria; TIP 47 continued-stay review): reassess the
+# six ASAM dimensions at least this often (iop asam).
+[asam]
+review_days = 30
+
+# Payer authorizations (iop auth): "insured" (patients with insurance set),
+# "always" or "never" need one for every attended session (payer practice: no
+# authorization, no payment); warn this many days before one ends (judgement).
+[authorization]
+required = "insured"
+warn_days = 7
+
+# Physician certification (iop certify): Medicare pays for IOP since 2024
+# only with a physician's certification, renewed at least every 60 days.
+# false, true (every patient) or "medicare" (patients whose insurance names
+# Medicare).
+[certification]
+required = false
+recert_days = 60
+
 # The program calendar (common practice): the weekdays the program runs and
 # the weekdays it holds groups (mon, tue, wed, thu, fri, sat, sun; group_days
 # defaults to the program days). Closures such as holidays are recorded with
@@ -292,8 +312,8 @@ Program load_program(const toml::table& table, const std::string& file) {
                          "family_per_week", "contact_max_gap_days", "screens_per_week",
                          "screen_result_days", "plan_review_days", "medication_review_days",
                          "lost_contact_days", "weeks", "groups_per_week", "hours_per_week",
-                         "graduation", "plan", "calendar", "remind", "storage",
-                         "curriculum"});
+                         "graduation", "plan", "asam", "authorization",
+                         "certification", "calendar", "remind", "storage", "curriculum"});
     root.text("name");
 
     p.weeks = load_range(root, "weeks", p.weeks, 1, 520);
@@ -362,6 +382,44 @@ Program load_program(const toml::table& table, const std::string& file) {
         load_int(r, "goals_within_days", p.plan_goals_within_days, 0, 3650);
         load_int(r, "sign_within_days", p.plan_sign_within_days, 0, 3650);
         load_int(r, "objective_unaddressed_days", p.plan_objective_unaddressed_days, 1, 3650);
+    }
+
+    // SPEC section 13; a missing `required` keeps the requirement off
+    // (SPEC section 4).
+    if (const toml::table* t = root.table("asam")) {
+        TableReader r(*t, file, "[asam]");
+        r.reject_unknown({"review_days"});
+        load_int(r, "review_days", p.asam_review_days, 1, 3650);
+    }
+    p.authorization_required = Program::Need::never;
+    if (const toml::table* t = root.table("authorization")) {
+        TableReader r(*t, file, "[authorization]");
+        r.reject_unknown({"required", "warn_days"});
+        if (auto v = r.string("required")) {
+            static const std::vector<std::string> valid = {"insured", "always", "never"};
+            if (*v == "insured")
+                p.authorization_required = Program::Need::insured;
+            else if (*v == "always")
+                p.authorization_required = Program::Need::always;
+            else if (*v != "never")
+                r.fail("required", fmt::format("[authorization] required must be one of: {}{}",
+                                               join(valid), did_you_mean(*v, valid)));
+        }
+        load_int(r, "warn_days", p.authorization_warn_days, 0, 365);
+    }
+    p.certification_required = Program::Need::never;
+    if (const toml::table* t = root.table("certification")) {
+        TableReader r(*t, file, "[certification]");
+        r.reject_unknown({"required", "recert_days"});
+        if (const toml::node* n = r.node("required")) {
+            if (auto b = n->value<bool>())
+                p.certification_required = *b ? Program::Need::always : Program::Need::never;
+            else if (auto v = r.string("required"); v && *v == "medicare")
+                p.certification_required = Program::Need::medicare;
+            else
+                r.fail("required", "[certification] required must be true, false or \"medicare\"");
+        }
+        load_int(r, "recert_days", p.certification_recert_days, 1, 3650);
     }
 
     load_calendar(root, p);

@@ -51,7 +51,8 @@ constexpr std::string_view result_names[] = {"negative", "positive", "pending"};
 constexpr std::string_view action_names[] = {"start", "review", "stop"};
 constexpr std::string_view event_names[] = {"plan-change", "plan-review", "aftercare", "graduated",
                                             "discharged",  "note",        "void",      "amend",
-                                            "signature"};
+                                            "signature",  "placement",   "certification"};
+constexpr std::string_view auth_unit_names[] = {"session", "day", "hour"};
 constexpr std::string_view goal_action_names[] = {"add", "revise", "achieved", "dropped"};
 constexpr std::string_view objective_action_names[] = {
     "add", "revise", "achieved", "partly-achieved", "not-achieved", "dropped"};
@@ -75,6 +76,19 @@ std::string_view to_string(ObjectiveAction v) {
     return objective_action_names[static_cast<int>(v)];
 }
 std::string_view to_string(SignRole v) { return sign_role_names[static_cast<int>(v)]; }
+std::string_view to_string(AuthUnit v) { return auth_unit_names[static_cast<int>(v)]; }
+std::optional<AuthUnit> parse_auth_unit(std::string_view t) {
+    return parse_enum<AuthUnit>(t, auth_unit_names);
+}
+const std::vector<std::string>& auth_units() {
+    static const std::vector<std::string> v = names_of(auth_unit_names);
+    return v;
+}
+const std::vector<std::string>& asam_levels() {
+    static const std::vector<std::string> v = {"0.5", "1",   "2.1", "2.5", "3.1",
+                                               "3.3", "3.5", "3.7", "4"};
+    return v;
+}
 std::optional<GoalAction> parse_goal_action(std::string_view t) {
     return parse_enum<GoalAction>(t, goal_action_names);
 }
@@ -293,6 +307,8 @@ State fold(const Record& record, const Program& program, std::optional<Date> thr
             case EventType::void_:
             case EventType::amend:
             case EventType::signature:
+            case EventType::placement:
+            case EventType::certification:
                 break;
             }
         }
@@ -495,6 +511,21 @@ Event read_event(const TableReader& r) {
             r.fail_here("a declined signature needs a 'reason'");
         break;
     }
+    case EventType::placement:
+        r.reject_unknown({"type", "date", "reason", "recorded_by", "recorded_at"});
+        e.reason = r.require_string("reason");
+        if (e.reason.empty())
+            r.fail("reason", "'reason' is empty");
+        r.text("reason", Lines::many);
+        break;
+    case EventType::certification:
+        r.reject_unknown({"type", "date", "physician", "note", "recorded_by", "recorded_at"});
+        e.physician = r.require_string("physician");
+        if (e.physician.empty())
+            r.fail("physician", "'physician' is empty");
+        r.text("physician");
+        e.text = r.text("note", Lines::many).value_or("");
+        break;
     case EventType::void_:
         r.reject_unknown({"type", "date", "entry", "reason", "recorded_by", "recorded_at"});
         e.entry = r.require_string("entry");
@@ -599,6 +630,59 @@ Objective read_objective(const TableReader& r) {
         break;
     }
     return o;
+}
+
+AsamAssessment read_assessment(const TableReader& r) {
+    r.reject_unknown({"kind", "date", "d1", "d2", "d3", "d4", "d5", "d6", "level", "note",
+                      "recorded_by", "recorded_at"});
+    AsamAssessment a;
+    read_meta(r, a);
+    if (r.require_string("kind") != "asam")
+        r.fail("kind", "'kind' must be: asam");
+    static constexpr std::string_view keys[] = {"d1", "d2", "d3", "d4", "d5", "d6"};
+    for (std::size_t i = 0; i < 6; ++i) {
+        auto v = r.bounded(keys[i], 0, 4);
+        if (!v)
+            r.fail_here(fmt::format("an ASAM assessment needs '{}' (dimension {} rated 0-4)",
+                                    keys[i], i + 1));
+        a.ratings[i] = *v;
+    }
+    if (auto level = r.text("level")) {
+        const auto& valid = asam_levels();
+        if (std::find(valid.begin(), valid.end(), *level) == valid.end())
+            r.fail("level", fmt::format("'level' must be one of: {}", join(valid)));
+        a.level = *level;
+    }
+    a.note = nonempty_text(r, "note").value_or("");
+    return a;
+}
+
+Authorization read_authorization(const TableReader& r) {
+    r.reject_unknown({"date", "payer", "number", "from", "to", "units", "unit", "next_review",
+                      "note", "recorded_by", "recorded_at"});
+    Authorization a;
+    read_meta(r, a);
+    a.payer = r.require_string("payer");
+    if (a.payer.empty())
+        r.fail("payer", "'payer' is empty");
+    r.text("payer");
+    a.number = r.require_string("number");
+    if (a.number.empty())
+        r.fail("number", "'number' is empty");
+    r.text("number");
+    a.from = r.require_date("from");
+    a.to = r.require_date("to");
+    if (a.to < a.from)
+        r.fail("to", fmt::format("'to' {} is before 'from' {}", format_date(a.to),
+                                 format_date(a.from)));
+    auto units = r.bounded("units", 1, max_authorization_units);
+    if (!units)
+        r.fail_here("an authorization needs 'units'");
+    a.units = *units;
+    a.unit = read_enum<AuthUnit>(r, "unit", parse_auth_unit, auth_unit_names);
+    a.next_review = r.date("next_review");
+    a.note = nonempty_text(r, "note").value_or("");
+    return a;
 }
 
 // A journal that contradicts itself is invalid, never guessed at.
@@ -768,7 +852,8 @@ Record load_record(const toml::table& table, const std::string& file) {
     root.require_schema_version(record_schema_version);
     root.reject_unknown({"schema_version", "id", "name", "born", "enrolled", "clinician",
                          "diagnosis", "insurance", "recorded_by", "recorded_at", "plan",
-                         "session", "screen", "medication", "event", "goal", "objective"});
+                         "session", "screen", "medication", "event", "goal", "objective",
+                         "assessment", "authorization"});
     Record rec;
     rec.file = file;
     Header& h = rec.header;
@@ -809,9 +894,12 @@ Record load_record(const toml::table& table, const std::string& file) {
 
     const auto sessions = root.tables("session"), screens = root.tables("screen"),
                medications = root.tables("medication"), events = root.tables("event"),
-               goals = root.tables("goal"), objectives = root.tables("objective");
+               goals = root.tables("goal"), objectives = root.tables("objective"),
+               assessments = root.tables("assessment"),
+               authorizations = root.tables("authorization");
     rec.journal.reserve(sessions.size() + screens.size() + medications.size() + events.size() +
-                        goals.size() + objectives.size());
+                        goals.size() + objectives.size() + assessments.size() +
+                        authorizations.size());
     for (const toml::table* t : sessions)
         rec.journal.emplace_back(read_session(TableReader(*t, file, "[[session]]")));
     for (const toml::table* t : screens)
@@ -824,6 +912,10 @@ Record load_record(const toml::table& table, const std::string& file) {
         rec.journal.emplace_back(read_goal(TableReader(*t, file, "[[goal]]")));
     for (const toml::table* t : objectives)
         rec.journal.emplace_back(read_objective(TableReader(*t, file, "[[objective]]")));
+    for (const toml::table* t : assessments)
+        rec.journal.emplace_back(read_assessment(TableReader(*t, file, "[[assessment]]")));
+    for (const toml::table* t : authorizations)
+        rec.journal.emplace_back(read_authorization(TableReader(*t, file, "[[authorization]]")));
     // toml++ groups entries by kind; file order is the order of their headers.
     // Sorting indices and moving each entry once is cheaper than sorting the
     // entries themselves (a variant of several strings).
@@ -997,6 +1089,11 @@ std::string render_entry(const Entry& entry) {
                 line(out, "declined", "true");
             optional_string(out, "reason", e->reason);
             break;
+        case EventType::placement: line(out, "reason", toml_quote(e->reason)); break;
+        case EventType::certification:
+            line(out, "physician", toml_quote(e->physician));
+            optional_string(out, "note", e->text);
+            break;
         }
         meta_tail(out, *e);
     } else if (auto g = std::get_if<Goal>(&entry)) {
@@ -1029,6 +1126,28 @@ std::string render_entry(const Entry& entry) {
             line(out, "interventions", quoted_list(*o->interventions));
         optional_string(out, "note", o->note);
         meta_tail(out, *o);
+    } else if (auto a = std::get_if<AsamAssessment>(&entry)) {
+        out += "[[assessment]]\n";
+        line(out, "kind", toml_quote("asam"));
+        line(out, "date", format_date(a->date));
+        for (std::size_t i = 0; i < a->ratings.size(); ++i)
+            line(out, fmt::format("d{}", i + 1), std::to_string(a->ratings[i]));
+        optional_string(out, "level", a->level);
+        optional_string(out, "note", a->note);
+        meta_tail(out, *a);
+    } else if (auto au = std::get_if<Authorization>(&entry)) {
+        out += "[[authorization]]\n";
+        line(out, "date", format_date(au->date));
+        line(out, "payer", toml_quote(au->payer));
+        line(out, "number", toml_quote(au->number));
+        line(out, "from", format_date(au->from));
+        line(out, "to", format_date(au->to));
+        line(out, "units", std::to_string(au->units));
+        line(out, "unit", toml_quote(to_string(au->unit)));
+        if (au->next_review)
+            line(out, "next_review", format_date(*au->next_review));
+        optional_string(out, "note", au->note);
+        meta_tail(out, *au);
     }
     return out;
 }

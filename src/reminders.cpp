@@ -114,11 +114,11 @@ Date default_since(const Program& program, Date today) {
 }
 
 bool is_open_item(const Finding& f) {
-    // Section 13 adds its rules marked "open" here.
-    static const std::array<std::string_view, 10> open = {
-        "plan-review",     "medication-review", "lost-contact",  "overdue",
-        "positive-screen", "screen-pending",    "plan-goals",    "plan-unsigned",
-        "objective-due",   "objective-unaddressed"};
+    static const std::array<std::string_view, 15> open = {
+        "plan-review",     "medication-review",     "lost-contact",  "overdue",
+        "positive-screen", "screen-pending",        "plan-goals",    "plan-unsigned",
+        "objective-due",   "objective-unaddressed", "asam-reassess", "level-of-care",
+        "auth-missing",    "auth-expiring",         "certification"};
     if (f.rule == "individual-frequency")
         return f.severity == Severity::error && !f.week;
     return std::find(open.begin(), open.end(), f.rule) != open.end();
@@ -185,14 +185,36 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
     }
 
     // 4: coming up within --within days: the planned end, open objectives'
-    // target dates (SPEC section 12). Authorizations' end and review dates
-    // (section 13) join here as authorization-end and authorization-review.
+    // target dates (SPEC section 12), authorizations' end and next review
+    // dates (section 13); an end that another authorization follows without
+    // a gap asks for nothing.
     for (const ObjectiveState* o : a.treatment_plan.open_objectives()) {
         int to_target = days_between(today, o->target);
         if (to_target >= 0 && to_target <= win.within)
             out.push_back({id, "objective-target", o->target, std::nullopt,
                            fmt::format("objective {} target date {}", o->ref,
                                        format_date(o->target)),
+                           ReminderPart::coming_up, std::nullopt});
+    }
+    auto coming = [&](Date d) {
+        const int days = days_between(today, d);
+        return days >= 0 && days <= win.within;
+    };
+    for (const AuthorizationUse& u : a.authorizations) {
+        const Date after = add_days(u.auth.to, 1);
+        const bool followed = std::any_of(
+            a.authorizations.begin(), a.authorizations.end(),
+            [&](const AuthorizationUse& v) { return v.auth.from <= after && after <= v.auth.to; });
+        if (coming(u.auth.to) && !followed && a.planned_end > u.auth.to)
+            out.push_back({id, "authorization-end", u.auth.to, std::nullopt,
+                           fmt::format("authorization {} ends {}: {} of {} {} left",
+                                       u.auth.number, format_date(u.auth.to), decimal_text(u.left()),
+                                       u.auth.units, to_string(u.auth.unit)),
+                           ReminderPart::coming_up, std::nullopt});
+        if (u.auth.next_review && coming(*u.auth.next_review))
+            out.push_back({id, "authorization-review", *u.auth.next_review, std::nullopt,
+                           fmt::format("authorization {} utilization review {}", u.auth.number,
+                                       format_date(*u.auth.next_review)),
                            ReminderPart::coming_up, std::nullopt});
     }
     int to_end = days_between(today, a.planned_end);

@@ -73,6 +73,8 @@ class TableReader {
     SourcePos pos(std::string_view key) const;
     const std::string& file() const { return file_; }
     std::string name(std::string_view key) const; // "key" or "[plan].key"
+    // The value of a key that may have more than one type, or nullptr.
+    const toml::node* node(std::string_view key) const { return get(key); }
 
   private:
     const toml::node* get(std::string_view key) const;

@@ -19,6 +19,8 @@ std::string toml_quote(std::string_view text);
 
 // Hours as a record holds them: 3.0, 1.5 (a whole number keeps one decimal).
 std::string format_hours(double hours);
+// A decimal with at most two places and no trailing zeros: 9, 7.5, 8.25.
+std::string decimal_text(double v);
 
 // "1 day", "3 days": `n` and the noun that fits it.
 std::string plural(long long n, std::string_view one, std::string_view many);

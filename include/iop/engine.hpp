@@ -2,6 +2,7 @@
 // today. No I/O, no clock, no global state.
 #pragma once
 
+#include "iop/authorization.hpp"
 #include "iop/date.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
@@ -111,6 +112,10 @@ struct Assessment {
     std::optional<Date> last_plan_review; // the latest plan review up to judged_on
     // The individualized plan (SPEC section 12) as of judged_on.
     TreatmentPlan treatment_plan;
+    // SPEC section 13 as of judged_on: each authorization with its units
+    // used, and the latest ASAM assessment.
+    std::vector<AuthorizationUse> authorizations;
+    std::optional<AsamAssessment> asam;
 
     std::vector<std::string> unmet() const;
 };

@@ -67,6 +67,18 @@ struct Program {
     int plan_goals_within_days = 7;
     int plan_sign_within_days = 7;
     int plan_objective_unaddressed_days = 14;
+    // SPEC section 13. [asam] review_days: reassess the ASAM dimensions this
+    // often. [authorization] required: who needs a payer's authorization
+    // (never, insured = a patient with insurance set, always); warn_days
+    // before one ends. [certification] required (never, always, medicare =
+    // patients whose insurance names Medicare) and recert_days. A
+    // program.toml without `required` keeps the requirement off.
+    int asam_review_days = 30;
+    enum class Need { never, insured, always, medicare };
+    Need authorization_required = Need::insured;
+    int authorization_warn_days = 7;
+    Need certification_required = Need::never;
+    int certification_recert_days = 60;
     // [calendar] program_days and group_days (SPEC section 10); the store
     // adds the closures of closures.toml. Monday to Friday, no closures,
     // when the program says nothing.

@@ -8,6 +8,7 @@
 #include "iop/error.hpp"
 #include "iop/text.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,8 +65,12 @@ enum class EventType {
     note,
     void_,
     amend,
-    signature
+    signature,
+    placement,    // SPEC section 13: why the patient stays at this level of care
+    certification // SPEC section 13: a physician's certification (Medicare)
 };
+// SPEC section 13: what an authorization's units count.
+enum class AuthUnit { session, day, hour };
 // SPEC section 12: what a [[goal]] or [[objective]] entry does.
 enum class GoalAction { add, revise, achieved, dropped };
 enum class ObjectiveAction { add, revise, achieved, partly_achieved, not_achieved, dropped };
@@ -82,6 +87,7 @@ std::string_view to_string(Status);
 std::string_view to_string(GoalAction);
 std::string_view to_string(ObjectiveAction);
 std::string_view to_string(SignRole);
+std::string_view to_string(AuthUnit);
 std::optional<SessionKind> parse_session_kind(std::string_view);
 std::optional<SessionStatus> parse_session_status(std::string_view);
 std::optional<ScreenResult> parse_screen_result(std::string_view);
@@ -91,6 +97,13 @@ std::optional<Status> parse_status(std::string_view);
 std::optional<GoalAction> parse_goal_action(std::string_view);
 std::optional<ObjectiveAction> parse_objective_action(std::string_view);
 std::optional<SignRole> parse_sign_role(std::string_view);
+std::optional<AuthUnit> parse_auth_unit(std::string_view);
+const std::vector<std::string>& auth_units();
+// The ASAM levels of care an assessment may recommend (SPEC section 13), in
+// order of intensity: 0.5, 1, 2.1, 2.5, 3.1, 3.3, 3.5, 3.7, 4.
+const std::vector<std::string>& asam_levels();
+// The IOP's own level.
+inline constexpr std::string_view iop_level = "2.1";
 // The names, in the order of the enums: for messages and completions.
 const std::vector<std::string>& goal_actions();
 const std::vector<std::string>& objective_actions();
@@ -164,6 +177,7 @@ struct Event : EntryMeta {
     std::string signer; // the `name` key: who signed, when given
     int plan_version = 0;
     bool declined = false;
+    std::string physician; // certification
 };
 
 // SPEC section 12. An `add` carries problem and goal (words and dimension
@@ -193,7 +207,31 @@ struct Objective : EntryMeta {
     std::string goal_ref() const;
 };
 
-using Entry = std::variant<Session, Screen, Medication, Event, Goal, Objective>;
+// SPEC section 13: `[[assessment]] kind = "asam"`, the six ASAM dimensions
+// rated 0-4 (keys d1..d6) and the level of care recommended (empty: none).
+struct AsamAssessment : EntryMeta {
+    std::array<int, 6> ratings{};
+    std::string level;
+    std::string note;
+};
+
+// The most units one authorization may grant: more is a typing mistake.
+inline constexpr int max_authorization_units = 2000;
+
+// SPEC section 13: a payer's authorization of services from..to.
+struct Authorization : EntryMeta {
+    std::string payer;
+    std::string number;
+    Date from{};
+    Date to{};
+    int units = 0;
+    AuthUnit unit = AuthUnit::session;
+    std::optional<Date> next_review;
+    std::string note;
+};
+
+using Entry = std::variant<Session, Screen, Medication, Event, Goal, Objective, AsamAssessment,
+                           Authorization>;
 
 const EntryMeta& meta(const Entry& e);
 EntryMeta& meta(Entry& e);

@@ -275,6 +275,10 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
                     return fmt::format("sign {}: {}{}, plan version {}, {}", id,
                                        to_string(e.role), e.declined ? " declined" : "",
                                        e.plan_version, day);
+                case EventType::placement:
+                    return fmt::format("asam {}: keep level, {}", id, day);
+                case EventType::certification:
+                    return fmt::format("certify {}: {}", id, day);
                 case EventType::note:
                     break;
                 }
@@ -286,6 +290,16 @@ std::string entry_subject(std::string_view id, const Entry& entry) {
             },
             [&](const Objective& o) {
                 return fmt::format("objective {}: {} {}, {}", id, to_string(o.action), o.ref, day);
+            },
+            [&](const AsamAssessment& a) {
+                return fmt::format("asam {}: {}{}", id, a.level.empty() ? "" : "level " + a.level + ", ",
+                                   day);
+            },
+            // Payer and number are billing data: they stay in the record.
+            [&](const Authorization& a) {
+                return fmt::format("auth {}: {} to {}, {} {}", id, format_date(a.from),
+                                   format_date(a.to), a.units,
+                                   a.units == 1 ? to_string(a.unit) : std::string(to_string(a.unit)) + "s");
             },
         },
         entry));
