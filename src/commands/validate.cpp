@@ -266,7 +266,9 @@ bool same_entry(const Entry& a, const Entry& b) {
            e.groups == f.groups && e.reason == f.reason && e.forced == f.forced &&
            e.text == f.text && e.role == f.role && e.signer == f.signer &&
            e.plan_version == f.plan_version && e.declined == f.declined &&
-           e.physician == f.physician;
+           e.physician == f.physician && e.entry == f.entry && e.amend.name == f.amend.name &&
+           e.amend.born == f.amend.born && e.amend.clinician == f.amend.clinician &&
+           e.amend.diagnosis == f.amend.diagnosis && e.amend.insurance == f.amend.insurance;
 }
 
 // ---------------------------------------------------------------- CSV rows

@@ -345,4 +345,45 @@ TEST_CASE("same_entry: goals, objectives and signatures by every value") {
     CHECK_FALSE(same_entry(s, t));
 }
 
+// Two voids of the same day and reason void different entries; two
+// amendments with the same reason change different keys. Neither is a
+// duplicate of the other (an import would otherwise skip the second).
+TEST_CASE("same_entry: voids by the entry they void, amendments by what they change") {
+    Event v;
+    v.type = EventType::void_;
+    v.date = ymd(2026, 11, 4);
+    v.entry = "0123abcd";
+    v.reason = "wrong patient";
+    Event w = v;
+    CHECK(same_entry(v, w));
+    w.entry = "0123abce";
+    CHECK_FALSE(same_entry(v, w));
+
+    Event a;
+    a.type = EventType::amend;
+    a.date = ymd(2026, 11, 4);
+    a.reason = "typo";
+    a.amend.name = "Jane Doe";
+    Event b = a;
+    CHECK(same_entry(a, b));
+    b.amend.name = "Jane Roe";
+    CHECK_FALSE(same_entry(a, b));
+    b = a;
+    b.amend.name.reset();
+    b.amend.clinician = "Dr. Rivera";
+    CHECK_FALSE(same_entry(a, b));
+    b = a;
+    b.amend.born = ymd(1985, 4, 12);
+    CHECK_FALSE(same_entry(a, b));
+
+    Event c;
+    c.type = EventType::certification;
+    c.date = ymd(2026, 11, 4);
+    c.physician = "Dr. Chen";
+    Event d = c;
+    CHECK(same_entry(c, d));
+    d.physician = "Dr. Park";
+    CHECK_FALSE(same_entry(c, d));
+}
+
 TEST_SUITE_END();
