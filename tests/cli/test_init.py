@@ -90,7 +90,7 @@ def program_is_commented_with_sources(tmp):
     comments = [l for l in text.splitlines() if l.lstrip().startswith("#")]
     check(len(comments) >= 15, f"expected a commented program, got {len(comments)} comment lines")
     for source in ["ASAM", "TIP 47", "Matrix Model", "state rule", "CARF", "ASAM Criteria",
-                   "no authorization, no payment", "Medicare pays for IOP since 2024"]:
+                   "payer practice: no", "Medicare pays for IOP since 2024"]:
         contains(text, source, "program.toml comments")
 
 

@@ -350,7 +350,7 @@ TEST_CASE("the level of care and payer keys: init writes them with their sources
           std::string::npos);
     // Each key's source, in the comments above it.
     CHECK(text.find("ASAM Criteria") != std::string::npos);
-    CHECK(text.find("no authorization, no payment") != std::string::npos);
+    CHECK(text.find("payer practice: no") != std::string::npos);
     CHECK(text.find("Medicare pays for IOP since 2024") != std::string::npos);
     const iop::Program init = iop::parse_program(text, file);
     CHECK(init.asam_review_days == 30);
