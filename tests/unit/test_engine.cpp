@@ -1404,7 +1404,8 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
             tail.push_back(f.rule);
     CHECK(tail == std::vector<std::string>{
                       "individual-frequency", "positive-screen", "curriculum-pace", "plan-review",
-                      "lost-contact", "plan-unsigned", "objective-due", "objective-unaddressed"});
+                      "lost-contact", "plan-unsigned", "objective-due", "objective-unaddressed",
+                      "asam-reassess"}); // never assessed, 60 days after enrollment
     CHECK_FALSE(a.findings.back().week.has_value());
     // And the same result every time.
     auto again = run(b, 60);

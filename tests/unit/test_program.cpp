@@ -412,7 +412,7 @@ TEST_CASE("the level of care and payer keys: bad values name their line") {
     CHECK(g.detail() == "'[asam].review_days' is 0, must be between 1 and 3650");
     REQUIRE_LOAD_ERROR(h, "schema_version = 1\n[asam]\nreview_day = 30\n");
     CHECK(h.pos().line == 3);
-    CHECK(h.detail() == "unknown key '[asam].review_day'");
+    CHECK(h.detail() == "unknown key '[asam].review_day' (did you mean 'review_days'?)");
     REQUIRE_LOAD_ERROR(i, "schema_version = 1\n[certification]\nrequierd = true\n");
     CHECK(i.detail().find("unknown key '[certification].requierd'") == 0);
 }
