@@ -291,8 +291,8 @@ class Generator {
                 a.to = add_days(date, 27);
                 a.unit = auth_unit;
                 const bool short_block = rng.chance(8);
-                a.units = auth_unit == AuthUnit::hour ? (short_block ? 30 : 90)
-                                                      : (short_block ? 10 : 30);
+                a.units =
+                    auth_unit == AuthUnit::hour ? (short_block ? 30 : 90) : (short_block ? 10 : 30);
                 if (rng.chance(50))
                     a.next_review = add_days(date, 21);
                 p.journal.emplace_back(std::move(a));

@@ -181,10 +181,9 @@ struct Builder {
             .sign(d, SignRole::patient)
             .sign(d, SignRole::clinician);
     }
-    // An ASAM assessment (SPEC section 13) on day d: every dimension rated
-    // `rating` unless `ratings` says otherwise, recommending `level`.
-    Builder& asam(int d, std::array<int, 6> ratings = {1, 1, 1, 1, 1, 1},
-                  std::string level = "") {
+    // An ASAM assessment (SPEC section 13) on day d: every dimension rated 1
+    // unless `ratings` says otherwise, recommending `level` (none: no level).
+    Builder& asam(int d, std::array<int, 6> ratings = {1, 1, 1, 1, 1, 1}, std::string level = "") {
         AsamAssessment a;
         a.date = day(d);
         a.ratings = ratings;

@@ -346,8 +346,7 @@ TEST_CASE("the level of care and payer keys: init writes them with their sources
     CHECK(text.find("[asam]\nreview_days = 30\n") != std::string::npos);
     CHECK(text.find("[authorization]\nrequired = \"insured\"\nwarn_days = 7\n") !=
           std::string::npos);
-    CHECK(text.find("[certification]\nrequired = false\nrecert_days = 60\n") !=
-          std::string::npos);
+    CHECK(text.find("[certification]\nrequired = false\nrecert_days = 60\n") != std::string::npos);
     // Each key's source, in the comments above it.
     CHECK(text.find("ASAM Criteria") != std::string::npos);
     CHECK(text.find("payer practice: no") != std::string::npos);

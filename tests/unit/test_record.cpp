@@ -1882,8 +1882,9 @@ TEST_CASE("load error: an authorization's dates, units, unit, texts and keys") {
     CHECK(detail(no_number) == "'number' is empty");
     CHECK(detail(auth_block("note = \"\"\n")) == "'note' is empty");
     CHECK(detail(auth_block("next_review = \"soon\"\n")).find("next_review") != std::string::npos);
-    CHECK(detail(auth_block("unit_price = 3\n"))
-              .find("unknown key '[[authorization]].unit_price'") == 0);
+    CHECK(
+        detail(auth_block("unit_price = 3\n")).find("unknown key '[[authorization]].unit_price'") ==
+        0);
 }
 
 TEST_CASE("load error: placement and certification events") {
