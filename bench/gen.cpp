@@ -10,7 +10,10 @@
 // individualized treatment plan of SPEC section 12: goals and objectives
 // with targets, individual sessions addressing the open objectives, status
 // changes, a revised target now and then, signatures of patient, clinician
-// and an adolescent's guardian), and enough lapses, missed reviews, positive
+// and an adolescent's guardian; SPEC section 13: ASAM assessments at intake
+// and every four weeks, some rating a dimension 3 or recommending another
+// level, and for insured patients four-week authorizations counted per
+// session, day or hour, a few short or missing), and enough lapses, missed reviews, positive
 // screens, late or missing plans and signatures and overdue objectives that
 // `iop check` has findings to print. Records are rendered by iop's own render_header and
 // render_entry, so they are byte for byte what iop writes.
@@ -239,6 +242,11 @@ class Generator {
         const int revise_day = rng.chance(12) ? 28 : -1;
         const int goals = rng.chance(60) ? 1 : 2;
         const bool narrow = rng.chance(15); // sessions address only the first open objective
+        const bool insured = !h.insurance.empty();
+        const int unit_roll = rng.below(100);
+        const AuthUnit auth_unit = unit_roll < 60   ? AuthUnit::session
+                                   : unit_roll < 85 ? AuthUnit::day
+                                                    : AuthUnit::hour;
         struct Obj {
             std::string ref;
             int target; // day
@@ -271,6 +279,45 @@ class Generator {
         for (int day = 0; day <= span; ++day) {
             Date date = add_days(h.enrolled, day);
             int week = day / 7 + 1, weekday = day % 7;
+            // SPEC section 13: the insured patient's payer authorizes four
+            // weeks at a time (a block now and then missing or short); the
+            // ASAM dimensions are assessed at intake and every four weeks.
+            if (insured && day % 28 == 0 && !rng.chance(4)) {
+                Authorization a;
+                meta_for(rng, a, date);
+                a.payer = h.insurance;
+                a.number = fmt::format("{}-{}", h.id, day / 28 + 1);
+                a.from = date;
+                a.to = add_days(date, 27);
+                a.unit = auth_unit;
+                const bool short_block = rng.chance(8);
+                a.units =
+                    auth_unit == AuthUnit::hour ? (short_block ? 30 : 90) : (short_block ? 10 : 30);
+                if (rng.chance(50))
+                    a.next_review = add_days(date, 21);
+                p.journal.emplace_back(std::move(a));
+            }
+            if ((day == 0 && !rng.chance(5)) || (day > 0 && day % 28 == 0 && reviews_kept)) {
+                AsamAssessment a;
+                meta_for(rng, a, date);
+                for (int& r : a.ratings)
+                    r = rng.below(3);
+                if (rng.chance(15))
+                    a.ratings[static_cast<std::size_t>(rng.below(6))] = 3;
+                if (rng.chance(6))
+                    a.level = rng.chance(50) ? "2.5" : "1";
+                else if (rng.chance(70))
+                    a.level = "2.1";
+                const bool keep = !a.level.empty() && a.level != "2.1" && rng.chance(50);
+                p.journal.emplace_back(std::move(a));
+                if (keep) {
+                    Event e;
+                    e.type = EventType::placement;
+                    meta_for(rng, e, date);
+                    e.reason = "prefers to stay at this level; reviewed weekly";
+                    p.journal.emplace_back(std::move(e));
+                }
+            }
             bool lapsed = week == lapse_week;
             auto status_of = [&](int attend_percent) {
                 if (lapsed)

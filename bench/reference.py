@@ -10,15 +10,17 @@ computes, for every active patient, the group-frequency rule of SPEC section 5
 must hold at least groups_per_week attended group sessions; a shortfall that
 the week's excused group sessions would cover is a warning) and the four
 treatment plan rules of SPEC section 12 (plan-goals, plan-unsigned,
-objective-due, objective-unaddressed, with DIR/program.toml's [plan] days),
+objective-due, objective-unaddressed, with DIR/program.toml's [plan] days), the seven
+level of care and payer rules of SPEC section 13 (asam-reassess,
+asam-unaddressed, level-of-care, auth-missing, auth-units, auth-expiring,
+certification, with its [asam], [authorization] and [certification] keys),
 and the graduation criteria objectives and signed-plan. It prints the
-findings in the format of `iop check --rule group-frequency --rule
-plan-goals --rule plan-unsigned --rule objective-due --rule
-objective-unaddressed`, so that bench/run can compare the two outputs line
+findings in the format of `iop check` with `--rule` for each of those
+rules, so that bench/run can compare the two outputs line
 for line; with --criteria, one line a patient with the two criteria instead
 (`P-00001 objectives met|unmet DETAIL; signed-plan met|unmet DETAIL`).
 
-Five rules out of seventeen, no validation, no positions, no voids (the
+Twelve rules out of twenty-four, no validation, no positions, no voids (the
 generated records hold none): far less than iop check does, which is what
 makes it a fair "at least this fast" reference.
 """
@@ -149,7 +151,10 @@ def treatment_plan(record, journal, today):
     for kind, e in live:
         if kind == "goal":
             if e["action"] == "add":
-                goals[e["ref"]] = {"open": True, "objectives": {}}
+                goals[e["ref"]] = {"open": True, "objectives": {},
+                                   "dimension": e.get("dimension")}
+            elif e["action"] == "revise" and "dimension" in e and e["ref"] in goals:
+                goals[e["ref"]]["dimension"] = e["dimension"]
             elif e["action"] in ("achieved", "dropped") and e["ref"] in goals:
                 g = goals[e["ref"]]
                 g["open"] = False
@@ -222,6 +227,144 @@ def plan_findings(record, tp, today, days):
     return out
 
 
+PAYER_RULES = ("asam-reassess", "asam-unaddressed", "level-of-care", "auth-missing",
+               "auth-units", "auth-expiring", "certification")
+IOP_LEVEL = "2.1"
+
+
+def decimal(v):
+    """At most two places, no trailing zeros: 9, 7.5, 8.25."""
+    s = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def planned_end(record, today):
+    weeks = record["plan"]["weeks"]
+    for date, keys in plan_changes(record.get("event", [])):
+        if date <= today and "weeks" in keys:
+            weeks = keys["weeks"]
+    return record["enrolled"] + datetime.timedelta(days=7 * weeks - 1)
+
+
+def needs(need, insurance):
+    if need is True or need == "always":
+        return True
+    if need == "insured":
+        return bool(insurance)
+    if need == "medicare":
+        return "medicare" in (insurance or "").lower()
+    return False
+
+
+def payer_findings(record, tp, today, program):
+    """(severity, rule, message) of SPEC section 13's rules for an active
+    patient judged today, in the order iop check prints them."""
+    enrolled = record["enrolled"]
+    out = []
+    latest = None
+    for a in record.get("assessment", []):
+        if a["date"] <= today and (latest is None or a["date"] >= latest["date"]):
+            latest = a
+    since = latest["date"] if latest else enrolled
+    every = program["asam"]["review_days"]
+    n = (today - since).days
+    if n > every:
+        since_text = f"{since}" if latest else f"enrollment on {since}"
+        out.append(("warning", "asam-reassess",
+                    f"ASAM dimensions not assessed for {days_text(n)} (since {since_text}), "
+                    f"reassess every {every} days"))
+    if latest:
+        within = program["plan"]["goals_within_days"]
+        for d in range(1, 7):
+            r = latest[f"d{d}"]
+            if r < 3:
+                continue
+            addressed = any(g["open"] and g["dimension"] == d for g in tp["goals"].values())
+            if not addressed and (today - latest["date"]).days > within:
+                out.append(("warning", "asam-unaddressed",
+                            f"ASAM dimension {d} rated {r} on {latest['date']} has no open goal "
+                            f"of that dimension, due within {within} days"))
+        level = latest.get("level", "")
+        kept = any(e.get("type") == "placement" and latest["date"] <= e["date"] <= today
+                   for e in record.get("event", []))
+        if level and level != IOP_LEVEL and not kept:
+            way = "step up" if float(level) > float(IOP_LEVEL) else "step down"
+            out.append(("warning", "level-of-care",
+                        f"assessment of {latest['date']} recommends level {level}: {way} or "
+                        f"record why not"))
+
+    insurance = record.get("insurance", "")
+    if needs(program["authorization"]["required"], insurance):
+        auths = [{"a": a, "used": 0.0, "over": None, "last": None}
+                 for a in record.get("authorization", []) if a["date"] <= today]
+
+        def covering(day):
+            best = None
+            for u in auths:
+                if u["a"]["from"] <= day <= u["a"]["to"] and (
+                        best is None or u["a"]["from"] < best["a"]["from"]):
+                    best = u
+            return best
+
+        sessions = sorted((s for s in record.get("session", [])
+                           if s["status"] == "attended" and s["date"] <= today),
+                          key=lambda s: s["date"])
+        uncovered = []
+        for s in sessions:
+            u = covering(s["date"])
+            if u is None:
+                uncovered.append(s)
+                continue
+            unit = u["a"]["unit"]
+            if unit == "session":
+                u["used"] += 1
+            elif unit == "hour":
+                u["used"] += s["hours"]
+            elif u["last"] != s["date"]:
+                u["used"] += 1
+            u["last"] = s["date"]
+            if u["over"] is None and u["used"] > u["a"]["units"] + 1e-9:
+                u["over"] = s["date"]
+        if uncovered:
+            more = f" ({len(uncovered)} uncovered sessions)" if len(uncovered) > 1 else ""
+            out.append(("error", "auth-missing",
+                        f"session of {uncovered[0]['date']} is not covered by an "
+                        f"authorization{more}"))
+        for u in auths:
+            if u["over"] is not None:
+                a = u["a"]
+                noun = a["unit"] if a["units"] == 1 else a["unit"] + "s"
+                out.append(("error", "auth-units",
+                            f"authorization {a['number']} ({a['from']} to {a['to']}) used "
+                            f"{decimal(u['used'])} of its {a['units']} {noun}"))
+        now = covering(today)
+        if now is not None:
+            end = now["a"]["to"]
+            after = end + datetime.timedelta(days=1)
+            n = (end - today).days
+            last = planned_end(record, today)
+            if (n <= program["authorization"]["warn_days"] and covering(after) is None
+                    and last > end):
+                when = "today" if n == 0 else f"in {days_text(n)}"
+                out.append(("warning", "auth-expiring",
+                            f"authorization {now['a']['number']} ends on {end} ({when}) and none "
+                            f"covers {after}; planned end {last}"))
+    if needs(program["certification"]["required"], insurance):
+        dates = [e["date"] for e in record.get("event", [])
+                 if e.get("type") == "certification" and e["date"] <= today]
+        recert = program["certification"]["recert_days"]
+        if not dates and (today - enrolled).days > 7:
+            out.append(("error", "certification",
+                        f"no physician certification {days_text((today - enrolled).days)} after "
+                        f"enrollment on {enrolled}, due within 7 days"))
+        elif dates and (today - max(dates)).days > recert:
+            out.append(("error", "certification",
+                        f"physician certification of {max(dates)} is "
+                        f"{days_text((today - max(dates)).days)} old, recertify every {recert} "
+                        f"days"))
+    return out
+
+
 def criteria(tp):
     """The graduation criteria objectives and signed-plan: (met, detail) each."""
     goals = tp["goals"]
@@ -241,11 +384,19 @@ def criteria(tp):
     return objectives, signed
 
 
-def plan_days(directory):
-    days = {"goals_within_days": 7, "sign_within_days": 7, "objective_unaddressed_days": 14}
+def program_keys(directory):
+    """[plan], [asam], [authorization] and [certification] as the engine
+    reads them: a missing `required` keeps the requirement off."""
+    program = {"plan": {"goals_within_days": 7, "sign_within_days": 7,
+                        "objective_unaddressed_days": 14},
+               "asam": {"review_days": 30},
+               "authorization": {"required": "never", "warn_days": 7},
+               "certification": {"required": False, "recert_days": 60}}
     with open(os.path.join(directory, "program.toml"), "rb") as f:
-        days.update(tomllib.load(f).get("plan", {}))
-    return days
+        toml = tomllib.load(f)
+    for table, keys in program.items():
+        keys.update(toml.get(table, {}))
+    return program
 
 
 def main(argv):
@@ -261,7 +412,8 @@ def main(argv):
     if len(args) != 1:
         print("usage: reference.py DIR [--today YYYY-MM-DD] [--criteria]", file=sys.stderr)
         return 2
-    days = plan_days(args[0])
+    program = program_keys(args[0])
+    days = program["plan"]
     patients = os.path.join(args[0], "patients")
     out = []
     files = findings = 0
@@ -292,6 +444,9 @@ def main(argv):
             findings += 1
         for rule, message in plan_findings(record, tp, today, days):
             out.append(f"patients/{name}: warning: {message} [{rule}]\n")
+            findings += 1
+        for severity, rule, message in payer_findings(record, tp, today, program):
+            out.append(f"patients/{name}: {severity}: {message} [{rule}]\n")
             findings += 1
     sys.stdout.write("".join(out))
     if not want_criteria:

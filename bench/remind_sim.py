@@ -24,7 +24,10 @@ objective, and staff mark it achieved when its target date comes up
 (`objective-target`) or passes (`objective-due`), and sign a new version of
 the plan (after an extension) when `plan-unsigned` shows. The plan is written with
 `iop goal`, `iop objective`, `iop sign` and `iop attend --objective` when
-this iop has them, else appended in the form iop writes.
+this iop has them, else appended in the form iop writes. With the plan comes
+an ASAM assessment (SPEC section 13; no dimension rated 3 or more, no other
+level recommended), repeated when `asam-reassess` shows: by `iop asam` when
+this iop has it, else appended likewise.
 
 Every program day (Monday to Friday) `iop remind` runs in the morning, then
 the day's sessions are recorded in the evening. Reported: item lines a day
@@ -52,7 +55,8 @@ TOPICS = ["illness", "early-recovery", "shame-guilt", "relationships", "stress",
           "relapse-prevention", "mutual-help", "family", "emotions", "medication"]
 OPEN_RULES = {"plan-review", "medication-review", "lost-contact", "overdue", "positive-screen",
               "screen-pending", "plan-goals", "plan-unsigned", "objective-due",
-              "objective-unaddressed"}
+              "objective-unaddressed", "asam-reassess", "level-of-care", "auth-missing",
+              "auth-expiring", "certification"}
 WEEKLY_RULES = {"group-frequency", "hours-per-week", "individual-frequency", "family-frequency",
                 "screen-frequency"}
 LOST = "P-0007"
@@ -128,6 +132,26 @@ class PlanWriter:
             self._append(p.pid, day, f'\n[[objective]]\nref = "{p.objective}"\n'
                                      f'action = "achieved"\ndate = {day.isoformat()}\n')
         p.objective = None
+
+    def asam(self, day):
+        """Whether this iop has `iop asam` (SPEC section 13)."""
+        if not hasattr(self, "asam_command"):
+            self.asam_command = "unknown command" not in self.iop.run(day, "asam",
+                                                                      check=False).stderr
+        return self.asam_command
+
+    def assess(self, p, day):
+        """An ASAM assessment (SPEC section 13): every dimension rated 1 or
+        2 (none needs a goal of its own), recommending no other level."""
+        ratings = [1 + (int(p.pid[-2:]) + i) % 2 for i in range(6)]
+        if self.asam(day):
+            self.iop.run(day, "asam", p.pid,
+                         *[a for i, r in enumerate(ratings) for a in (f"--d{i + 1}", str(r))],
+                         "--date", day.isoformat())
+        else:
+            self._append(p.pid, day, f'\n[[assessment]]\nkind = "asam"\n'
+                                     f'date = {day.isoformat()}\n' +
+                         "".join(f"d{i + 1} = {r}\n" for i, r in enumerate(ratings)))
 
     def attend_args(self, p):
         return ["--objective", p.objective] if self.commands and p.objective else []
@@ -233,7 +257,10 @@ def act(iop, writer, day, p, said, group_topic):
     week_no = (day - p.enrolled).days // 7 + 1
     if not p.planned and day > p.enrolled:
         writer.plan(p, day)
+        writer.assess(p, day)
         p.planned = True
+    if "asam-reassess" in said:
+        writer.assess(p, day)
     if p.objective and ("objective-target" in said or "objective-due" in said):
         writer.achieved(p, day)
     if "plan-unsigned" in said:

@@ -72,6 +72,10 @@ def program_holds_spec_defaults(tmp):
                          "require_signed_plan": True}, "[graduation]")
     eq(p["plan"], {"goals_within_days": 7, "sign_within_days": 7,
                    "objective_unaddressed_days": 14}, "[plan]")
+    # SPEC section 13: authorizations for insured patients, certification off.
+    eq(p["asam"], {"review_days": 30}, "[asam]")
+    eq(p["authorization"], {"required": "insured", "warn_days": 7}, "[authorization]")
+    eq(p["certification"], {"required": False, "recert_days": 60}, "[certification]")
     got = [(t["id"], t["sessions"], t["core"]) for t in p["curriculum"]]
     eq(got, DEFAULT_CURRICULUM, "the default curriculum")
     for t in p["curriculum"]:
@@ -85,7 +89,8 @@ def program_is_commented_with_sources(tmp):
     text = (d / "program.toml").read_text()
     comments = [l for l in text.splitlines() if l.lstrip().startswith("#")]
     check(len(comments) >= 15, f"expected a commented program, got {len(comments)} comment lines")
-    for source in ["ASAM", "TIP 47", "Matrix Model", "state rule", "CARF"]:
+    for source in ["ASAM", "TIP 47", "Matrix Model", "state rule", "CARF", "ASAM Criteria",
+                   "payer practice: no", "Medicare pays for IOP since 2024"]:
         contains(text, source, "program.toml comments")
 
 

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,16 @@ struct Builder {
             .sign(d, SignRole::patient)
             .sign(d, SignRole::clinician);
     }
+    // An ASAM assessment (SPEC section 13) on day d: every dimension rated 1
+    // unless `ratings` says otherwise, recommending `level` (none: no level).
+    Builder& asam(int d, std::array<int, 6> ratings = {1, 1, 1, 1, 1, 1}, std::string level = "") {
+        AsamAssessment a;
+        a.date = day(d);
+        a.ratings = ratings;
+        a.level = std::move(level);
+        r.journal.emplace_back(a);
+        return *this;
+    }
     Builder& aftercare(int d, std::string sponsor = "Sam") {
         Event e;
         e.date = day(d);
@@ -269,7 +280,7 @@ TEST_CASE("severity names and rule ids") {
     CHECK_FALSE(parse_severity("Error").has_value());
     CHECK_FALSE(parse_severity("").has_value());
     const auto& ids = rule_ids();
-    REQUIRE(ids.size() == 18);
+    REQUIRE(ids.size() == 25);
     CHECK(ids.front() == "group-frequency");
     CHECK(ids[4] == "contact-gap");
     CHECK(ids[7] == "screen-pending");
@@ -279,6 +290,14 @@ TEST_CASE("severity names and rule ids") {
     CHECK(ids[14] == "plan-unsigned");
     CHECK(ids[15] == "objective-due");
     CHECK(ids[16] == "objective-unaddressed");
+    // SPEC section 13's rules follow section 12's, in the order of its text.
+    CHECK(ids[17] == "asam-reassess");
+    CHECK(ids[18] == "asam-unaddressed");
+    CHECK(ids[19] == "level-of-care");
+    CHECK(ids[20] == "auth-missing");
+    CHECK(ids[21] == "auth-units");
+    CHECK(ids[22] == "auth-expiring");
+    CHECK(ids[23] == "certification");
     CHECK(ids.back() == "record-invalid");
 }
 
@@ -1233,7 +1252,8 @@ TEST_CASE("graduation criteria") {
         b.signed_plan(0, 28)
             .address(8, {"G1.1"})
             .objective_status(20, "G1.1", ObjectiveAction::achieved);
-        b.weeks(1, 5).event(28, EventType::plan_review).aftercare(30);
+        // Reassessed on day 28: asam-reassess (every 30 days) stays quiet.
+        b.weeks(1, 5).event(28, EventType::plan_review).asam(28).aftercare(30);
         return b;
     };
     SUBCASE("all met: eligible") {
@@ -1383,7 +1403,8 @@ TEST_CASE("findings are ordered by week, then rule table order; week-less ones l
             tail.push_back(f.rule);
     CHECK(tail == std::vector<std::string>{
                       "individual-frequency", "positive-screen", "curriculum-pace", "plan-review",
-                      "lost-contact", "plan-unsigned", "objective-due", "objective-unaddressed"});
+                      "lost-contact", "plan-unsigned", "objective-due", "objective-unaddressed",
+                      "asam-reassess"}); // never assessed, 60 days after enrollment
     CHECK_FALSE(a.findings.back().week.has_value());
     // And the same result every time.
     auto again = run(b, 60);

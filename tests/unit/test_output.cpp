@@ -565,19 +565,19 @@ TEST_CASE("remind: a heading a patient, items under it; JSON one flat list") {
                               ReminderPart::open_item, std::nullopt, true)};
     CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(false)); }) ==
           "P-2  week 3 of 12  clinician Dr. Rivera\n"
-          "  2026-11-24  group-frequency       week 2 had 1 group session, plan is 3; had 3 hours, "
+          "  2026-11-24  group-frequency        week 2 had 1 group session, plan is 3; had 3 hours, "
           "adult minimum is 9\n"
-          "  2026-11-29  screen                line\nbreak \\x1b\n"
+          "  2026-11-29  screen                 line\nbreak \\x1b\n"
           "\n"
           "P-3  starts 2026-12-01\n"
-          "  2026-11-30  plan-review           due\n"
+          "  2026-11-30  plan-review            due\n"
           "\n"
           "P-4\n"
-          "  2026-11-24  record-invalid        broken\n");
+          "  2026-11-24  record-invalid         broken\n");
     std::string colour =
         rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(true)); });
     CHECK(colour.rfind("\x1b[1mP-2  week 3 of 12  clinician Dr. Rivera\x1b[0m\n"
-                       "  2026-11-24  \x1b[31mgroup-frequency     \x1b[0m  week 2 had 1",
+                       "  2026-11-24  \x1b[31mgroup-frequency      \x1b[0m  week 2 had 1",
                        0) == 0);
     CHECK(colour.find("\x1b[31mscreen") == std::string::npos);
     // JSON: one object a finding, the shared line apart; arose null where none.

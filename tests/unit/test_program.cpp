@@ -49,6 +49,11 @@ void check_same(const iop::Program& a, const iop::Program& b) {
     CHECK(a.plan_goals_within_days == b.plan_goals_within_days);
     CHECK(a.plan_sign_within_days == b.plan_sign_within_days);
     CHECK(a.plan_objective_unaddressed_days == b.plan_objective_unaddressed_days);
+    CHECK(a.asam_review_days == b.asam_review_days);
+    CHECK(a.authorization_required == b.authorization_required);
+    CHECK(a.authorization_warn_days == b.authorization_warn_days);
+    CHECK(a.certification_required == b.certification_required);
+    CHECK(a.certification_recert_days == b.certification_recert_days);
     CHECK(a.calendar.program_days == b.calendar.program_days);
     CHECK(a.calendar.group_days == b.calendar.group_days);
     CHECK(a.remind_lead_days == b.remind_lead_days);
@@ -102,6 +107,11 @@ TEST_CASE("default_program matches SPEC section 4") {
     CHECK(p.plan_goals_within_days == 7);
     CHECK(p.plan_sign_within_days == 7);
     CHECK(p.plan_objective_unaddressed_days == 14);
+    CHECK(p.asam_review_days == 30);
+    CHECK(p.authorization_required == iop::Program::Need::insured);
+    CHECK(p.authorization_warn_days == 7);
+    CHECK(p.certification_required == iop::Program::Need::never);
+    CHECK(p.certification_recert_days == 60);
 
     struct Expected {
         const char* id;
@@ -327,6 +337,83 @@ TEST_CASE("the treatment plan keys: bounds, types and unknown keys") {
     REQUIRE_LOAD_ERROR(e, "schema_version = 1\n[graduation]\nrequire_objectives = 1\n");
     CHECK(e.pos().line == 3);
     CHECK(e.detail().find("require_objectives") != std::string::npos);
+}
+
+TEST_CASE("the level of care and payer keys: init writes them with their sources, a program "
+          "without `required` keeps it off") {
+    using Need = iop::Program::Need;
+    const std::string text = iop::default_program_toml();
+    CHECK(text.find("[asam]\nreview_days = 30\n") != std::string::npos);
+    CHECK(text.find("[authorization]\nrequired = \"insured\"\nwarn_days = 7\n") !=
+          std::string::npos);
+    CHECK(text.find("[certification]\nrequired = false\nrecert_days = 60\n") != std::string::npos);
+    // Each key's source, in the comments above it.
+    CHECK(text.find("ASAM Criteria") != std::string::npos);
+    CHECK(text.find("payer practice: no") != std::string::npos);
+    CHECK(text.find("Medicare pays for IOP since 2024") != std::string::npos);
+    const iop::Program init = iop::parse_program(text, file);
+    CHECK(init.asam_review_days == 30);
+    CHECK(init.authorization_required == Need::insured);
+    CHECK(init.authorization_warn_days == 7);
+    CHECK(init.certification_required == Need::never);
+    CHECK(init.certification_recert_days == 60);
+
+    // SPEC section 4: a program.toml from before keeps both requirements
+    // off, with or without the table.
+    const iop::Program old = iop::parse_program(minimal, file);
+    CHECK(old.authorization_required == Need::never);
+    CHECK(old.certification_required == Need::never);
+    CHECK(old.asam_review_days == 30);
+    CHECK(old.authorization_warn_days == 7);
+    CHECK(old.certification_recert_days == 60);
+    const iop::Program tables = iop::parse_program(
+        "schema_version = 1\n[authorization]\nwarn_days = 3\n[certification]\nrecert_days = 30\n",
+        file);
+    CHECK(tables.authorization_required == Need::never);
+    CHECK(tables.authorization_warn_days == 3);
+    CHECK(tables.certification_required == Need::never);
+    CHECK(tables.certification_recert_days == 30);
+
+    auto need = [](const std::string& table, const std::string& value) {
+        return iop::parse_program("schema_version = 1\n[" + table + "]\nrequired = " + value + "\n",
+                                  file);
+    };
+    CHECK(need("authorization", "\"insured\"").authorization_required == Need::insured);
+    CHECK(need("authorization", "\"always\"").authorization_required == Need::always);
+    CHECK(need("authorization", "\"never\"").authorization_required == Need::never);
+    CHECK(need("certification", "true").certification_required == Need::always);
+    CHECK(need("certification", "false").certification_required == Need::never);
+    CHECK(need("certification", "\"medicare\"").certification_required == Need::medicare);
+    CHECK(iop::parse_program("schema_version = 1\n[asam]\nreview_days = 90\n", file)
+              .asam_review_days == 90);
+}
+
+TEST_CASE("the level of care and payer keys: bad values name their line") {
+    REQUIRE_LOAD_ERROR(a, "schema_version = 1\n[authorization]\nrequired = \"sometimes\"\n");
+    CHECK(a.pos().line == 3);
+    CHECK(a.detail().find("[authorization] required must be one of: insured, always, never") == 0);
+    REQUIRE_LOAD_ERROR(b, "schema_version = 1\n[authorization]\nrequired = true\n");
+    CHECK(b.pos().line == 3);
+    CHECK(b.detail().find("required") != std::string::npos);
+    REQUIRE_LOAD_ERROR(c, "schema_version = 1\n[authorization]\nwarn_days = 366\n");
+    CHECK(c.pos().line == 3);
+    CHECK(c.detail() == "'[authorization].warn_days' is 366, must be between 0 and 365");
+    REQUIRE_LOAD_ERROR(d, "schema_version = 1\n[authorization]\nwarn_days = -1\n");
+    CHECK(d.detail() == "'[authorization].warn_days' is -1, must be between 0 and 365");
+    REQUIRE_LOAD_ERROR(e, "schema_version = 1\n\n[certification]\nrequired = \"sometimes\"\n");
+    CHECK(e.pos().line == 4);
+    CHECK(e.detail() == "[certification] required must be true, false or \"medicare\"");
+    REQUIRE_LOAD_ERROR(f, "schema_version = 1\n[certification]\nrecert_days = 0\n");
+    CHECK(f.pos().line == 3);
+    CHECK(f.detail() == "'[certification].recert_days' is 0, must be between 1 and 3650");
+    REQUIRE_LOAD_ERROR(g, "schema_version = 1\n[asam]\nreview_days = 0\n");
+    CHECK(g.pos().line == 3);
+    CHECK(g.detail() == "'[asam].review_days' is 0, must be between 1 and 3650");
+    REQUIRE_LOAD_ERROR(h, "schema_version = 1\n[asam]\nreview_day = 30\n");
+    CHECK(h.pos().line == 3);
+    CHECK(h.detail() == "unknown key '[asam].review_day' (did you mean 'review_days'?)");
+    REQUIRE_LOAD_ERROR(i, "schema_version = 1\n[certification]\nrequierd = true\n");
+    CHECK(i.detail().find("unknown key '[certification].requierd'") == 0);
 }
 
 TEST_CASE("duplicate topic id") {

@@ -1676,3 +1676,233 @@ TEST_CASE("load: amend events change the header in file order; a voided one does
     CHECK_THROWS_WITH_AS(render_and_parse(sample_header(), {born}),
                          doctest::Contains("'born' is after 'enrolled'"), iop::DataError);
 }
+
+// ------------------------------------------- level of care and payer (13)
+
+namespace {
+
+std::string asam_block(const std::string& extra = "", const std::string& d6 = "d6 = 2\n") {
+    return "\n[[assessment]]\nkind = \"asam\"\ndate = 2026-11-05\nd1 = 2\nd2 = 1\nd3 = 3\n"
+           "d4 = 0\nd5 = 4\n" +
+           d6 + extra;
+}
+
+std::string auth_block(const std::string& extra = "", const std::string& units = "units = 24\n",
+                       const std::string& to = "2026-12-02") {
+    return "\n[[authorization]]\ndate = 2026-11-03\npayer = \"Acme Health\"\nnumber = "
+           "\"AUTH-123\"\nfrom = 2026-11-03\nto = " +
+           to + "\n" + units + "unit = \"session\"\n" + extra;
+}
+
+iop::AsamAssessment sample_asam() {
+    iop::AsamAssessment a = with_meta(iop::AsamAssessment{}, ymd(2026, 11, 5));
+    a.ratings = {2, 1, 3, 0, 4, 2};
+    a.level = "2.5";
+    a.note = "step up discussed";
+    return a;
+}
+
+iop::Authorization sample_authorization() {
+    iop::Authorization a = with_meta(iop::Authorization{}, ymd(2026, 11, 3));
+    a.payer = "Acme Health";
+    a.number = "AUTH-123";
+    a.from = ymd(2026, 11, 3);
+    a.to = ymd(2026, 12, 2);
+    a.units = 24;
+    a.unit = iop::AuthUnit::session;
+    a.next_review = ymd(2026, 11, 20);
+    a.note = "call before review";
+    return a;
+}
+
+} // namespace
+
+TEST_CASE("render_entry: assessment, authorization, placement and certification keys in their "
+          "frozen order, and each parses back to itself") {
+    const iop::AsamAssessment asam = sample_asam();
+    CHECK(iop::render_entry(asam) == "\n[[assessment]]\n"
+                                     "kind = \"asam\"\n"
+                                     "date = 2026-11-05\n"
+                                     "d1 = 2\nd2 = 1\nd3 = 3\nd4 = 0\nd5 = 4\nd6 = 2\n"
+                                     "level = \"2.5\"\n"
+                                     "note = \"step up discussed\"\n"
+                                     "recorded_by = \"jrivera\"\n"
+                                     "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::AsamAssessment plain = with_meta(iop::AsamAssessment{}, ymd(2026, 11, 5));
+    CHECK(iop::render_entry(plain) == "\n[[assessment]]\nkind = \"asam\"\ndate = 2026-11-05\n"
+                                      "d1 = 0\nd2 = 0\nd3 = 0\nd4 = 0\nd5 = 0\nd6 = 0\n"
+                                      "recorded_by = \"jrivera\"\n"
+                                      "recorded_at = 2026-11-03T17:02:11Z\n");
+    const iop::Authorization auth = sample_authorization();
+    CHECK(iop::render_entry(auth) == "\n[[authorization]]\n"
+                                     "date = 2026-11-03\n"
+                                     "payer = \"Acme Health\"\n"
+                                     "number = \"AUTH-123\"\n"
+                                     "from = 2026-11-03\n"
+                                     "to = 2026-12-02\n"
+                                     "units = 24\n"
+                                     "unit = \"session\"\n"
+                                     "next_review = 2026-11-20\n"
+                                     "note = \"call before review\"\n"
+                                     "recorded_by = \"jrivera\"\n"
+                                     "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::Event placement = with_meta(iop::Event{}, ymd(2026, 11, 6));
+    placement.type = iop::EventType::placement;
+    placement.reason = "wants to keep her job";
+    CHECK(iop::render_entry(placement) == "\n[[event]]\n"
+                                          "type = \"placement\"\n"
+                                          "date = 2026-11-06\n"
+                                          "reason = \"wants to keep her job\"\n"
+                                          "recorded_by = \"jrivera\"\n"
+                                          "recorded_at = 2026-11-03T17:02:11Z\n");
+    iop::Event cert = with_meta(iop::Event{}, ymd(2026, 11, 6));
+    cert.type = iop::EventType::certification;
+    cert.physician = "Dr. Chen";
+    cert.text = "initial";
+    CHECK(iop::render_entry(cert) == "\n[[event]]\n"
+                                     "type = \"certification\"\n"
+                                     "date = 2026-11-06\n"
+                                     "physician = \"Dr. Chen\"\n"
+                                     "note = \"initial\"\n"
+                                     "recorded_by = \"jrivera\"\n"
+                                     "recorded_at = 2026-11-03T17:02:11Z\n");
+
+    iop::Authorization hours = with_meta(iop::Authorization{}, ymd(2026, 11, 3));
+    hours.payer = "Acme Health";
+    hours.number = "AUTH-124";
+    hours.from = ymd(2026, 12, 3);
+    hours.to = ymd(2026, 12, 31);
+    hours.units = 40;
+    hours.unit = iop::AuthUnit::hour;
+    iop::Record r = render_and_parse(sample_header(), {asam, plain, auth, hours, placement, cert});
+    REQUIRE(r.journal.size() == 6);
+    const auto& a2 = std::get<iop::AsamAssessment>(r.journal[0]);
+    check_meta(a2, asam);
+    CHECK(a2.ratings == asam.ratings);
+    CHECK(a2.level == "2.5");
+    CHECK(a2.note == asam.note);
+    CHECK(std::get<iop::AsamAssessment>(r.journal[1]).level.empty());
+    const auto& u2 = std::get<iop::Authorization>(r.journal[2]);
+    check_meta(u2, auth);
+    CHECK(u2.payer == auth.payer);
+    CHECK(u2.number == auth.number);
+    CHECK(u2.from == auth.from);
+    CHECK(u2.to == auth.to);
+    CHECK(u2.units == 24);
+    CHECK(u2.unit == iop::AuthUnit::session);
+    CHECK(u2.next_review == auth.next_review);
+    CHECK(u2.note == auth.note);
+    const auto& h2 = std::get<iop::Authorization>(r.journal[3]);
+    CHECK(h2.unit == iop::AuthUnit::hour);
+    CHECK_FALSE(h2.next_review);
+    CHECK(std::get<iop::Event>(r.journal[4]).reason == placement.reason);
+    CHECK(std::get<iop::Event>(r.journal[5]).physician == "Dr. Chen");
+    CHECK(std::get<iop::Event>(r.journal[5]).text == "initial");
+    const std::vector<iop::Entry> written = {asam, plain, auth, hours, placement, cert};
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        CAPTURE(i);
+        CHECK(iop::render_entry(r.journal[i]) == iop::render_entry(written[i]));
+    }
+
+    // Frozen references: SHA-256 of the texts above (without their leading
+    // blank line), computed apart from iop with Python's hashlib.
+    CHECK(iop::entry_refs(written) == std::vector<std::string>{"e0f43294", "b9585a53", "52542f1a",
+                                                               "9d677af7", "d45f3a54", "3c6459db"});
+}
+
+TEST_CASE("load error: an ASAM assessment's ratings, level and keys") {
+    auto detail = [](const std::string& blocks) {
+        auto e = load_error(base + blocks);
+        REQUIRE_MESSAGE(e.has_value(), blocks);
+        return e->detail();
+    };
+    CHECK_FALSE(load_error(base + asam_block()));
+    CHECK_FALSE(load_error(base + asam_block("", "d6 = 4\n")));
+    CHECK_FALSE(load_error(base + asam_block("", "d6 = 0\n")));
+    const std::string high = base + asam_block("", "d6 = 5\n");
+    REQUIRE_LOAD_ERROR(a, high);
+    CHECK(a.pos().line == line_of(high, "d6 = 5"));
+    CHECK(a.detail() == "'[[assessment]].d6' is 5, must be between 0 and 4");
+    CHECK(detail(asam_block("", "d6 = -1\n")) ==
+          "'[[assessment]].d6' is -1, must be between 0 and 4");
+    CHECK(detail(asam_block("", "")) == "an ASAM assessment needs 'd6' (dimension 6 rated 0-4)");
+    for (const std::string& level : iop::asam_levels()) {
+        CAPTURE(level);
+        CHECK_FALSE(load_error(base + asam_block("level = \"" + level + "\"\n")));
+    }
+    const std::string bad_level = base + asam_block("level = \"2\"\n");
+    REQUIRE_LOAD_ERROR(b, bad_level);
+    CHECK(b.pos().line == line_of(bad_level, "level = "));
+    CHECK(b.detail() == "'level' must be one of: 0.5, 1, 2.1, 2.5, 3.1, 3.3, 3.5, 3.7, 4");
+    CHECK(detail(asam_block("level = \"\"\n")).find("'level' must be one of") == 0);
+    CHECK(detail("\n[[assessment]]\nkind = \"phq9\"\ndate = 2026-11-05\nd1 = 0\nd2 = 0\nd3 = 0\n"
+                 "d4 = 0\nd5 = 0\nd6 = 0\n") == "'kind' must be: asam");
+    CHECK(detail(asam_block("note = \"\"\n")) == "'note' is empty");
+    CHECK(detail(asam_block("d7 = 1\n")).find("unknown key '[[assessment]].d7'") == 0);
+    CHECK(detail(asam_block("dimension = 1\n")).find("unknown key '[[assessment]].dimension'") ==
+          0);
+}
+
+TEST_CASE("load error: an authorization's dates, units, unit, texts and keys") {
+    auto detail = [](const std::string& blocks) {
+        auto e = load_error(base + blocks);
+        REQUIRE_MESSAGE(e.has_value(), blocks);
+        return e->detail();
+    };
+    CHECK_FALSE(load_error(base + auth_block()));
+    // One day is a valid authorization: from and to may be the same day.
+    CHECK_FALSE(load_error(base + auth_block("", "units = 1\n", "2026-11-03")));
+    CHECK_FALSE(load_error(base + auth_block("", "units = 2000\n")));
+    const std::string early = base + auth_block("", "units = 24\n", "2026-11-02");
+    REQUIRE_LOAD_ERROR(a, early);
+    CHECK(a.pos().line == line_of(early, "to = 2026-11-02"));
+    CHECK(a.detail() == "'to' 2026-11-02 is before 'from' 2026-11-03");
+    const std::string zero = base + auth_block("", "units = 0\n");
+    REQUIRE_LOAD_ERROR(b, zero);
+    CHECK(b.pos().line == line_of(zero, "units = 0"));
+    CHECK(b.detail() == "'[[authorization]].units' is 0, must be between 1 and 2000");
+    CHECK(detail(auth_block("", "units = 2001\n")) ==
+          "'[[authorization]].units' is 2001, must be between 1 and 2000");
+    CHECK(detail(auth_block("", "")) == "an authorization needs 'units'");
+    CHECK(detail(auth_block("", "units = 2.5\n")).find("units") != std::string::npos);
+    for (const char* unit : {"session", "day", "hour"}) {
+        CAPTURE(unit);
+        std::string text = auth_block();
+        text.replace(text.find("\"session\""), 9, std::string("\"") + unit + "\"");
+        CHECK_FALSE(load_error(base + text));
+    }
+    std::string week = auth_block();
+    week.replace(week.find("\"session\""), 9, "\"week\"");
+    CHECK(detail(week).find("'[[authorization]].unit' must be one of: session, day, hour") == 0);
+    std::string no_payer = auth_block();
+    no_payer.replace(no_payer.find("\"Acme Health\""), 13, "\"\"");
+    CHECK(detail(no_payer) == "'payer' is empty");
+    std::string no_number = auth_block();
+    no_number.replace(no_number.find("\"AUTH-123\""), 10, "\"\"");
+    CHECK(detail(no_number) == "'number' is empty");
+    CHECK(detail(auth_block("note = \"\"\n")) == "'note' is empty");
+    CHECK(detail(auth_block("next_review = \"soon\"\n")).find("next_review") != std::string::npos);
+    CHECK(
+        detail(auth_block("unit_price = 3\n")).find("unknown key '[[authorization]].unit_price'") ==
+        0);
+}
+
+TEST_CASE("load error: placement and certification events") {
+    auto detail = [](const std::string& blocks) {
+        auto e = load_error(base + blocks);
+        REQUIRE_MESSAGE(e.has_value(), blocks);
+        return e->detail();
+    };
+    const std::string placement = "\n[[event]]\ntype = \"placement\"\ndate = 2026-11-06\n";
+    const std::string cert = "\n[[event]]\ntype = \"certification\"\ndate = 2026-11-06\n";
+    CHECK_FALSE(load_error(base + placement + "reason = \"wants to keep her job\"\n"));
+    CHECK_FALSE(load_error(base + cert + "physician = \"Dr. Chen\"\n"));
+    CHECK(detail(placement + "reason = \"\"\n") == "'reason' is empty");
+    CHECK(detail(placement).find("reason") != std::string::npos);
+    CHECK(detail(placement + "reason = \"x\"\nphysician = \"Dr. Chen\"\n")
+              .find("unknown key '[[event]].physician'") == 0);
+    CHECK(detail(cert + "physician = \"\"\n") == "'physician' is empty");
+    CHECK(detail(cert).find("physician") != std::string::npos);
+    CHECK(detail(cert + "physician = \"Dr. Chen\"\nreason = \"x\"\n")
+              .find("unknown key '[[event]].reason'") == 0);
+}

@@ -439,6 +439,35 @@ TEST_CASE("an open objective's target date is coming up within --within") {
     CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 30}), "objective-target"));
 }
 
+TEST_CASE("authorization-end names the units in the plural, as auth-units does") {
+    Program p = default_program();
+    Record r = patient("2026-11-02");
+    r.header.insurance = "Acme Health";
+    Authorization a;
+    a.date = d("2026-11-02");
+    a.payer = "Acme Health";
+    a.number = "AH-1";
+    a.from = d("2026-11-02");
+    a.to = d("2026-11-13");
+    a.units = 10;
+    r.journal.push_back(a);
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    r.journal.push_back(session("2026-11-04", SessionKind::group));
+    const auto rs = remind(p, r, "2026-11-10", {nullptr, 3});
+    CHECK(item(rs, "authorization-end").message ==
+          "authorization AH-1 ends 2026-11-13: 8 of 10 sessions left");
+    r.journal.front() = [&] {
+        Authorization one = a;
+        one.units = 1;
+        one.unit = AuthUnit::day;
+        return one;
+    }();
+    r.journal.resize(1);
+    const auto one = remind(p, r, "2026-11-10", {nullptr, 3});
+    CHECK(item(one, "authorization-end").message ==
+          "authorization AH-1 ends 2026-11-13: 1 of 1 day left");
+}
+
 TEST_CASE("no goal, objective or intervention text in any reminder") {
     Program p = default_program();
     Record r = patient("2026-11-02");
