@@ -81,6 +81,20 @@ AuthorizationUsage authorization_usage(const Record& record, std::optional<Date>
     return usage;
 }
 
+bool same_authorization(const Authorization& a, const Authorization& b) {
+    return a.payer == b.payer && a.number == b.number && a.from == b.from && a.to == b.to &&
+           a.units == b.units && a.unit == b.unit && a.next_review == b.next_review &&
+           a.note == b.note;
+}
+
+const Authorization* overlapping_authorization(const Record& record, const Authorization& a) {
+    for (const Entry& e : record.journal)
+        if (const Authorization* b = std::get_if<Authorization>(&e);
+            b && b->payer == a.payer && b->from <= a.to && a.from <= b->to)
+            return b;
+    return nullptr;
+}
+
 int units_needed(const Program& program, const Plan& plan, const Authorization& auth,
                  Date planned_end, Date today) {
     const Date first = std::max(add_days(today, 1), auth.from);

@@ -40,6 +40,14 @@ struct AuthorizationUsage {
 AuthorizationUsage authorization_usage(const Record& record,
                                        std::optional<Date> through = std::nullopt);
 
+// Whether two authorizations grant the same: payer, number, dates, units,
+// unit, next review and note (not when or by whom they were recorded).
+bool same_authorization(const Authorization& a, const Authorization& b);
+
+// An authorization of the record of the same payer as `a` whose dates overlap
+// a's (the first in file order), or nullptr: SPEC section 13 refuses it.
+const Authorization* overlapping_authorization(const Record& record, const Authorization& a);
+
 // The units an authorization is expected to need from the day after `today`
 // to the earlier of `planned_end` and its `to` (none when that span is
 // empty), at the weekly rate of `plan` (`iop report authorizations`, SPEC
