@@ -130,7 +130,7 @@ def assessments_authorizations_and_events_round_trip_to_the_same_bytes(tmp):
     (tmp / "export.csv").write_text(first, encoding="utf-8")
     b = make_clinic(tmp, "b")
     out = iop(b, "import", tmp / "export.csv").out
-    contains(out, "1 assessment, 2 authorizations")
+    contains(out, "1 assessment and 2 authorizations for 1 patient")
     eq(iop(b, "export", "--format", "csv").out, first, "second CSV export")
     eq(record_path(b, "P-0001").read_bytes(), record_path(a, "P-0001").read_bytes(),
        "the record")
@@ -139,25 +139,40 @@ def assessments_authorizations_and_events_round_trip_to_the_same_bytes(tmp):
        "FHIR export of both")
     before = snapshot(b)
     out = iop(b, "import", tmp / "export.csv").out
-    contains(out, f"skipped {len(rows) - 2} duplicates")
+    contains(out, f"skipped {len(rows)} duplicates")
     assert_unchanged(before, snapshot(b), "after importing the export again")
 
 
 @case
 def bad_journal_rows_of_section_13_are_refused(tmp):
     d = payer_clinic(tmp)
-    head = "record,id,date,d1,d2,d3,d4,d5,d6,level,type,reason,physician\n"
-    for row, needle in [
-        ("assessment,P-0002,2026-11-05,1,1,1,1,1,5,,,,\n", "x.csv:2: d6 5 is out of range 0..4"),
-        ("assessment,P-0002,2026-11-05,1,1,1,1,1,,,,,\n", "x.csv:2: d6 is empty"),
-        ("assessment,P-0002,2026-11-05,1,1,1,1,1,1,2.2,,,\n", "x.csv:2: "),
-        ("event,P-0002,2026-11-05,,,,,,,,placement,,\n",
-         "x.csv:2: a placement event needs a reason"),
-        ("event,P-0002,2026-11-05,,,,,,,,certification,,\n",
+    cols = ["record", "id", "date", "d1", "d2", "d3", "d4", "d5", "d6", "level", "type",
+            "reason", "physician"]
+
+    def row(**cells):
+        base = {"id": "P-0002", "date": "2026-11-05"}
+        base.update(cells)
+        return ",".join(base.get(c, "") for c in cols) + "\n"
+
+    ratings = {f"d{i}": "1" for i in range(1, 7)}
+    for line, needle in [
+        (row(record="assessment", **{**ratings, "d6": "5"}), "x.csv:2: d6 5 is out of range 0..4"),
+        (row(record="assessment", **{**ratings, "d6": ""}), "x.csv:2: d6 is empty"),
+        (row(record="assessment", level="2.2", **ratings), "x.csv:2: "),
+        (row(record="event", type="placement"), "x.csv:2: a placement event needs a reason"),
+        (row(record="event", type="certification"),
          "x.csv:2: a certification event needs a physician"),
-        ("event,P-0002,2026-11-05,,,,,,,,placement,why,Dr. X\n", "x.csv:2: "),
+        (row(record="event", type="placement", reason="why", physician="Dr. X"),
+         "x.csv:2: 1 value in 'physician' for a placement event row"),
     ]:
-        import_fails(tmp, d, "x.csv", head + row, needle)
+        import_fails(tmp, d, "x.csv", ",".join(cols) + "\n" + line, needle)
+    # And the good rows go in.
+    (tmp / "good.csv").write_text(
+        ",".join(cols) + "\n" + row(record="assessment", level="2.1", **ratings) +
+        row(record="event", type="placement", reason="stays") +
+        row(record="event", type="certification", physician="Dr. X"), encoding="utf-8")
+    contains(iop(d, "import", tmp / "good.csv").out,
+             "imported 2 events and 1 assessment for 1 patient")
 
 
 @case
@@ -190,9 +205,14 @@ def fhir_has_a_coverage_per_payer(tmp):
         eq(c["status"], "active", "status")
         eq(len(c["meta"]["security"]), 2, "security labels")
         eq(c["identifier"][0]["system"], "urn:iop:authorization-number", "system")
-    # Without insurance or authorizations: no Coverage.
-    eq([e for e in bundle_of(d)["entry"] if e["resource"]["resourceType"] == "Coverage" and
-        "P-0002" in json.dumps(e)], [], "P-0002")
+    # Voided, an authorization is left out with its number.
+    ref = next(i["ref"] for i in json.loads(iop(d, "show", "P-0001", "--journal", "--format",
+                                                  "json").out)["journal"]
+               if i["entry"].get("number") == "+H-7")
+    iop(d, "void", "P-0001", ref, "--reason", "entered twice")
+    covs = [e["resource"] for e in bundle_of(d)["entry"]
+            if e["resource"]["resourceType"] == "Coverage"]
+    eq([c["payor"][0]["display"] for c in covs], ["Acme Health"], "after the void")
 
 
 def validators():

@@ -18,7 +18,8 @@ from iopt import (assert_unchanged, case, contains, enroll, eq, expect_error, ma
 
 
 def auth_text(payer, number, start, end, units, unit="session", next_review=None):
-    text = (f'\n[[authorization]]\ndate = {start}\npayer = "{payer}"\nnumber = "{number}"\n'
+    recorded = max(start, "2026-11-02")  # not before enrollment
+    text = (f'\n[[authorization]]\ndate = {recorded}\npayer = "{payer}"\nnumber = "{number}"\n'
             f'from = {start}\nto = {end}\nunits = {units}\nunit = "{unit}"\n')
     if next_review:
         text += f"next_review = {next_review}\n"
