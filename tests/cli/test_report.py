@@ -18,7 +18,7 @@ from iopt import (assert_unchanged, case, contains, enroll, eq, expect_error, ma
 
 
 def auth_text(payer, number, start, end, units, unit="session", next_review=None):
-    recorded = max(start, "2026-11-02")  # not before enrollment
+    recorded = "2026-11-02"  # the day of enrollment: not before it, not after today
     text = (f'\n[[authorization]]\ndate = {recorded}\npayer = "{payer}"\nnumber = "{number}"\n'
             f'from = {start}\nto = {end}\nunits = {units}\nunit = "{unit}"\n')
     if next_review:
