@@ -384,8 +384,8 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
     CHECK(problems_of({"id", "date"}) ==
           std::vector<std::string>{
               "cannot tell what the file holds from its header: patients need "
-              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
-              "docs/import-export.md"});
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; "
+              "authorizations id,payer,number,from,to,units,unit; see docs/import-export.md"});
     CHECK(problems_of({"id", "date", "kind", "Kind", "tpoic", "colour"}) ==
           std::vector<std::string>{
               "column 'kind' appears twice in the header",
@@ -396,8 +396,8 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
           std::vector<std::string>{
               "unknown column 'When'",
               "cannot tell what the file holds from its header: patients need "
-              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
-              "docs/import-export.md"});
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; "
+              "authorizations id,payer,number,from,to,units,unit; see docs/import-export.md"});
     CHECK(problems_of({"id", "date", "result", "dose"}) ==
           std::vector<std::string>{
               "column 'dose' does not belong in a screen file; a screen file has the columns "
@@ -516,9 +516,9 @@ TEST_CASE("goal, objective and signature rows are checked as the record's entrie
 
 TEST_CASE("the column and row-kind names") {
     CHECK(iop::journal_header() == iop::export_row(iop::column_names()));
-    CHECK(iop::row_kind_names() == std::vector<std::string>{"patient", "session", "screen",
-                                                            "medication", "event", "goal",
-                                                            "objective"});
+    CHECK(iop::row_kind_names() ==
+          std::vector<std::string>{"patient", "session", "screen", "medication", "event", "goal",
+                                   "objective", "assessment", "authorization"});
     for (const auto& name : iop::row_kind_names())
         CHECK(iop::to_string(*iop::parse_row_kind(name)) == name);
     CHECK_FALSE(iop::parse_row_kind("Patient"));
