@@ -14,6 +14,7 @@
 #include "iop/program.hpp"
 #include "iop/record.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,17 @@ void validate(const FileHeader& header, const std::vector<std::string>& cells,
                 if (o->interventions)
                     for (const auto& i : *o->interventions)
                         IOP_FUZZ_CHECK(!list_item_problem(i));
+            } else if (auto a = std::get_if<AsamAssessment>(&entry)) {
+                // SPEC section 13: what a record's load would take.
+                for (int v : a->ratings)
+                    IOP_FUZZ_CHECK(v >= 0 && v <= 4);
+                IOP_FUZZ_CHECK(a->level.empty() ||
+                               std::find(asam_levels().begin(), asam_levels().end(), a->level) !=
+                                   asam_levels().end());
+            } else if (auto au = std::get_if<Authorization>(&entry)) {
+                IOP_FUZZ_CHECK(au->from <= au->to);
+                IOP_FUZZ_CHECK(au->units >= 1 && au->units <= max_authorization_units);
+                IOP_FUZZ_CHECK(!au->payer.empty() && !au->number.empty());
             }
         });
     if (r.has(C::date))

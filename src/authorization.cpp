@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace iop {
 
@@ -78,6 +79,44 @@ AuthorizationUsage authorization_usage(const Record& record, std::optional<Date>
             u.over_on = s->date;
     }
     return usage;
+}
+
+bool same_authorization(const Authorization& a, const Authorization& b) {
+    return a.payer == b.payer && a.number == b.number && a.from == b.from && a.to == b.to &&
+           a.units == b.units && a.unit == b.unit && a.next_review == b.next_review &&
+           a.note == b.note;
+}
+
+const Authorization* overlapping_authorization(const Record& record, const Authorization& a) {
+    for (const Entry& e : record.journal)
+        if (const Authorization* b = std::get_if<Authorization>(&e);
+            b && b->payer == a.payer && b->from <= a.to && a.from <= b->to)
+            return b;
+    return nullptr;
+}
+
+int units_needed(const Program& program, const Plan& plan, const Authorization& auth,
+                 Date planned_end, Date today) {
+    const Date first = std::max(add_days(today, 1), auth.from);
+    const Date last = std::min(planned_end, auth.to);
+    if (last < first)
+        return 0;
+    const auto days = static_cast<double>(days_between(first, last) + 1);
+    double weekly = 0;
+    switch (auth.unit) {
+    case AuthUnit::day:
+        return program.calendar.open_program_days_in(first, last);
+    case AuthUnit::session:
+        weekly = plan.groups_per_week + plan.individual_per_week + plan.family_per_week;
+        break;
+    case AuthUnit::hour:
+        weekly = plan.groups_per_week * program.group_hours +
+                 plan.individual_per_week * program.individual_hours +
+                 plan.family_per_week * program.family_hours;
+        break;
+    }
+    // The small allowance keeps 15.000000001 (a sum of binary fractions) at 15.
+    return static_cast<int>(std::ceil(weekly * days / 7 - 1e-9));
 }
 
 const AsamAssessment* latest_asam(const Record& record, std::optional<Date> through) {

@@ -256,12 +256,38 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
     }
     out.push_back(entry(plan_id, plan));
 
-    if (!h.insurance.empty()) {
-        std::string coverage_id = fhir_uuid("coverage/" + h.id);
+    // A Coverage for the insurance, and one for each other payer of an
+    // authorization (SPEC section 13), in the order of their first
+    // authorization; each authorization's number is an identifier of its
+    // payer's Coverage, its period the span of their dates. Voided
+    // authorizations are left out.
+    std::vector<std::string> payers;
+    if (!h.insurance.empty())
+        payers.push_back(h.insurance);
+    for (const Entry& e : record.journal)
+        if (const Authorization* a = std::get_if<Authorization>(&e))
+            if (std::find(payers.begin(), payers.end(), a->payer) == payers.end())
+                payers.push_back(a->payer);
+    for (const std::string& payer : payers) {
+        std::string coverage_id =
+            fhir_uuid(payer == h.insurance ? "coverage/" + h.id : "coverage/" + h.id + "/" + payer);
         json coverage = resource("Coverage", coverage_id);
+        json identifiers = json::array();
+        std::optional<Date> first, last;
+        for (const Entry& e : record.journal)
+            if (const Authorization* a = std::get_if<Authorization>(&e); a && a->payer == payer) {
+                identifiers.push_back(
+                    {{"system", fhir_authorization_system}, {"value", a->number}});
+                first = first ? std::min(*first, a->from) : a->from;
+                last = last ? std::max(*last, a->to) : a->to;
+            }
+        if (!identifiers.empty())
+            coverage["identifier"] = identifiers;
         coverage["status"] = "active";
         coverage["beneficiary"] = link(patient_id);
-        coverage["payor"] = json::array({{{"display", h.insurance}}});
+        if (first)
+            coverage["period"] = {{"start", format_date(*first)}, {"end", format_date(*last)}};
+        coverage["payor"] = json::array({{{"display", payer}}});
         out.push_back(entry(coverage_id, coverage));
     }
 

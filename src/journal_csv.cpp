@@ -61,12 +61,28 @@ constexpr std::array<std::string_view, column_count> names = {"record",
                                                               "role",
                                                               "plan_version",
                                                               "declined",
+                                                              "d1",
+                                                              "d2",
+                                                              "d3",
+                                                              "d4",
+                                                              "d5",
+                                                              "d6",
+                                                              "level",
+                                                              "payer",
+                                                              "number",
+                                                              "from",
+                                                              "to",
+                                                              "units",
+                                                              "unit",
+                                                              "next_review",
+                                                              "physician",
                                                               "note",
                                                               "recorded_by",
                                                               "recorded_at"};
 
-constexpr std::array<std::string_view, 7> kind_names = {
-    "patient", "session", "screen", "medication", "event", "goal", "objective"};
+constexpr std::array<std::string_view, 9> kind_names = {
+    "patient", "session",   "screen",     "medication",   "event",
+    "goal",    "objective", "assessment", "authorization"};
 
 std::string quoted_names(const std::vector<Column>& cols) {
     std::vector<std::string> names;
@@ -197,7 +213,17 @@ const std::vector<Column>& kind_columns(RowKind k) {
     static const std::vector<Column> objective = {
         C::id,     C::date,          C::ref,  C::action,      C::text,       C::measure,
         C::target, C::interventions, C::note, C::recorded_by, C::recorded_at};
+    static const std::vector<Column> assessment = {
+        C::id, C::date, C::d1,    C::d2,   C::d3,          C::d4,
+        C::d5, C::d6,   C::level, C::note, C::recorded_by, C::recorded_at};
+    static const std::vector<Column> authorization = {
+        C::id,    C::date, C::payer,       C::number, C::from,        C::to,
+        C::units, C::unit, C::next_review, C::note,   C::recorded_by, C::recorded_at};
     switch (k) {
+    case RowKind::assessment:
+        return assessment;
+    case RowKind::authorization:
+        return authorization;
     case RowKind::patient:
         return patient;
     case RowKind::session:
@@ -238,9 +264,10 @@ std::vector<Column> event_columns(EventType t) {
         return {C::name, C::born, C::clinician, C::diagnosis, C::insurance, C::reason};
     case EventType::signature:
         return {C::role, C::name, C::plan_version, C::declined, C::reason};
-    case EventType::placement: // the CSV layout of section 13 comes with its columns
+    case EventType::placement:
+        return {C::reason};
     case EventType::certification:
-        return {};
+        return {C::physician, C::note};
     }
     return {};
 }
@@ -255,6 +282,8 @@ std::string_view layout_noun(Layout l) {
         return "a session file";
     case Layout::screens:
         return "a screen file";
+    case Layout::authorizations:
+        return "an authorization file";
     case Layout::journal:
         return "a journal file";
     }
@@ -269,6 +298,8 @@ std::optional<RowKind> layout_kind(Layout l) {
         return RowKind::session;
     case Layout::screens:
         return RowKind::screen;
+    case Layout::authorizations:
+        return RowKind::authorization;
     case Layout::journal:
         return std::nullopt;
     }
@@ -319,7 +350,12 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         return std::any_of(cols.begin(), cols.end(), has);
     };
 
-    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::objectives, C::note});
+    // SPEC section 13: an authorization file (id,payer,number,from,to,units,unit); its
+    // note is not a session's.
+    bool authorization =
+        any_of({C::payer, C::number, C::from, C::to, C::units, C::unit, C::next_review});
+    bool session = any_of({C::kind, C::topic, C::hours, C::status, C::objectives}) ||
+                   (has(C::note) && !authorization);
     bool screen = any_of({C::result, C::substances});
     // A session file may carry the patient's name (the roster's CSV), as a
     // check of its id.
@@ -328,7 +364,7 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
                    (has(C::name) && !session);
     if (has(C::record))
         h.layout = Layout::journal;
-    else if (patient + session + screen > 1) {
+    else if (patient + session + screen + authorization > 1) {
         std::vector<std::string> kinds;
         if (patient)
             kinds.push_back("patient columns");
@@ -336,6 +372,8 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
             kinds.push_back("session columns");
         if (screen)
             kinds.push_back("screen columns");
+        if (authorization)
+            kinds.push_back("authorization columns");
         problems.push_back(fmt::format(
             "the header mixes {}; put each in its own file, or add a 'record' column that names "
             "what each row is (the journal layout iop export --format csv writes)",
@@ -347,12 +385,16 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
         h.layout = Layout::sessions;
     else if (screen)
         h.layout = Layout::screens;
+    else if (authorization)
+        h.layout = Layout::authorizations;
     else {
         if (!unknown.empty())
             problems.push_back(unknown_columns());
-        problems.push_back("cannot tell what the file holds from its header: patients need "
-                           "id,name,enrolled,...; sessions id,date,kind,...; screens "
-                           "id,date,result,...; see docs/import-export.md");
+        problems.push_back(
+            "cannot tell what the file holds from its header: patients need "
+            "id,name,enrolled,...; sessions id,date,kind,...; screens "
+            "id,date,result,...; authorizations id,payer,number,from,to,units,unit; see "
+            "docs/import-export.md");
         return std::nullopt;
     }
 
@@ -371,6 +413,10 @@ std::optional<FileHeader> read_header(const CsvRow& row, std::vector<std::string
     case Layout::screens:
         allowed = kind_columns(RowKind::screen);
         required = {C::id, C::date, C::result};
+        break;
+    case Layout::authorizations:
+        allowed = kind_columns(RowKind::authorization);
+        required = {C::id, C::payer, C::number, C::from, C::to, C::units};
         break;
     case Layout::journal:
         for (std::size_t c = 0; c < column_count; ++c)
@@ -582,6 +628,7 @@ std::string journal_rows(const Record& r) {
                 cell(c, C::plan_version) = std::to_string(e->plan_version);
                 cell(c, C::declined) = e->declined ? "true" : "";
             }
+            cell(c, C::physician) = e->physician;
             if (e->type == EventType::amend) {
                 cell(c, C::name) = e->amend.name.value_or("");
                 cell(c, C::born) = e->amend.born ? format_date(*e->amend.born) : "";
@@ -608,6 +655,23 @@ std::string journal_rows(const Record& r) {
             cell(c, C::target) = o->target ? format_date(*o->target) : "";
             cell(c, C::interventions) = o->interventions ? join_list(*o->interventions) : "";
             cell(c, C::note) = o->note;
+        } else if (auto a = std::get_if<AsamAssessment>(&entry)) {
+            cell(c, C::record) = to_string(RowKind::assessment);
+            for (std::size_t i = 0; i < a->ratings.size(); ++i)
+                cell(c, static_cast<Column>(static_cast<std::size_t>(C::d1) + i)) =
+                    std::to_string(a->ratings[i]);
+            cell(c, C::level) = a->level;
+            cell(c, C::note) = a->note;
+        } else if (auto au = std::get_if<Authorization>(&entry)) {
+            cell(c, C::record) = to_string(RowKind::authorization);
+            cell(c, C::payer) = au->payer;
+            cell(c, C::number) = au->number;
+            cell(c, C::from) = format_date(au->from);
+            cell(c, C::to) = format_date(au->to);
+            cell(c, C::units) = std::to_string(au->units);
+            cell(c, C::unit) = to_string(au->unit);
+            cell(c, C::next_review) = au->next_review ? format_date(*au->next_review) : "";
+            cell(c, C::note) = au->note;
         }
         out += row_of(c);
     }

@@ -1,5 +1,6 @@
 // CSV renderers (output.hpp), over the one CSV writer (csv_writer.hpp): a
 // header row, then a row each, every cell neutralised (SPEC section 8).
+#include "iop/basics.hpp"
 #include "iop/output.hpp"
 
 namespace iop {
@@ -13,6 +14,20 @@ void write_list_csv(std::ostream& out, const std::vector<ListRow>& rows) {
                         std::to_string(r.week), std::to_string(r.weeks_planned),
                         format_date(r.planned_end), r.ended ? format_date(*r.ended) : "",
                         h.clinician, r.discharge_reason});
+    }
+}
+
+void write_authorization_report_csv(std::ostream& out,
+                                    const std::vector<AuthorizationReportRow>& rows) {
+    out << csv_row({"id", "name", "clinician", "planned_end", "payer", "number", "from", "to",
+                    "units", "unit", "next_review", "used", "left", "needed", "more"});
+    for (const auto& r : rows) {
+        const Authorization& a = r.auth;
+        out << csv_row({r.id, r.name, r.clinician, format_date(r.planned_end), a.payer, a.number,
+                        format_date(a.from), format_date(a.to), std::to_string(a.units),
+                        std::string(to_string(a.unit)),
+                        a.next_review ? format_date(*a.next_review) : "", decimal_text(r.used),
+                        decimal_text(r.left), std::to_string(r.needed), decimal_text(r.more)});
     }
 }
 

@@ -1,7 +1,10 @@
 // JSON renderers (output.hpp): the values of the record types and of an
 // assessment, and the documents show, list, remind and check write.
 #include "iop/audit.hpp"
+#include "iop/basics.hpp"
 #include "iop/output.hpp"
+
+#include <cmath>
 
 namespace iop {
 
@@ -448,6 +451,36 @@ void write_closures_json(std::ostream& out, const std::vector<ClosedRange>& rang
     for (const auto& r : ranges)
         list.push_back(
             {{"from", format_date(r.first)}, {"to", format_date(r.last)}, {"reason", r.reason}});
+    write_json(out, list);
+}
+
+void write_authorization_report_json(std::ostream& out,
+                                     const std::vector<AuthorizationReportRow>& rows) {
+    // Units as whole numbers where they are (hours may not be).
+    auto units = [](double v) -> json {
+        if (v == std::floor(v))
+            return static_cast<long long>(v);
+        return std::stod(decimal_text(v));
+    };
+    json list = json::array();
+    for (const auto& r : rows) {
+        const Authorization& a = r.auth;
+        list.push_back({{"id", r.id},
+                        {"name", r.name},
+                        {"clinician", r.clinician},
+                        {"planned_end", format_date(r.planned_end)},
+                        {"payer", a.payer},
+                        {"number", a.number},
+                        {"from", format_date(a.from)},
+                        {"to", format_date(a.to)},
+                        {"units", a.units},
+                        {"unit", to_string(a.unit)},
+                        {"next_review", a.next_review ? json(format_date(*a.next_review)) : json()},
+                        {"used", units(r.used)},
+                        {"left", units(r.left)},
+                        {"needed", r.needed},
+                        {"more", units(r.more)}});
+    }
     write_json(out, list);
 }
 

@@ -412,6 +412,78 @@ void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const 
     }
 }
 
+// ---------------------------------------------------------------- report authorizations
+
+namespace {
+
+// `text` cut to `width` display columns, "..." marking the cut.
+std::string cut_to(const std::string& text, std::size_t width) {
+    if (display_width(text) <= width)
+        return text;
+    std::size_t chars = 0, i = 0;
+    for (; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++chars > width - 3)
+            break;
+    return text.substr(0, i) + "...";
+}
+
+} // namespace
+
+void write_authorization_report_text(std::ostream& out,
+                                     const std::vector<AuthorizationReportRow>& rows,
+                                     const Style& style) {
+    if (rows.empty())
+        return;
+    // Under each patient's line, indented by 2: payer, number, end date,
+    // unit, then used, left, needed and more right-aligned; the payer and
+    // number are cut so that a line takes at most 79 columns.
+    constexpr std::size_t line_width = 79, payer_max = 16, number_max = 14;
+    std::size_t payer_w = 5, number_w = 6, unit_w = 4, used_w = 4, left_w = 4, need_w = 4,
+                more_w = 4;
+    for (const auto& r : rows) {
+        payer_w = std::max(payer_w, std::min(display_width(escaped(r.auth.payer)), payer_max));
+        number_w = std::max(number_w, std::min(display_width(escaped(r.auth.number)), number_max));
+        unit_w = std::max(unit_w, to_string(r.auth.unit).size());
+        used_w = std::max(used_w, decimal_text(r.used).size());
+        left_w = std::max(left_w, decimal_text(r.left).size());
+        need_w = std::max(need_w, std::to_string(r.needed).size());
+        more_w = std::max(more_w, decimal_text(r.more).size());
+    }
+    auto line = [&](const std::string& payer, const std::string& number, const std::string& ends,
+                    std::string_view unit, const std::string& used, const std::string& left,
+                    const std::string& need, const std::string& more) {
+        // `more` comes aligned already: it may be coloured.
+        return fmt::format("  {}  {}  {:<10}  {}  {:>{}}  {:>{}}  {:>{}}  {}", pad(payer, payer_w),
+                           pad(number, number_w), ends, pad(unit, unit_w), used, used_w, left,
+                           left_w, need, need_w, more);
+    };
+    const auto right = [](const std::string& s, std::size_t w) {
+        return fmt::format("{:>{}}", s, w);
+    };
+    out << style.bold(line("Payer", "Number", "Ends", "Unit", "Used", "Left", "Need",
+                           right("More", more_w)))
+        << '\n';
+    const std::string* last_id = nullptr;
+    for (const auto& r : rows) {
+        if (!last_id || *last_id != r.id) {
+            std::string heading = escaped(r.id);
+            if (!r.name.empty())
+                heading += "  " + escaped(r.name);
+            heading += "  planned end " + format_date(r.planned_end);
+            if (!r.clinician.empty())
+                heading += "  clinician " + escaped(r.clinician);
+            out << cut_to(heading, line_width) << '\n';
+            last_id = &r.id;
+        }
+        const std::string more = right(decimal_text(r.more), more_w);
+        out << line(cut_to(escaped(r.auth.payer), payer_w),
+                    cut_to(escaped(r.auth.number), number_w), format_date(r.auth.to),
+                    to_string(r.auth.unit), decimal_text(r.used), decimal_text(r.left),
+                    std::to_string(r.needed), r.more > 0 ? style.red(more) : more)
+            << '\n';
+    }
+}
+
 // ---------------------------------------------------------------- remind
 
 void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>& patients,

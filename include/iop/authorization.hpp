@@ -40,6 +40,24 @@ struct AuthorizationUsage {
 AuthorizationUsage authorization_usage(const Record& record,
                                        std::optional<Date> through = std::nullopt);
 
+// Whether two authorizations grant the same: payer, number, dates, units,
+// unit, next review and note (not when or by whom they were recorded).
+bool same_authorization(const Authorization& a, const Authorization& b);
+
+// An authorization of the record of the same payer as `a` whose dates overlap
+// a's (the first in file order), or nullptr: SPEC section 13 refuses it.
+const Authorization* overlapping_authorization(const Record& record, const Authorization& a);
+
+// The units an authorization is expected to need from the day after `today`
+// to the earlier of `planned_end` and its `to` (none when that span is
+// empty), at the weekly rate of `plan` (`iop report authorizations`, SPEC
+// section 13): sessions are groups + individual + family sessions a week,
+// hours those sessions at the program's hours of each kind, pro rata for the
+// days of the span (days / 7); days are the open program days of the span.
+// Rounded up to whole units.
+int units_needed(const Program& program, const Plan& plan, const Authorization& auth,
+                 Date planned_end, Date today);
+
 // The latest ASAM assessment dated on or before `through` (file order on a
 // tie), if any.
 const AsamAssessment* latest_asam(const Record& record, std::optional<Date> through = std::nullopt);

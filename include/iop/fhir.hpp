@@ -35,6 +35,9 @@ inline constexpr std::string_view fhir_confidentiality_system =
 // Systems of iop's own: the patient id, curriculum topics, end-of-treatment codes.
 inline constexpr std::string_view fhir_patient_id_system = "urn:iop:patient-id";
 inline constexpr std::string_view fhir_topic_system = "urn:iop:curriculum-topic";
+// SPEC section 13: an authorization's number, as an identifier of its payer's
+// Coverage.
+inline constexpr std::string_view fhir_authorization_system = "urn:iop:authorization-number";
 inline constexpr std::string_view fhir_discharge_reason_url = "urn:iop:fhir:discharge-reason";
 inline constexpr std::string_view fhir_attendance_url = "urn:iop:fhir:attendance";
 inline constexpr std::string_view fhir_topic_url = "urn:iop:fhir:curriculum-topic";

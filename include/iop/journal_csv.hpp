@@ -25,7 +25,7 @@ namespace iop {
 
 // Every column an import file may have. The journal layout is all of them,
 // in this order, with `record` saying what each row is; the other layouts
-// (patients, sessions, screens) are subsets without `record`.
+// (patients, sessions, screens, authorizations) are subsets without `record`.
 enum class Column {
     record,
     id,
@@ -71,6 +71,23 @@ enum class Column {
     role,
     plan_version,
     declined,
+    // SPEC section 13: an ASAM assessment's ratings and level, an
+    // authorization, a certification event's physician.
+    d1,
+    d2,
+    d3,
+    d4,
+    d5,
+    d6,
+    level,
+    payer,
+    number,
+    from,
+    to,
+    units,
+    unit,
+    next_review,
+    physician,
     note,
     recorded_by,
     recorded_at,
@@ -86,7 +103,17 @@ std::optional<Column> header_column(std::string_view name);
 const std::vector<std::string>& column_names();
 
 // What one row records: the `record` cell of a journal row.
-enum class RowKind { patient, session, screen, medication, event, goal, objective };
+enum class RowKind {
+    patient,
+    session,
+    screen,
+    medication,
+    event,
+    goal,
+    objective,
+    assessment,
+    authorization
+};
 std::string_view to_string(RowKind k);
 std::optional<RowKind> parse_row_kind(std::string_view name);
 // Every row kind's name, in this order.
@@ -102,7 +129,7 @@ std::vector<Column> event_columns(EventType t);
 // ---------------------------------------------------------------- header
 
 // What a file holds, decided by its header.
-enum class Layout { patients, sessions, screens, journal };
+enum class Layout { patients, sessions, screens, authorizations, journal };
 // "a patient file", ...
 std::string_view layout_noun(Layout l);
 // The kind of every row of a file of one kind; the journal layout has none.

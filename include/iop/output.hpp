@@ -172,6 +172,37 @@ void write_reminders_text(std::ostream& out, const std::vector<PatientReminders>
 // turn, one object each (arose null for items that are not findings).
 void write_reminders_json(std::ostream& out, const std::vector<PatientReminders>& patients);
 
+// ---------------------------------------------------------------- report authorizations
+
+// One authorization of `iop report authorizations` (SPEC section 13), with
+// its patient: units used and left as of today, units needed to the planned
+// end at the plan's weekly rate (units_needed), and how many more than are
+// left (0 when enough are).
+struct AuthorizationReportRow {
+    std::string id;
+    std::string name;
+    std::string clinician;
+    Date planned_end{};
+    Authorization auth;
+    double used = 0;
+    double left = 0;
+    int needed = 0;
+    double more = 0;
+};
+// A column heading, then each patient's line and their authorizations
+// beneath it, fitted to 80 columns; nothing when there are no rows.
+void write_authorization_report_text(std::ostream& out,
+                                     const std::vector<AuthorizationReportRow>& rows,
+                                     const Style& style);
+// [{id, name, clinician, planned_end, payer, number, from, to, units, unit,
+// next_review, used, left, needed, more}, ...]; [] when there are no rows.
+void write_authorization_report_json(std::ostream& out,
+                                     const std::vector<AuthorizationReportRow>& rows);
+// The same columns, one row an authorization; the header row alone when
+// there are none.
+void write_authorization_report_csv(std::ostream& out,
+                                    const std::vector<AuthorizationReportRow>& rows);
+
 // ---------------------------------------------------------------- closure list
 
 // The closed dates of the program calendar, as ranges (Calendar::closed_ranges):

@@ -76,6 +76,7 @@ CommandSpec list_command();
 CommandSpec check_command();
 CommandSpec remind_command();
 CommandSpec roster_command();
+CommandSpec report_command();
 CommandSpec screen_command();
 CommandSpec med_command();
 CommandSpec plan_command();

@@ -332,6 +332,8 @@ class Completer {
                 words.emplace_back(to_string(a));
         else if (kind == "ROLE")
             words = sign_roles();
+        else if (kind == "REPORT")
+            words = {"authorizations"};
         else if (kind == "REASON")
             words = discharge_reasons();
         else if (kind == "STATUS") {

@@ -11,6 +11,7 @@
 // header, layout and rows) is journal_csv.hpp's.
 #include "commands/common.hpp"
 
+#include "iop/authorization.hpp"
 #include "iop/basics.hpp"
 #include "iop/csv.hpp"
 #include "iop/journal_csv.hpp"
@@ -100,7 +101,7 @@ struct PendingRow {
 
 struct Counts {
     std::size_t enrolled = 0, sessions = 0, screens = 0, medications = 0, events = 0, goals = 0,
-                objectives = 0;
+                objectives = 0, assessments = 0, authorizations = 0;
     std::size_t duplicates = 0;
     std::set<std::string> patients_with_entries;
 
@@ -112,6 +113,8 @@ struct Counts {
         events += o.events;
         goals += o.goals;
         objectives += o.objectives;
+        assessments += o.assessments;
+        authorizations += o.authorizations;
         duplicates += o.duplicates;
     }
     // "3 sessions", "1 screen", ...: each kind of entry added, in journal order.
@@ -129,6 +132,10 @@ struct Counts {
             kinds.push_back(plural(goals, "goal entry", "goal entries"));
         if (objectives)
             kinds.push_back(plural(objectives, "objective entry", "objective entries"));
+        if (assessments)
+            kinds.push_back(plural(assessments, "assessment", "assessments"));
+        if (authorizations)
+            kinds.push_back(plural(authorizations, "authorization", "authorizations"));
         return kinds;
     }
 };
@@ -165,7 +172,9 @@ std::string summary(const Counts& c, Layout layout) {
     if (layout != Layout::patients) {
         std::vector<std::string> kinds = c.entry_kinds();
         if (kinds.empty() && !(layout == Layout::journal && c.enrolled > 0))
-            kinds.push_back(layout == Layout::screens ? "0 screens" : "0 sessions");
+            kinds.push_back(layout == Layout::screens          ? "0 screens"
+                            : layout == Layout::authorizations ? "0 authorizations"
+                                                               : "0 sessions");
         if (!kinds.empty())
             clauses.push_back(
                 fmt::format("imported {} for {}", and_list(kinds),
@@ -447,7 +456,11 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     Entry& entry = fields.first;
     const std::optional<EventType>& event_type = fields.second;
     EntryMeta& m = meta(entry);
-    m.date = parse_date_option("date", r.required(C::date));
+    // An authorization file may leave out the date it was recorded: today,
+    // as `iop auth add` records it.
+    m.date = header_->layout == Layout::authorizations && !r.optional(C::date)
+                 ? ctx_.today
+                 : parse_date_option("date", r.required(C::date));
     // The roster's check of a session row; an event's `name` is an
     // amendment's new name or a signer's.
     if (row.kind == RowKind::session && r.has(C::name))
@@ -468,6 +481,13 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         // As attend without --allow-duplicate: the record, rows before this
         // one included, must not hold it already.
         duplicate = identical_session(rec, *s) != nullptr;
+    } else if (auto a = std::get_if<Authorization>(&entry)) {
+        // The same authorization, whatever day it was recorded on: a re-run
+        // on another day adds nothing.
+        duplicate = std::any_of(rec.journal.begin(), rec.journal.end(), [&](const Entry& e) {
+            const Authorization* b = std::get_if<Authorization>(&e);
+            return b && same_authorization(*a, *b);
+        });
     } else {
         duplicate = std::any_of(rec.journal.begin(), rec.journal.end(),
                                 [&](const Entry& e) { return same_entry(e, entry); });
@@ -482,19 +502,27 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
     // rows are checked, rec.journal holds every entry, voided ones too: the
     // end of treatment is judged on the entries left once voids are set
     // aside.
+    std::optional<Record> without_voided;
     if (std::any_of(rec.journal.begin(), rec.journal.end(), [](const Entry& x) {
             const Event* ev = std::get_if<Event>(&x);
             return ev && ev->type == EventType::void_;
         })) {
-        Record live{rec.file, rec.header, rec.journal, {}};
-        set_aside_voided(live);
-        require_accepts(live, program_, entry);
-    } else {
-        require_accepts(rec, program_, entry);
+        without_voided = Record{rec.file, rec.header, rec.journal, {}};
+        set_aside_voided(*without_voided);
     }
+    const Record& live = without_voided ? *without_voided : rec;
+    require_accepts(live, program_, entry);
     m.date = entry_date(rec, ctx_.today, format_date(m.date), Naming::column);
     if (event_type == EventType::graduated || event_type == EventType::discharged)
         require_no_later_entries(rec, m.date, Naming::column);
+    // SPEC section 13: one authorization of a payer at a time.
+    if (auto a = std::get_if<Authorization>(&entry))
+        if (const Authorization* other = overlapping_authorization(live, *a))
+            throw UsageError(fmt::format("authorization {} of {} overlaps {} ({} to {}) of the "
+                                         "same payer",
+                                         escaped(a->number), escaped(a->payer),
+                                         escaped(other->number), format_date(other->from),
+                                         format_date(other->to)));
     stamp(m, r);
     rec.journal.push_back(std::move(entry));
     t.entry_lines.push_back(row.line);
@@ -516,6 +544,12 @@ void Importer::check_entry(Target& t, PendingRow& row) const {
         break;
     case RowKind::objective:
         ++t.counts.objectives;
+        break;
+    case RowKind::assessment:
+        ++t.counts.assessments;
+        break;
+    case RowKind::authorization:
+        ++t.counts.authorizations;
         break;
     case RowKind::patient:
         break;

@@ -12,7 +12,7 @@ const std::vector<CommandSpec>& command_table() {
         aftercare_command(), graduate_command(), discharge_command(),
         // Reports
         show_command(), list_command(), check_command(), remind_command(), roster_command(),
-        log_command(),
+        report_command(), log_command(),
         // Data
         import_command(), export_command(),
         // Hidden (empty group): the helper of the shell completions

@@ -418,6 +418,50 @@ Objective objective_fields(const RowReader& r) {
     return o;
 }
 
+// SPEC section 13: the six ratings (0-4) and a level of asam_levels().
+AsamAssessment assessment_fields(const RowReader& r) {
+    AsamAssessment a;
+    for (std::size_t i = 0; i < a.ratings.size(); ++i) {
+        const auto c = static_cast<Column>(static_cast<std::size_t>(C::d1) + i);
+        r.required(c);
+        const int v = *r.integer(c);
+        if (v < 0 || v > 4)
+            throw UsageError(fmt::format("{} {} is out of range 0..4", column_name(c), v));
+        a.ratings[i] = v;
+    }
+    if (auto level = r.optional(C::level))
+        a.level = require_choice("level", *level, asam_levels());
+    a.note = require_text("note", r.text(C::note), Lines::many);
+    return a;
+}
+
+// SPEC section 13: payer, number, from..to, units 1..max_authorization_units
+// of a unit (session by default), an optional next review.
+Authorization authorization_fields(const RowReader& r) {
+    Authorization a;
+    r.required(C::payer);
+    a.payer = require_text("payer", r.text(C::payer));
+    r.required(C::number);
+    a.number = require_text("number", r.text(C::number));
+    a.from = parse_date_option("from", r.required(C::from));
+    a.to = parse_date_option("to", r.required(C::to));
+    if (a.to < a.from)
+        throw UsageError(
+            fmt::format("to {} is before from {}", format_date(a.to), format_date(a.from)));
+    r.required(C::units);
+    const int units = *r.integer(C::units);
+    if (units < 1 || units > max_authorization_units)
+        throw UsageError(
+            fmt::format("units {} is out of range 1..{}", units, max_authorization_units));
+    a.units = units;
+    if (auto unit = r.optional(C::unit))
+        a.unit = *parse_auth_unit(require_choice("unit", *unit, auth_units()));
+    if (auto review = r.optional(C::next_review))
+        a.next_review = parse_date_option("next_review", *review);
+    a.note = require_text("note", r.text(C::note), Lines::many);
+    return a;
+}
+
 } // namespace
 
 std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowKind kind,
@@ -463,7 +507,8 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
         std::vector<std::string> types;
         for (auto t : {EventType::plan_change, EventType::plan_review, EventType::aftercare,
                        EventType::graduated, EventType::discharged, EventType::note,
-                       EventType::void_, EventType::amend, EventType::signature})
+                       EventType::void_, EventType::amend, EventType::signature,
+                       EventType::placement, EventType::certification})
             types.emplace_back(to_string(t));
         Event e;
         e.type = *parse_event_type(require_choice("type", r.required(C::type), types));
@@ -511,8 +556,15 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
             break;
         case EventType::plan_review:
             break;
-        case EventType::placement: // not in `types` yet: the CSV layout of section 13
+        case EventType::placement:
+            e.reason = require_text("reason", r.text(C::reason), Lines::many);
+            if (trim(e.reason).empty())
+                throw UsageError("a placement event needs a reason");
+            break;
         case EventType::certification:
+            e.physician = require_text("physician", r.text(C::physician));
+            if (trim(e.physician).empty())
+                throw UsageError("a certification event needs a physician");
             break;
         case EventType::amend: {
             auto given = [&](Column c, Lines lines = Lines::one) -> std::optional<std::string> {
@@ -569,6 +621,12 @@ std::pair<Entry, std::optional<EventType>> entry_fields(const RowReader& r, RowK
         break;
     case RowKind::objective:
         entry = objective_fields(r);
+        break;
+    case RowKind::assessment:
+        entry = assessment_fields(r);
+        break;
+    case RowKind::authorization:
+        entry = authorization_fields(r);
         break;
     case RowKind::patient:
         break;

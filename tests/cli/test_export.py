@@ -160,7 +160,9 @@ def csv_is_the_journal_layout_with_formulas_neutralised(tmp):
                  "result", "substances", "action", "medication", "dose", "review_days", "type",
                  "sponsor", "groups", "forced", "reason", "entry", "ref", "problem", "goal",
                  "words", "dimension", "text", "measure", "target", "interventions", "role",
-                 "plan_version", "declined", "note", "recorded_by", "recorded_at"],
+                 "plan_version", "declined", "d1", "d2", "d3", "d4", "d5", "d6", "level",
+                 "payer", "number", "from", "to", "units", "unit", "next_review", "physician",
+                 "note", "recorded_by", "recorded_at"],
        "header")
     eq(len(rows), 1 + 3 + 14 + 1 + 3, "a row per patient and per entry")
     first = dict(zip(rows[0], rows[1]))

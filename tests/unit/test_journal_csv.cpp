@@ -169,6 +169,41 @@ iop::Record hostile_record(const iop::Program& program) {
     addressed.objectives = {"G1.1", "G2.10"};
     rec.journal.push_back(dated(addressed, ymd(2026, 11, 19), "jrivera", "2026-11-19T12:00:00Z"));
 
+    // Level of care and payer (SPEC section 13).
+    iop::AsamAssessment asam;
+    asam.ratings = {0, 1, 2, 3, 4, 1};
+    asam.level = "2.5";
+    asam.note = "=step up?\n\"no bed\"; waiting";
+    rec.journal.push_back(dated(asam, ymd(2026, 11, 19), "jrivera", "2026-11-19T13:00:00Z"));
+    iop::AsamAssessment bare;
+    rec.journal.push_back(dated(bare, ymd(2026, 11, 19), "", ""));
+    iop::Authorization auth;
+    auth.payer = "=Acme; \"Health\"";
+    auth.number = "+PA-100";
+    auth.from = ymd(2026, 11, 2);
+    auth.to = ymd(2026, 11, 30);
+    auth.units = 12;
+    rec.journal.push_back(dated(auth, ymd(2026, 11, 2), "billing", "2026-11-02T13:00:00Z"));
+    iop::Authorization hours;
+    hours.payer = "Blue Plan";
+    hours.number = "H-7";
+    hours.from = ymd(2026, 12, 1);
+    hours.to = ymd(2027, 1, 31);
+    hours.units = 2000;
+    hours.unit = iop::AuthUnit::hour;
+    hours.next_review = ymd(2026, 12, 15);
+    hours.note = "-call first,\nthen fax";
+    rec.journal.push_back(dated(hours, ymd(2026, 11, 19), "billing", "2026-11-19T13:00:00Z"));
+    iop::Event placement;
+    placement.type = iop::EventType::placement;
+    placement.reason = "no 2.5 bed nearby;\nstays in IOP";
+    rec.journal.push_back(dated(placement, ymd(2026, 11, 19), "jrivera", "2026-11-19T14:00:00Z"));
+    iop::Event certification;
+    certification.type = iop::EventType::certification;
+    certification.physician = "@Dr. Lee, MD";
+    certification.text = "recertify in 60 days";
+    rec.journal.push_back(dated(certification, ymd(2026, 11, 19), "drlee", "2026-11-19T15:00:00Z"));
+
     iop::Event graduated;
     graduated.type = iop::EventType::graduated;
     graduated.forced = true;
@@ -232,12 +267,14 @@ TEST_CASE("a record written as journal rows reads back to the same header and en
     for (std::size_t i = 0; i < rec.journal.size(); ++i) {
         const iop::Entry& want = rec.journal[i];
         iop::RowKind expected =
-            std::holds_alternative<iop::Session>(want)      ? iop::RowKind::session
-            : std::holds_alternative<iop::Screen>(want)     ? iop::RowKind::screen
-            : std::holds_alternative<iop::Medication>(want) ? iop::RowKind::medication
-            : std::holds_alternative<iop::Goal>(want)       ? iop::RowKind::goal
-            : std::holds_alternative<iop::Objective>(want)  ? iop::RowKind::objective
-                                                            : iop::RowKind::event;
+            std::holds_alternative<iop::Session>(want)          ? iop::RowKind::session
+            : std::holds_alternative<iop::Screen>(want)         ? iop::RowKind::screen
+            : std::holds_alternative<iop::Medication>(want)     ? iop::RowKind::medication
+            : std::holds_alternative<iop::Goal>(want)           ? iop::RowKind::goal
+            : std::holds_alternative<iop::Objective>(want)      ? iop::RowKind::objective
+            : std::holds_alternative<iop::AsamAssessment>(want) ? iop::RowKind::assessment
+            : std::holds_alternative<iop::Authorization>(want)  ? iop::RowKind::authorization
+                                                                : iop::RowKind::event;
         CAPTURE(i);
         iop::RowReader r = row(2 + i, expected);
         iop::Entry got = iop::entry_fields(r, expected, program).first;
@@ -265,6 +302,12 @@ TEST_CASE("each layout is told by its header, and a row has its kind's columns o
     CHECK(layout({"id", "date", "kind"}) == iop::Layout::sessions);
     CHECK(layout({" id ", "date", "result"}) == iop::Layout::screens);
     CHECK(layout(iop::column_names()) == iop::Layout::journal);
+    // SPEC section 13: an authorization file, its note not a session's.
+    CHECK(layout({"id", "payer", "number", "from", "to", "units", "unit"}) ==
+          iop::Layout::authorizations);
+    CHECK(layout({"id", "payer", "number", "from", "to", "units", "note"}) ==
+          iop::Layout::authorizations);
+    CHECK(iop::layout_kind(iop::Layout::authorizations) == iop::RowKind::authorization);
     CHECK(iop::layout_kind(iop::Layout::screens) == iop::RowKind::screen);
     // A spreadsheet's headers: case, spaces, '_' and '-' aside, and aliases.
     CHECK(layout({"ID", "Name", "Enrolled"}) == iop::Layout::patients);
@@ -341,8 +384,8 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
     CHECK(problems_of({"id", "date"}) ==
           std::vector<std::string>{
               "cannot tell what the file holds from its header: patients need "
-              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
-              "docs/import-export.md"});
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; "
+              "authorizations id,payer,number,from,to,units,unit; see docs/import-export.md"});
     CHECK(problems_of({"id", "date", "kind", "Kind", "tpoic", "colour"}) ==
           std::vector<std::string>{
               "column 'kind' appears twice in the header",
@@ -353,8 +396,8 @@ TEST_CASE("a header's problems are all named, and nothing is read from it") {
           std::vector<std::string>{
               "unknown column 'When'",
               "cannot tell what the file holds from its header: patients need "
-              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; see "
-              "docs/import-export.md"});
+              "id,name,enrolled,...; sessions id,date,kind,...; screens id,date,result,...; "
+              "authorizations id,payer,number,from,to,units,unit; see docs/import-export.md"});
     CHECK(problems_of({"id", "date", "result", "dose"}) ==
           std::vector<std::string>{
               "column 'dose' does not belong in a screen file; a screen file has the columns "
@@ -473,9 +516,9 @@ TEST_CASE("goal, objective and signature rows are checked as the record's entrie
 
 TEST_CASE("the column and row-kind names") {
     CHECK(iop::journal_header() == iop::export_row(iop::column_names()));
-    CHECK(iop::row_kind_names() == std::vector<std::string>{"patient", "session", "screen",
-                                                            "medication", "event", "goal",
-                                                            "objective"});
+    CHECK(iop::row_kind_names() ==
+          std::vector<std::string>{"patient", "session", "screen", "medication", "event", "goal",
+                                   "objective", "assessment", "authorization"});
     for (const auto& name : iop::row_kind_names())
         CHECK(iop::to_string(*iop::parse_row_kind(name)) == name);
     CHECK_FALSE(iop::parse_row_kind("Patient"));
