@@ -162,7 +162,7 @@ TEST_CASE("asam-unaddressed: a dimension rated 3 or more with no open goal of th
     }
 }
 
-TEST_CASE("level-of-care: a level other than 2.1 until a later assessment, placement or "
+TEST_CASE("level-of-care: a level other than 2.1 until a later assessment or placement or "
           "discharge") {
     CHECK(findings(record(assessment("2026-11-03", "111111", "2.1")), ymd(2026, 11, 10),
                    "level-of-care")
@@ -231,8 +231,8 @@ TEST_CASE("level-of-care: a level other than 2.1 until a later assessment, place
     }
 }
 
-TEST_CASE("certification: required true, \"medicare\" or false; the first within 7 days, then "
-          "every recert_days") {
+TEST_CASE("certification: required true or \"medicare\" or false: the first within 7 days and "
+          "then every recert_days") {
     const Record none = record("");
     const Program always = certifying("true");
     CHECK(always.certification_required == Program::Need::always);
@@ -310,7 +310,7 @@ TEST_CASE("certification.required and recert_days: bad values are refused with t
     CHECK(e.detail() == "'[asam].review_days' is 0, must be between 1 and 3650");
 }
 
-TEST_CASE("the ASAM assessment as a record holds it: ratings 0-4, a known level") {
+TEST_CASE("the ASAM assessment as a record holds it: ratings 0-4 and a known level") {
     const Record r = record(assessment("2026-11-03", "012344", "3.7"));
     const auto* a = std::get_if<AsamAssessment>(&r.journal.at(0));
     REQUIRE(a);
