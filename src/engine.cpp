@@ -703,7 +703,7 @@ void Assessor::payer_findings() {
                 ev && ev->type == EventType::certification && ev->date <= through_ &&
                 (!last || *last < ev->date))
                 last = ev->date;
-        constexpr int first_within = 7; // SPEC section 13
+        constexpr int first_within = certification_first_days; // SPEC section 13
         if (!last && days_between(enrolled_, judged_on_) > first_within)
             add_after(Severity::error, "certification",
                       fmt::format("no physician certification {} after enrollment on {}, due "

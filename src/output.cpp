@@ -1,5 +1,7 @@
 #include "iop/output.hpp"
 
+#include "iop/authorization.hpp"
+
 #include <fmt/format.h>
 
 namespace iop {
@@ -81,6 +83,29 @@ ShowJournal show_journal(const ShowView& v) {
         }
     }
     return j;
+}
+
+LevelOfCareView level_of_care_view(const ShowView& v) {
+    LevelOfCareView out;
+    const Assessment& a = v.assessment;
+    if (a.asam)
+        out.asam = &*a.asam;
+    for (const Entry& entry : v.record.journal) {
+        const Event* e = std::get_if<Event>(&entry);
+        if (e && e->type == EventType::placement && (!out.asam || e->date >= out.asam->date))
+            out.placements.push_back(e);
+        if (e && e->type == EventType::certification &&
+            (!out.certification || out.certification->date <= e->date))
+            out.certification = e;
+    }
+    // The certification rule (SPEC section 13): the first within
+    // certification_first_days of enrollment, then every recert_days.
+    if (a.status == Status::active && needs_certification(v.program, v.record.header))
+        out.certification_due =
+            out.certification
+                ? add_days(out.certification->date, v.program.certification_recert_days)
+                : add_days(v.record.header.enrolled, certification_first_days);
+    return out;
 }
 
 } // namespace iop

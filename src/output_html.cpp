@@ -297,6 +297,38 @@ void write_signatures(std::ostream& out, const ShowView& v) {
     out << "</table>\n</section>\n";
 }
 
+// SPEC section 13: the latest ASAM assessment the plan answers, the
+// placements since it and the latest certification; nothing when there is
+// none of these.
+void write_level_of_care(std::ostream& out, const LevelOfCareView& v) {
+    if (v.empty())
+        return;
+    out << "<section>\n<h2>Level of care</h2>\n";
+    if (const AsamAssessment* a = v.asam) {
+        out << fmt::format("<p>ASAM assessment of {}: {}.</p>\n", format_date(a->date),
+                           a->level.empty() ? std::string("no level recommended")
+                                            : "level " + a->level + " recommended");
+        out << "<table class=\"grid\">\n<thead><tr><th>Dimension</th><th "
+               "class=\"num\">Rating</th></tr></thead>\n<tbody>\n";
+        for (std::size_t i = 0; i < a->ratings.size(); ++i)
+            out << fmt::format("<tr><td>{} {}</td><td class=\"num\">{}</td></tr>\n", i + 1,
+                               html(asam_dimension_names()[i]), a->ratings[i]);
+        out << "</tbody>\n</table>\n";
+    } else {
+        out << "<p>No ASAM assessment recorded.</p>\n";
+    }
+    for (const Event* e : v.placements)
+        out << fmt::format("<p>Kept at this level on {}: <span class=\"text\">{}</span></p>\n",
+                           format_date(e->date), html_text(e->reason));
+    if (const Event* c = v.certification)
+        out << fmt::format("<p>Certified on {} by {}.</p>\n", format_date(c->date),
+                           html(c->physician));
+    if (v.certification_due)
+        out << fmt::format("<p>Next certification due by {}.</p>\n",
+                           format_date(*v.certification_due));
+    out << "</section>\n";
+}
+
 } // namespace
 
 void write_show_html(std::ostream& out, const ShowView& v) {
@@ -312,6 +344,7 @@ void write_show_html(std::ostream& out, const ShowView& v) {
     write_signatures(out, v);
     write_attendance(out, v.assessment);
     write_curriculum(out, v.assessment, v.program);
+    write_level_of_care(out, level_of_care_view(v));
     out << "<footer>Printed on " << format_date(v.today) << " from the record "
         << html(v.record.file) << ".</footer>\n</body>\n</html>\n";
 }

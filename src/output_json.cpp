@@ -366,6 +366,18 @@ void write_show_json(std::ostream& out, const ShowView& v) {
     patient["aftercare"] = journal.aftercare ? to_json(Entry(*journal.aftercare)) : json(nullptr);
     patient["end"] = journal.ending ? to_json(Entry(*journal.ending)) : json(nullptr);
     patient["treatment_plan"] = to_json(v.assessment.treatment_plan);
+    // SPEC section 13: the latest ASAM assessment, the placements since and
+    // the latest certification, each with the keys of its record file.
+    const LevelOfCareView loc = level_of_care_view(v);
+    json placements = json::array();
+    for (const Event* e : loc.placements)
+        placements.push_back(to_json(Entry(*e)));
+    patient["level_of_care"] = {
+        {"asam", loc.asam ? to_json(Entry(*loc.asam)) : json(nullptr)},
+        {"placements", std::move(placements)},
+        {"certification", loc.certification ? to_json(Entry(*loc.certification)) : json(nullptr)},
+        {"certification_due",
+         loc.certification_due ? json(format_date(*loc.certification_due)) : json(nullptr)}};
     write_json(out, {{"today", format_date(v.today)}, {"patients", json::array({patient})}});
 }
 

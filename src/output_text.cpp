@@ -239,6 +239,37 @@ void print_treatment_plan(std::ostream& out, const TreatmentPlan& tp, const Styl
     }
 }
 
+// SPEC section 13: the latest ASAM assessment with the six dimensions'
+// ratings, the placements recorded since, the latest certification. Nothing
+// at all for a patient with none of these whom no certification is due of.
+void print_level_of_care(std::ostream& out, const LevelOfCareView& v, const Style& style) {
+    if (v.empty())
+        return;
+    out << '\n' << style.bold("Level of care") << '\n';
+    if (const AsamAssessment* a = v.asam) {
+        out << fmt::format("  assessed    {}, {}\n", format_date(a->date),
+                           a->level.empty() ? std::string("no level recommended")
+                                            : fmt::format("level {} recommended", a->level));
+        for (std::size_t i = 0; i < a->ratings.size(); ++i)
+            out << fmt::format("  d{}  {}  {}\n", i + 1, a->ratings[i], asam_dimension_names()[i]);
+        if (!a->note.empty())
+            out << fmt::format("  note        {}\n", indented(a->note, 14));
+    } else {
+        out << "  assessed    never\n";
+    }
+    for (const Event* e : v.placements)
+        out << fmt::format("  kept        {}: {}\n", format_date(e->date), indented(e->reason, 26));
+    if (const Event* c = v.certification) {
+        out << fmt::format("  certified   {} by {}\n", format_date(c->date), escaped(c->physician));
+        if (!c->text.empty())
+            out << fmt::format("  note        {}\n", indented(c->text, 14));
+    } else if (v.certification_due) {
+        out << "  certified   not yet\n";
+    }
+    if (v.certification_due)
+        out << fmt::format("  next due    {}\n", format_date(*v.certification_due));
+}
+
 void print_medications(std::ostream& out, const Assessment& a, Date today, const Style& style) {
     if (a.medications.empty())
         return;
@@ -384,6 +415,7 @@ void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     print_grid(out, a, v.program, style);
     print_curriculum(out, a, v.program, style);
     print_treatment_plan(out, a.treatment_plan, style);
+    print_level_of_care(out, level_of_care_view(v), style);
     print_medications(out, a, v.today, style);
     print_screens(out, journal, style);
     print_plan_events(out, journal, style);

@@ -412,9 +412,10 @@ Program load_program(const toml::table& table, const std::string& file) {
         TableReader r(*t, file, "[certification]");
         r.reject_unknown({"required", "recert_days"});
         if (const toml::node* n = r.node("required")) {
-            if (auto b = n->value<bool>())
-                p.certification_required = *b ? Program::Need::always : Program::Need::never;
-            else if (auto v = r.string("required"); v && *v == "medicare")
+            // true, false or "medicare" only: no other type converts (1 is no true).
+            if (const auto* b = n->as_boolean())
+                p.certification_required = b->get() ? Program::Need::always : Program::Need::never;
+            else if (const auto* v = n->as_string(); v && v->get() == "medicare")
                 p.certification_required = Program::Need::medicare;
             else
                 r.fail("required", "[certification] required must be true, false or \"medicare\"");

@@ -89,6 +89,16 @@ const std::vector<std::string>& asam_levels() {
                                                "3.3", "3.5", "3.7", "4"};
     return v;
 }
+const std::array<std::string_view, 6>& asam_dimension_names() {
+    static constexpr std::array<std::string_view, 6> names = {
+        "Acute intoxication and/or withdrawal potential",
+        "Biomedical conditions and complications",
+        "Emotional, behavioral or cognitive conditions",
+        "Readiness to change",
+        "Relapse, continued use or continued problem potential",
+        "Recovery/living environment"};
+    return names;
+}
 std::optional<GoalAction> parse_goal_action(std::string_view t) {
     return parse_enum<GoalAction>(t, goal_action_names);
 }

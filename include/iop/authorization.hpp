@@ -16,6 +16,8 @@ namespace iop {
 // in any case.
 bool needs_authorization(const Program& program, const Header& header);
 bool needs_certification(const Program& program, const Header& header);
+// The first certification is due within this many days of enrollment.
+inline constexpr int certification_first_days = 7;
 
 // One authorization and the services counted against it.
 struct AuthorizationUse {

@@ -109,6 +109,20 @@ struct ShowJournal {
     std::vector<const Event*> amendments;  // amend events, file order
 };
 ShowJournal show_journal(const ShowView& view);
+// SPEC section 13, show's level of care: the latest ASAM assessment (the
+// assessment's), the placements recorded on or after it (all of them when
+// there is none), the latest physician certification and, for an active
+// patient the program requires one of, the last day the next is due.
+struct LevelOfCareView {
+    const AsamAssessment* asam = nullptr;
+    std::vector<const Event*> placements; // file order
+    const Event* certification = nullptr;
+    std::optional<Date> certification_due;
+    bool empty() const {
+        return !asam && placements.empty() && !certification && !certification_due;
+    }
+};
+LevelOfCareView level_of_care_view(const ShowView& view);
 // A goal's or objective's status as show prints it: "open", "partly-achieved",
 // "achieved on 2026-11-20", "closed with its goal on 2026-11-20".
 std::string plan_status_text(std::string_view status, bool open, const std::optional<Date>& closed);

@@ -104,6 +104,9 @@ const std::vector<std::string>& auth_units();
 const std::vector<std::string>& asam_levels();
 // The IOP's own level.
 inline constexpr std::string_view iop_level = "2.1";
+// The six ASAM dimensions, by number less one: "Acute intoxication and/or
+// withdrawal potential", ...
+const std::array<std::string_view, 6>& asam_dimension_names();
 // The names, in the order of the enums: for messages and completions.
 const std::vector<std::string>& goal_actions();
 const std::vector<std::string>& objective_actions();

@@ -84,6 +84,8 @@ CommandSpec aftercare_command();
 CommandSpec goal_command();
 CommandSpec objective_command();
 CommandSpec sign_command();
+CommandSpec asam_command();
+CommandSpec certify_command();
 CommandSpec graduate_command();
 CommandSpec discharge_command();
 CommandSpec import_command();

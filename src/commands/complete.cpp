@@ -336,6 +336,8 @@ class Completer {
             words = {"authorizations"};
         else if (kind == "REASON")
             words = discharge_reasons();
+        else if (kind == "ASAM-LEVEL")
+            words = asam_levels();
         else if (kind == "STATUS") {
             for (auto s : {Status::active, Status::graduated, Status::discharged})
                 words.emplace_back(to_string(s));

@@ -10,6 +10,7 @@ const std::vector<CommandSpec>& command_table() {
         // Plan
         plan_command(), goal_command(), objective_command(), sign_command(), med_command(),
         aftercare_command(), graduate_command(), discharge_command(),
+        asam_command(), certify_command(),
         // Reports
         show_command(), list_command(), check_command(), remind_command(), roster_command(),
         report_command(), log_command(),

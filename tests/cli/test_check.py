@@ -99,11 +99,14 @@ def json_shape(tmp):
     eq(show.code, 0, "show exit")
     shown = json.loads(show.out)
     extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end",
-                                                        "amendments", "treatment_plan")}
+                                                        "amendments", "treatment_plan",
+                                                        "level_of_care")}
     eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None,
                "amendments": [],
                "treatment_plan": {"version": 1, "version_date": "2026-11-02", "goals": [],
-                                  "signatures": [], "missing": ["patient", "clinician"]}},
+                                  "signatures": [], "missing": ["patient", "clinician"]},
+               "level_of_care": {"asam": None, "placements": [], "certification": None,
+                                 "certification_due": None}},
        "show's whole picture beside check's data")
     eq(shown, data, "show --format json gives check's data for the patient")
 

@@ -145,6 +145,13 @@ def every_write_command_makes_one_commit_of_exactly_its_files(tmp):
         (["sign", "P-0001", "--role", "patient", "--declined", "--reason", "later", "--date",
           "2026-11-06"], "sign P-0001: patient declined, plan version 4, 2026-11-06",
          ["patients/P-0001.toml"]),
+        (["asam", "P-0001", "--d1", "0", "--d2", "1", "--d3", "3", "--d4", "2", "--d5", "3",
+          "--d6", "1", "--level", "2.5", "--note", "lives alone", "--date", "2026-11-05"],
+         "asam P-0001: level 2.5, 2026-11-05", ["patients/P-0001.toml"]),
+        (["asam", "P-0001", "--keep", "--reason", "family support", "--date", "2026-11-06"],
+         "asam P-0001: keep level, 2026-11-06", ["patients/P-0001.toml"]),
+        (["certify", "P-0001", "--physician", "Dr. Chen", "--date", "2026-11-06"],
+         "certify P-0001: 2026-11-06", ["patients/P-0001.toml"]),
         (["import", csv], "import sessions.csv: imported 2 sessions for 2 patients, "
          "skipped 0 duplicates", ["patients/P-0001.toml", "patients/P-0002.toml"]),
         (["graduate", "P-0001", "--force", "--reason", "moved away", "--date", "2026-11-07"],

@@ -442,8 +442,12 @@ TEST_CASE("show: text and JSON render the same view") {
                                                {"goals", json::array()},
                                                {"signatures", json::array()},
                                                {"missing", {"patient", "clinician"}}});
-    for (const char* key :
-         {"screens", "plan_events", "aftercare", "end", "amendments", "treatment_plan"})
+    CHECK(patient.at("level_of_care") == json{{"asam", nullptr},
+                                              {"placements", json::array()},
+                                              {"certification", nullptr},
+                                              {"certification_due", nullptr}});
+    for (const char* key : {"screens", "plan_events", "aftercare", "end", "amendments",
+                            "treatment_plan", "level_of_care"})
         patient.erase(key);
     CHECK(patient == iop::assessment_json(rec, a));
 }
