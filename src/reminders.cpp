@@ -207,9 +207,10 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
             [&](const AuthorizationUse& v) { return v.auth.from <= after && after <= v.auth.to; });
         if (coming(u.auth.to) && !followed && a.planned_end > u.auth.to)
             out.push_back({id, "authorization-end", u.auth.to, std::nullopt,
-                           fmt::format("authorization {} ends {}: {} of {} {} left",
-                                       u.auth.number, format_date(u.auth.to), decimal_text(u.left()),
-                                       u.auth.units, to_string(u.auth.unit)),
+                           fmt::format("authorization {} ends {}: {} of {} left", u.auth.number,
+                                       format_date(u.auth.to), decimal_text(u.left()),
+                                       plural(u.auth.units, to_string(u.auth.unit),
+                                              std::string(to_string(u.auth.unit)) + "s")),
                            ReminderPart::coming_up, std::nullopt});
         if (u.auth.next_review && coming(*u.auth.next_review))
             out.push_back({id, "authorization-review", *u.auth.next_review, std::nullopt,
