@@ -491,7 +491,8 @@ TEST_CASE("authorization-end and authorization-review come up within --within da
     CHECK(review.message == "authorization A-1 utilization review 2026-11-16");
     CHECK_FALSE(has(rs, "authorization-end"));
     CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 19}), "authorization-end"));
-    const Reminder& end = item(remind(p, r, "2026-11-10", {nullptr, 20}), "authorization-end");
+    const auto ends = remind(p, r, "2026-11-10", {nullptr, 20});
+    const Reminder& end = item(ends, "authorization-end");
     CHECK(end.due == d("2026-11-30"));
     CHECK(end.message == "authorization A-1 ends 2026-11-30: 29 of 30 sessions left");
     // A past review is not coming up.
