@@ -99,9 +99,10 @@ def json_shape(tmp):
     eq(show.code, 0, "show exit")
     shown = json.loads(show.out)
     extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end",
-                                                        "amendments", "treatment_plan")}
+                                                        "amendments", "treatment_plan",
+                                                        "authorizations", "uncovered_sessions")}
     eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None,
-               "amendments": [],
+               "amendments": [], "authorizations": [], "uncovered_sessions": None,
                "treatment_plan": {"version": 1, "version_date": "2026-11-02", "goals": [],
                                   "signatures": [], "missing": ["patient", "clinician"]}},
        "show's whole picture beside check's data")
