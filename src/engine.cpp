@@ -659,6 +659,7 @@ void Assessor::payer_findings() {
     a_.authorizations = usage.authorizations;
     const Header& h = original_.header;
     if (needs_authorization(program_, h)) {
+        a_.uncovered_sessions = static_cast<int>(usage.uncovered.size());
         if (!usage.uncovered.empty()) {
             const Session* first = usage.uncovered.front();
             const int n = static_cast<int>(usage.uncovered.size());

@@ -7,13 +7,18 @@ namespace iop {
 
 void write_list_csv(std::ostream& out, const std::vector<ListRow>& rows) {
     out << csv_row({"id", "name", "status", "enrolled", "week", "weeks_planned", "planned_end",
-                    "ended", "clinician", "discharge_reason"});
+                    "ended", "clinician", "discharge_reason", "auth_payer", "auth_number",
+                    "auth_to", "auth_left"});
     for (const auto& r : rows) {
         const Header& h = r.header;
+        // SPEC section 13: the authorization in force today, blank when none.
+        const AuthorizationUse* now = r.in_force ? &r.authorizations[*r.in_force] : nullptr;
         out << csv_row({h.id, h.name, std::string(to_string(r.status)), format_date(h.enrolled),
                         std::to_string(r.week), std::to_string(r.weeks_planned),
                         format_date(r.planned_end), r.ended ? format_date(*r.ended) : "",
-                        h.clinician, r.discharge_reason});
+                        h.clinician, r.discharge_reason, now ? now->auth.payer : "",
+                        now ? now->auth.number : "", now ? format_date(now->auth.to) : "",
+                        now ? decimal_text(now->left()) : ""});
     }
 }
 

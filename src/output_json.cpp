@@ -346,6 +346,22 @@ json to_json(const TreatmentPlan& tp) {
 
 // ---------------------------------------------------------------- views
 
+json authorization_json(const AuthorizationUse& u) {
+    const Authorization& au = u.auth;
+    return {{"payer", au.payer},
+            {"number", au.number},
+            {"from", format_date(au.from)},
+            {"to", format_date(au.to)},
+            {"units", au.units},
+            {"unit", to_string(au.unit)},
+            {"used", u.used},
+            {"left", u.left()},
+            {"sessions", u.sessions},
+            {"over_on", u.over_on ? json(format_date(*u.over_on)) : json(nullptr)},
+            {"next_review", au.next_review ? json(format_date(*au.next_review)) : json(nullptr)},
+            {"note", au.note}};
+}
+
 void write_show_json(std::ostream& out, const ShowView& v) {
     json patient = assessment_json(v.record, v.assessment);
     // The whole picture (SPEC section 11), each entry with the keys of its
@@ -378,6 +394,12 @@ void write_show_json(std::ostream& out, const ShowView& v) {
         {"certification", loc.certification ? to_json(Entry(*loc.certification)) : json(nullptr)},
         {"certification_due",
          loc.certification_due ? json(format_date(*loc.certification_due)) : json(nullptr)}};
+    json authorizations = json::array();
+    for (const AuthorizationUse& u : v.assessment.authorizations)
+        authorizations.push_back(authorization_json(u));
+    patient["authorizations"] = authorizations;
+    patient["uncovered_sessions"] =
+        v.assessment.uncovered_sessions ? json(*v.assessment.uncovered_sessions) : json(nullptr);
     write_json(out, {{"today", format_date(v.today)}, {"patients", json::array({patient})}});
 }
 
@@ -396,6 +418,12 @@ void write_list_json(std::ostream& out, const std::vector<ListRow>& rows) {
                         {"clinician", h.clinician},
                         {"discharge_reason",
                          r.discharge_reason.empty() ? json(nullptr) : json(r.discharge_reason)}});
+        json authorizations = json::array();
+        for (const AuthorizationUse& u : r.authorizations)
+            authorizations.push_back(authorization_json(u));
+        list.back()["authorizations"] = authorizations;
+        list.back()["auth_in_force"] =
+            r.in_force ? json(r.authorizations[*r.in_force].auth.number) : json(nullptr);
     }
     write_json(out, list);
 }

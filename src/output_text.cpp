@@ -270,6 +270,15 @@ void print_level_of_care(std::ostream& out, const LevelOfCareView& v, const Styl
         out << fmt::format("  next due    {}\n", format_date(*v.certification_due));
 }
 
+// SPEC section 13: shown when there is an authorization or the patient
+// needs one.
+void print_authorizations(std::ostream& out, const Assessment& a, const Style& style) {
+    if (a.authorizations.empty() && !a.uncovered_sessions)
+        return;
+    out << '\n' << style.bold("Authorizations") << '\n';
+    write_authorizations_text(out, a.authorizations, a.uncovered_sessions);
+}
+
 void print_medications(std::ostream& out, const Assessment& a, Date today, const Style& style) {
     if (a.medications.empty())
         return;
@@ -416,6 +425,7 @@ void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     print_curriculum(out, a, v.program, style);
     print_treatment_plan(out, a.treatment_plan, style);
     print_level_of_care(out, level_of_care_view(v), style);
+    print_authorizations(out, a, style);
     print_medications(out, a, v.today, style);
     print_screens(out, journal, style);
     print_plan_events(out, journal, style);
@@ -423,6 +433,34 @@ void write_show_text(std::ostream& out, const ShowView& v, const Style& style) {
     print_amendments(out, journal, style);
     print_findings(out, v.record, a, style);
     print_graduation(out, a, style);
+}
+
+// ---------------------------------------------------------------- authorizations
+
+std::string authorization_text(const AuthorizationUse& u) {
+    const Authorization& au = u.auth;
+    const std::string unit(to_string(au.unit));
+    std::string line =
+        fmt::format("{}  {}  {} to {}  {}: used {}, left {} ({} counted)", escaped(au.number),
+                    escaped(au.payer), format_date(au.from), format_date(au.to),
+                    plural(au.units, unit, unit + "s"), decimal_text(u.used),
+                    decimal_text(u.left()), plural(u.sessions, "session", "sessions"));
+    if (au.next_review)
+        line += fmt::format("; next review {}", format_date(*au.next_review));
+    if (u.over_on)
+        line += fmt::format("; past its units on {}", format_date(*u.over_on));
+    return line;
+}
+
+void write_authorizations_text(std::ostream& out, const std::vector<AuthorizationUse>& uses,
+                               const std::optional<int>& uncovered) {
+    if (uses.empty())
+        out << "  none recorded\n";
+    for (const AuthorizationUse& u : uses)
+        out << "  " << authorization_text(u) << '\n';
+    if (uncovered)
+        out << fmt::format("  {} not covered by an authorization\n",
+                           plural(*uncovered, "attended session", "attended sessions"));
 }
 
 // ---------------------------------------------------------------- list

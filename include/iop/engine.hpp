@@ -115,6 +115,8 @@ struct Assessment {
     // SPEC section 13 as of judged_on: each authorization with its units
     // used, and the latest ASAM assessment.
     std::vector<AuthorizationUse> authorizations;
+    // Attended sessions no authorization covers, when the patient needs one.
+    std::optional<int> uncovered_sessions;
     std::optional<AsamAssessment> asam;
 
     std::vector<std::string> unmet() const;

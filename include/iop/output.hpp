@@ -89,6 +89,22 @@ void write_json(std::ostream& out, const nlohmann::json& value);
 std::string pad(std::string_view s, std::size_t width);
 std::size_t display_width(std::string_view s);
 
+// ---------------------------------------------------------------- authorizations
+
+// SPEC section 13: one authorization with its units used and left, as show
+// and `iop auth ID list` print it: "A-1  Acme  2026-11-02 to 2026-11-29  12
+// sessions: used 4, left 8 (4 sessions counted)", then the next review and
+// the session that took it past its units, when there are.
+std::string authorization_text(const AuthorizationUse& use);
+// The lines of show's Authorizations block, each indented by two spaces:
+// one an authorization (or "none recorded"), then the uncovered sessions
+// when the patient needs an authorization (`uncovered` given).
+void write_authorizations_text(std::ostream& out, const std::vector<AuthorizationUse>& uses,
+                               const std::optional<int>& uncovered);
+// {payer, number, from, to, units, unit, used, left, sessions, over_on,
+// next_review, note}.
+nlohmann::json authorization_json(const AuthorizationUse& use);
+
 // ---------------------------------------------------------------- show
 
 // One patient as `iop show` presents it.
@@ -161,6 +177,11 @@ struct ListRow {
     Date planned_end{};
     std::optional<Date> ended;
     std::string discharge_reason; // empty unless discharged
+    // SPEC section 13: the authorizations with their units used as of today,
+    // and which of them is in force today (the one a session today counts
+    // against), if any.
+    std::vector<AuthorizationUse> authorizations;
+    std::optional<std::size_t> in_force;
 };
 void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const Style& style);
 void write_list_json(std::ostream& out, const std::vector<ListRow>& rows);

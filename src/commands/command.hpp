@@ -82,6 +82,7 @@ CommandSpec med_command();
 CommandSpec plan_command();
 CommandSpec aftercare_command();
 CommandSpec goal_command();
+CommandSpec auth_command();
 CommandSpec objective_command();
 CommandSpec sign_command();
 CommandSpec asam_command();

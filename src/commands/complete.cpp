@@ -327,6 +327,10 @@ class Completer {
                 words.emplace_back(to_string(r));
         else if (kind == "ACTION" && spec_ && spec_->name == "closure")
             words = {"add", "cancel", "list"};
+        else if (kind == "ACTION" && spec_ && spec_->name == "auth")
+            words = {"add", "list"};
+        else if (kind == "UNIT")
+            words = auth_units();
         else if (kind == "ACTION")
             for (auto a : {MedAction::start, MedAction::review, MedAction::stop})
                 words.emplace_back(to_string(a));

@@ -1,5 +1,7 @@
 #include "commands/common.hpp"
 
+#include "iop/authorization.hpp"
+
 #include <variant>
 
 namespace iop {
@@ -41,6 +43,10 @@ int list(const ListOptions& o, Context& ctx) {
         row.planned_end = add_days(l.record->header.enrolled, 7 * st.plan.weeks - 1);
         row.ended = st.ended;
         row.discharge_reason = st.discharge_reason;
+        const AuthorizationUsage usage = authorization_usage(*l.record, ctx.today);
+        if (const AuthorizationUse* now = usage.covering(ctx.today))
+            row.in_force = static_cast<std::size_t>(now - usage.authorizations.data());
+        row.authorizations = usage.authorizations;
         row.header = std::move(l.record->header);
         return row;
     };

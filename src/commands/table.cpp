@@ -8,8 +8,8 @@ const std::vector<CommandSpec>& command_table() {
         init_command(), enroll_command(), attend_command(), group_command(), screen_command(),
         closure_command(), void_command(), amend_command(),
         // Plan
-        plan_command(), goal_command(), objective_command(), sign_command(), med_command(),
-        aftercare_command(), graduate_command(), discharge_command(),
+        plan_command(), goal_command(), objective_command(), sign_command(), auth_command(),
+        med_command(), aftercare_command(), graduate_command(), discharge_command(),
         asam_command(), certify_command(),
         // Reports
         show_command(), list_command(), check_command(), remind_command(), roster_command(),

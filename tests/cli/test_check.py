@@ -100,9 +100,10 @@ def json_shape(tmp):
     shown = json.loads(show.out)
     extra = {k: shown["patients"][0].pop(k) for k in ("screens", "plan_events", "aftercare", "end",
                                                         "amendments", "treatment_plan",
-                                                        "level_of_care")}
+                                                        "level_of_care", "authorizations",
+                                                        "uncovered_sessions")}
     eq(extra, {"screens": [], "plan_events": [], "aftercare": None, "end": None,
-               "amendments": [],
+               "amendments": [], "authorizations": [], "uncovered_sessions": None,
                "treatment_plan": {"version": 1, "version_date": "2026-11-02", "goals": [],
                                   "signatures": [], "missing": ["patient", "clinician"]},
                "level_of_care": {"asam": None, "placements": [], "certification": None,

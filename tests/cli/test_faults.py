@@ -96,6 +96,8 @@ def writers(tmp, d):
         (["aftercare", "P-0001", "--sponsor", "Ray D."], "patients/P-0001.toml"),
         (["goal", "P-0001", "add", "--problem", "p", "--goal", "g"], "patients/P-0001.toml"),
         (["sign", "P-0001", "--role", "patient"], "patients/P-0001.toml"),
+        (["auth", "P-0001", "add", "--payer", "Acme", "--number", "A-1", "--from", "2026-11-02",
+          "--to", "2026-11-29", "--units", "12"], "patients/P-0001.toml"),
         (["import", one], "patients/P-0001.toml"),
         (["group", "--topic", "stress", "--date", "2026-11-05", "P-0001"],
          "patients/P-0001.toml"),

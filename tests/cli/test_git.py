@@ -152,6 +152,9 @@ def every_write_command_makes_one_commit_of_exactly_its_files(tmp):
          "asam P-0001: keep level, 2026-11-06", ["patients/P-0001.toml"]),
         (["certify", "P-0001", "--physician", "Dr. Chen", "--date", "2026-11-06"],
          "certify P-0001: 2026-11-06", ["patients/P-0001.toml"]),
+        (["auth", "P-0001", "add", "--payer", "Acme Health", "--number", "A-1", "--from",
+          "2026-11-02", "--to", "2026-11-29", "--units", "12", "--date", "2026-11-06"],
+         "auth P-0001: 2026-11-02 to 2026-11-29, 12 sessions", ["patients/P-0001.toml"]),
         (["import", csv], "import sessions.csv: imported 2 sessions for 2 patients, "
          "skipped 0 duplicates", ["patients/P-0001.toml", "patients/P-0002.toml"]),
         (["graduate", "P-0001", "--force", "--reason", "moved away", "--date", "2026-11-07"],

@@ -360,12 +360,21 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
     CHECK(rendered([&](auto& o) {
               iop::write_list_text(o, rows, iop::Style(true));
           }).find("\x1b[32mactive\x1b[0m      week") != std::string::npos);
-    CHECK(
-        rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
-        "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_reason\n"
-        "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera,\n"
-        "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
-        "Dr. Rivera,moved\n");
+    // SPEC section 13: the authorization in force today, empty when none.
+    iop::Authorization au;
+    au.payer = "Acme";
+    au.number = "A-1";
+    au.from = *iop::parse_date("2026-11-02");
+    au.to = *iop::parse_date("2026-11-29");
+    au.units = 12;
+    rows[1].authorizations = {{au, 4.5, 3, std::nullopt}};
+    rows[1].in_force = 0;
+    CHECK(rendered([&](auto& o) { iop::write_list_csv(o, rows); }) ==
+          "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_"
+          "reason,auth_payer,auth_number,auth_to,auth_left\n"
+          "P-1,Zoë Doe,active,2026-11-02,3,12,2027-01-24,,Dr. Rivera,,,,,\n"
+          "P-0002,\"'=Smith, Al\x1b\",discharged,2026-11-02,3,12,2027-01-24,2026-11-20,"
+          "Dr. Rivera,moved,Acme,A-1,2026-11-29,7.5\n");
     json j = json::parse(rendered([&](auto& o) { iop::write_list_json(o, rows); }));
     REQUIRE(j.size() == 2);
     CHECK(j[0] == json{{"id", "P-1"},
@@ -377,13 +386,17 @@ TEST_CASE("list: text aligns its columns, JSON and CSV carry every field") {
                        {"planned_end", "2027-01-24"},
                        {"ended", nullptr},
                        {"clinician", "Dr. Rivera"},
-                       {"discharge_reason", nullptr}});
+                       {"discharge_reason", nullptr},
+                       {"authorizations", json::array()},
+                       {"auth_in_force", nullptr}});
     CHECK(j[1].at("ended") == "2026-11-20");
+    CHECK(j[1].at("auth_in_force") == "A-1");
+    CHECK(j[1].at("authorizations")[0].at("left") == 7.5);
     CHECK(j[1].at("discharge_reason") == "moved");
     CHECK(rendered([&](auto& o) { iop::write_list_json(o, {}); }) == "[]\n");
     CHECK(rendered([&](auto& o) { iop::write_list_csv(o, {}); }) ==
           "id,name,status,enrolled,week,weeks_planned,planned_end,ended,clinician,discharge_"
-          "reason\n");
+          "reason,auth_payer,auth_number,auth_to,auth_left\n");
     CHECK(rendered([&](auto& o) { iop::write_list_text(o, {}, iop::Style(false)); }).empty());
 }
 
@@ -446,8 +459,12 @@ TEST_CASE("show: text and JSON render the same view") {
                                               {"placements", json::array()},
                                               {"certification", nullptr},
                                               {"certification_due", nullptr}});
+    // SPEC section 13: no authorization, none needed (no insurance).
+    CHECK(patient.at("authorizations") == json::array());
+    CHECK(patient.at("uncovered_sessions") == nullptr);
     for (const char* key : {"screens", "plan_events", "aftercare", "end", "amendments",
-                            "treatment_plan", "level_of_care"})
+                            "treatment_plan", "level_of_care", "authorizations",
+                            "uncovered_sessions"})
         patient.erase(key);
     CHECK(patient == iop::assessment_json(rec, a));
 }

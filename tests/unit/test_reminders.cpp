@@ -489,4 +489,53 @@ TEST_CASE("no goal, objective or intervention text in any reminder") {
     }
 }
 
+// SPEC section 13: an authorization's end and its next utilization review
+// come up within --within days.
+Authorization authorization(const char* number, const char* from, const char* to,
+                            const char* review = nullptr, const char* payer = "Acme") {
+    Authorization a;
+    a.date = d("2026-11-02");
+    a.payer = payer;
+    a.number = number;
+    a.from = d(from);
+    a.to = d(to);
+    a.units = 30;
+    if (review)
+        a.next_review = d(review);
+    return a;
+}
+
+TEST_CASE("authorization-end and authorization-review come up within --within days") {
+    Program p = default_program();
+    Record r = patient("2026-11-02"); // planned end 2027-01-24
+    give_plan(r, "2026-11-02");
+    r.journal.push_back(session("2026-11-03", SessionKind::group));
+    r.journal.push_back(authorization("A-1", "2026-11-02", "2026-11-30", "2026-11-16"));
+    // 2026-11-10: the review is 6 days away, the end 20.
+    CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 5}), "authorization-review"));
+    const auto rs = remind(p, r, "2026-11-10", {nullptr, 6});
+    const Reminder& review = item(rs, "authorization-review");
+    CHECK(review.due == d("2026-11-16"));
+    CHECK(review.part == ReminderPart::coming_up);
+    CHECK(review.message == "authorization A-1 utilization review 2026-11-16");
+    CHECK_FALSE(has(rs, "authorization-end"));
+    CHECK_FALSE(has(remind(p, r, "2026-11-10", {nullptr, 19}), "authorization-end"));
+    const auto ends = remind(p, r, "2026-11-10", {nullptr, 20});
+    const Reminder& end = item(ends, "authorization-end");
+    CHECK(end.due == d("2026-11-30"));
+    CHECK(end.message == "authorization A-1 ends 2026-11-30: 29 of 30 sessions left");
+    // A past review is not coming up.
+    CHECK_FALSE(has(remind(p, r, "2026-11-17", {nullptr, 30}), "authorization-review"));
+    // An authorization that follows it (any payer): its end does not come up.
+    Record followed = r;
+    followed.journal.push_back(authorization("B-1", "2026-12-01", "2026-12-31", nullptr, "Beta"));
+    CHECK_FALSE(has(remind(p, followed, "2026-11-10", {nullptr, 20}), "authorization-end"));
+    // The planned end on or before its end: nothing to renew.
+    Record short_plan = patient("2026-11-02");
+    short_plan.header.plan.weeks = 4; // planned end 2026-11-29
+    give_plan(short_plan, "2026-11-02");
+    short_plan.journal.push_back(authorization("A-1", "2026-11-02", "2026-11-29"));
+    CHECK_FALSE(has(remind(p, short_plan, "2026-11-10", {nullptr, 30}), "authorization-end"));
+}
+
 TEST_SUITE_END();
