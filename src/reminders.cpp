@@ -205,7 +205,13 @@ std::vector<Reminder> reminders_for(const Program& program, const Record& record
         const bool followed = std::any_of(
             a.authorizations.begin(), a.authorizations.end(),
             [&](const AuthorizationUse& v) { return v.auth.from <= after && after <= v.auth.to; });
-        if (coming(u.auth.to) && !followed && a.planned_end > u.auth.to)
+        // The authorization covering today that auth-expiring already names
+        // (an open item, listed above) is not said twice.
+        const bool expiring =
+            u.auth.from <= today && today <= u.auth.to &&
+            std::any_of(a.findings.begin(), a.findings.end(),
+                        [](const Finding& f) { return f.rule == "auth-expiring"; });
+        if (coming(u.auth.to) && !followed && !expiring && a.planned_end > u.auth.to)
             out.push_back(
                 {id, "authorization-end", u.auth.to, std::nullopt,
                  fmt::format("authorization {} ends {}: {} of {} {}{} left", u.auth.number,

@@ -441,6 +441,7 @@ TEST_CASE("an open objective's target date is coming up within --within") {
 
 TEST_CASE("authorization-end names the units in the plural, as auth-units does") {
     Program p = default_program();
+    p.authorization_warn_days = 2; // auth-expiring would say it otherwise (below)
     Record r = patient("2026-11-02");
     r.header.insurance = "Acme Health";
     Authorization a;
@@ -466,6 +467,31 @@ TEST_CASE("authorization-end names the units in the plural, as auth-units does")
     const auto one = remind(p, r, "2026-11-10", {nullptr, 3});
     CHECK(item(one, "authorization-end").message ==
           "authorization AH-1 ends 2026-11-13: 1 of 1 day left");
+}
+
+// Every line calls for an action once: an authorization that auth-expiring
+// lists as an open item does not come up again as authorization-end.
+TEST_CASE("authorization-end is not said beside auth-expiring of the same authorization") {
+    Program p = default_program(); // warn_days 7
+    Record r = patient("2026-11-02");
+    r.header.insurance = "Acme Health";
+    Authorization a;
+    a.date = d("2026-11-02");
+    a.payer = "Acme Health";
+    a.number = "AH-1";
+    a.from = d("2026-11-02");
+    a.to = d("2026-11-13");
+    a.units = 10;
+    r.journal.push_back(a);
+    r.journal.push_back(session("2026-11-02", SessionKind::group));
+    // 2026-11-05: 8 days before the end, only the coming-up item.
+    const auto before = remind(p, r, "2026-11-05", {nullptr, 8});
+    CHECK(has(before, "authorization-end"));
+    CHECK_FALSE(has(before, "auth-expiring"));
+    // 2026-11-10: 3 days before, auth-expiring says it; once.
+    const auto rs = remind(p, r, "2026-11-10", {nullptr, 8});
+    CHECK(has(rs, "auth-expiring"));
+    CHECK_FALSE(has(rs, "authorization-end"));
 }
 
 TEST_CASE("no goal, objective or intervention text in any reminder") {
