@@ -462,9 +462,9 @@ TEST_CASE("show: text and JSON render the same view") {
     // SPEC section 13: no authorization, none needed (no insurance).
     CHECK(patient.at("authorizations") == json::array());
     CHECK(patient.at("uncovered_sessions") == nullptr);
-    for (const char* key : {"screens", "plan_events", "aftercare", "end", "amendments",
-                            "treatment_plan", "level_of_care", "authorizations",
-                            "uncovered_sessions"})
+    for (const char* key :
+         {"screens", "plan_events", "aftercare", "end", "amendments", "treatment_plan",
+          "level_of_care", "authorizations", "uncovered_sessions"})
         patient.erase(key);
     CHECK(patient == iop::assessment_json(rec, a));
 }
@@ -584,17 +584,18 @@ TEST_CASE("remind: a heading a patient, items under it; JSON one flat list") {
     patients[2].id = "P-4"; // a record that could not be read: no week, no start
     patients[2].items = {item("P-4", "record-invalid", ymd(2026, 11, 24), std::nullopt, "broken",
                               ReminderPart::open_item, std::nullopt, true)};
-    CHECK(rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(false)); }) ==
-          "P-2  week 3 of 12  clinician Dr. Rivera\n"
-          "  2026-11-24  group-frequency        week 2 had 1 group session, plan is 3; had 3 hours, "
-          "adult minimum is 9\n"
-          "  2026-11-29  screen                 line\nbreak \\x1b\n"
-          "\n"
-          "P-3  starts 2026-12-01\n"
-          "  2026-11-30  plan-review            due\n"
-          "\n"
-          "P-4\n"
-          "  2026-11-24  record-invalid         broken\n");
+    CHECK(
+        rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(false)); }) ==
+        "P-2  week 3 of 12  clinician Dr. Rivera\n"
+        "  2026-11-24  group-frequency        week 2 had 1 group session, plan is 3; had 3 hours, "
+        "adult minimum is 9\n"
+        "  2026-11-29  screen                 line\nbreak \\x1b\n"
+        "\n"
+        "P-3  starts 2026-12-01\n"
+        "  2026-11-30  plan-review            due\n"
+        "\n"
+        "P-4\n"
+        "  2026-11-24  record-invalid         broken\n");
     std::string colour =
         rendered([&](auto& o) { iop::write_reminders_text(o, patients, iop::Style(true)); });
     CHECK(colour.rfind("\x1b[1mP-2  week 3 of 12  clinician Dr. Rivera\x1b[0m\n"
