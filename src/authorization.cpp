@@ -87,10 +87,17 @@ bool same_authorization(const Authorization& a, const Authorization& b) {
            a.note == b.note;
 }
 
+bool same_payer(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
 const Authorization* overlapping_authorization(const Record& record, const Authorization& a) {
     for (const Entry& e : record.journal)
         if (const Authorization* b = std::get_if<Authorization>(&e);
-            b && b->payer == a.payer && b->from <= a.to && a.from <= b->to)
+            b && same_payer(b->payer, a.payer) && b->from <= a.to && a.from <= b->to)
             return b;
     return nullptr;
 }

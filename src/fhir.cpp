@@ -1,5 +1,7 @@
 #include "iop/fhir.hpp"
 
+#include "iop/authorization.hpp"
+
 #include "iop/date.hpp"
 
 #include <fmt/format.h>
@@ -266,7 +268,8 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
         payers.push_back(h.insurance);
     for (const Entry& e : record.journal)
         if (const Authorization* a = std::get_if<Authorization>(&e))
-            if (std::find(payers.begin(), payers.end(), a->payer) == payers.end())
+            if (std::none_of(payers.begin(), payers.end(),
+                             [&](const std::string& p) { return same_payer(p, a->payer); }))
                 payers.push_back(a->payer);
     for (const std::string& payer : payers) {
         std::string coverage_id =
@@ -275,7 +278,8 @@ std::vector<json> fhir_entries(const Program& program, const Record& record) {
         json identifiers = json::array();
         std::optional<Date> first, last;
         for (const Entry& e : record.journal)
-            if (const Authorization* a = std::get_if<Authorization>(&e); a && a->payer == payer) {
+            if (const Authorization* a = std::get_if<Authorization>(&e);
+                a && same_payer(a->payer, payer)) {
                 identifiers.push_back(
                     {{"system", fhir_authorization_system}, {"value", a->number}});
                 first = first ? std::min(*first, a->from) : a->from;

@@ -46,6 +46,10 @@ AuthorizationUsage authorization_usage(const Record& record,
 // unit, next review and note (not when or by whom they were recorded).
 bool same_authorization(const Authorization& a, const Authorization& b);
 
+// Payers compare without regard to case: "Acme Health" and "acme health"
+// are one payer for the overlap rule and the export.
+bool same_payer(std::string_view a, std::string_view b);
+
 // An authorization of the record of the same payer as `a` whose dates overlap
 // a's (the first in file order), or nullptr: SPEC section 13 refuses it.
 const Authorization* overlapping_authorization(const Record& record, const Authorization& a);

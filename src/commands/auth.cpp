@@ -36,13 +36,6 @@ struct AuthOptions {
 // larger grant for its period is a typing mistake.
 constexpr int max_sessions_a_day = 3;
 
-bool same_payer(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 // The most units the period from..to can hold: a unit a day for days, 24
 // hours a day, three sessions a day.
 int period_capacity(AuthUnit unit, Date from, Date to) {
@@ -144,17 +137,13 @@ int add(const AuthOptions& o, Context& ctx) {
     const LoadedRecord loaded = load_for_entry(ctx, o.id);
     const Record& rec = loaded.record;
     au.date = entry_date(ctx, rec, o.date);
-    for (const Entry& e : rec.journal) {
-        const Authorization* other = std::get_if<Authorization>(&e);
-        if (other && same_payer(other->payer, au.payer) && other->from <= au.to &&
-            au.from <= other->to)
-            throw Refused(fmt::format("authorization {} of {} ({} to {}) overlaps {} to {}; "
-                                      "authorizations of the same payer may not overlap (void "
-                                      "the other to replace it)",
-                                      escaped(other->number), escaped(other->payer),
-                                      format_date(other->from), format_date(other->to),
-                                      format_date(au.from), format_date(au.to)));
-    }
+    if (const Authorization* other = overlapping_authorization(rec, au))
+        throw Refused(fmt::format("authorization {} of {} ({} to {}) overlaps {} to {}; "
+                                  "authorizations of the same payer may not overlap (void the "
+                                  "other to replace it)",
+                                  escaped(other->number), escaped(other->payer),
+                                  format_date(other->from), format_date(other->to),
+                                  format_date(au.from), format_date(au.to)));
     const std::string number = escaped(au.number);
     const std::string period = fmt::format("{} to {}", format_date(au.from), format_date(au.to));
     const std::string unit(to_string(au.unit));

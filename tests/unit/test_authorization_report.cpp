@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <chrono>
 
 namespace {
@@ -77,6 +78,16 @@ TEST_CASE("overlapping_authorization: same payer, a shared day") {
           &std::get<iop::Authorization>(rec.journal[0]));
     next.payer = "Other";
     CHECK(iop::overlapping_authorization(rec, next) == nullptr);
+    // One payer however it is typed: iop auth add, import and the FHIR
+    // Coverage all ask same_payer.
+    next.payer = std::get<iop::Authorization>(rec.journal[0]).payer;
+    for (char& c : next.payer)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(next.payer != std::get<iop::Authorization>(rec.journal[0]).payer);
+    CHECK(iop::same_payer(next.payer, std::get<iop::Authorization>(rec.journal[0]).payer));
+    CHECK(iop::overlapping_authorization(rec, next) ==
+          &std::get<iop::Authorization>(rec.journal[0]));
+    CHECK_FALSE(iop::same_payer("Acme", "Acme Health"));
     // The same authorization whatever day it was recorded.
     iop::Authorization again = std::get<iop::Authorization>(rec.journal[0]);
     again.date = ymd(2026, 12, 5);
