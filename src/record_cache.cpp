@@ -180,14 +180,17 @@ void CacheSession::load() {
     const auto size = static_cast<std::uint64_t>(st.st_size);
     const std::string expected_header = header_bytes();
     std::string header, footer, index;
+    if (size == 0)
+        return ignore("empty");
+    if (!read_at(fd_, header, 0, std::min<std::uint64_t>(size, expected_header.size())) ||
+        header.substr(0, magic.size()) != magic)
+        return ignore("not a record cache");
+    if (header != expected_header && header.size() == expected_header.size())
+        return ignore("written by another version of iop");
     if (size < expected_header.size() + footer_size ||
         !read_at(fd_, footer, size - footer_size, footer_size) ||
         footer.substr(32) != end_magic)
         return ignore("truncated");
-    if (!read_at(fd_, header, 0, expected_header.size()) || header.substr(0, 8) != magic)
-        return ignore("not a record cache");
-    if (header != expected_header)
-        return ignore("written by another version of iop");
     const std::uint64_t index_offset = get64(footer.data());
     const std::uint64_t index_length = get64(footer.data() + 8);
     const std::uint64_t count = get64(footer.data() + 16);
@@ -364,11 +367,8 @@ void CacheSession::copy_pending() {
 }
 
 void CacheSession::delivered(const std::string& id, CacheNote& note) {
-    std::optional<std::size_t> old;
-    if (auto it = by_id_.find(id); it != by_id_.end()) {
-        old = it->second;
-        visited_[*old] = true;
-    }
+    if (auto it = by_id_.find(id); it != by_id_.end())
+        visited_[it->second] = true;
     switch (note.kind) {
     case CacheNote::Kind::unused:
         return;
@@ -397,9 +397,9 @@ void CacheSession::delivered(const std::string& id, CacheNote& note) {
         note.payload.clear();
         return;
     case CacheNote::Kind::parsed:
+        // Its entry, if any, is out of date: it never matches again, and is
+        // dropped when the cache is next written; not a reason to write it.
         ++parsed_;
-        if (old)
-            dirty_ = true; // its entry is out of date: dropped
         return;
     }
 }
