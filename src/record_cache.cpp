@@ -35,6 +35,11 @@ constexpr std::string_view end_magic = "IOPCEND!";
 constexpr std::uint32_t format_version = 1;
 constexpr std::size_t footer_size = 4 * 8 + 8;
 constexpr std::size_t buffer_limit = 1 << 20;
+// Bounds on what a damaged or foreign file can make a reader allocate: an
+// index entry is about 100 bytes, and a record's binary form is smaller than
+// its file, which is at most max_file_bytes.
+constexpr std::uint64_t max_index_bytes = 512u * 1024 * 1024;
+constexpr std::uint64_t max_payload_bytes = 2 * max_file_bytes;
 
 void put64(std::string& out, std::uint64_t v) {
     for (int i = 0; i < 8; ++i)
@@ -195,7 +200,7 @@ void CacheSession::load() {
     const std::uint64_t index_length = get64(footer.data() + 8);
     const std::uint64_t count = get64(footer.data() + 16);
     if (index_offset < header.size() || index_offset > size - footer_size ||
-        index_length != size - footer_size - index_offset ||
+        index_length != size - footer_size - index_offset || index_length > max_index_bytes ||
         !read_at(fd_, index, index_offset, index_length) ||
         checksum(header + index) != get64(footer.data() + 24))
         return ignore("damaged (checksum)");
@@ -223,7 +228,7 @@ void CacheSession::load() {
         e.checksum = get64(p + 56);
         p += fixed;
         if (e.offset < header.size() || e.offset > index_offset ||
-            e.length > index_offset - e.offset)
+            e.length > index_offset - e.offset || e.length > max_payload_bytes)
             return ignore("damaged (index)");
         entries_.push_back(std::move(e));
     }
