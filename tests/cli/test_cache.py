@@ -19,6 +19,7 @@ writes."""
 
 import difflib
 import errno
+import json
 import os
 import random
 import re
@@ -78,17 +79,21 @@ def without_notes(err):
 
 
 def differ(what, a, b):
+    try:  # JSON one value a line, so that the diff shows what differs
+        a, b = (json.dumps(json.loads(x), indent=1) + "\n" for x in (a, b))
+    except ValueError:
+        pass
     diff = "".join(list(difflib.unified_diff(a.splitlines(True), b.splitlines(True), "cache",
                                              "no cache", n=1))[:40])
     raise Failure(f"{what}: the output with the cache differs from IOP_NO_CACHE=1:\n{diff}")
 
 
-def same_as_no_cache(d, args, what, verbose=True, **kw):
+def same_as_no_cache(d, args, what, verbose=True, env=None, **kw):
     """Runs iop ARGS with the cache, then with IOP_NO_CACHE=1: same stdout,
     exit status and stderr (apart from the --verbose notes). Returns the run
     with the cache."""
-    c = iop(d, *args, verbose=verbose, **kw)
-    n = iop(d, *args, env=NO_CACHE, **kw)
+    c = iop(d, *args, verbose=verbose, env=env, **kw)
+    n = iop(d, *args, env={**(env or {}), **NO_CACHE}, **kw)
     label = f"{what}: iop {' '.join(args)}"
     eq(c.code, n.code, f"{label}: exit status\n{brief(c)}\n{brief(n)}")
     if c.out != n.out:
@@ -99,12 +104,12 @@ def same_as_no_cache(d, args, what, verbose=True, **kw):
     return c
 
 
-def compare(d, what, parsed=None, total=None):
+def compare(d, what, parsed=None, total=None, env=None):
     """Every command of COMMANDS with and without the cache (same_as_no_cache).
     With `parsed`: the first run took total - parsed records from the cache
     and parsed `parsed` (the changed files); later runs parsed no more
     (a changed file may have become cacheable since). Returns the runs."""
-    runs = [same_as_no_cache(d, args, what) for args in COMMANDS]
+    runs = [same_as_no_cache(d, args, what, env=env) for args in COMMANDS]
     if parsed is not None:
         eq(counts(runs[0]), (total - parsed, parsed),
            f"{what}: (from the cache, parsed) of the first run after the change\n{brief(runs[0])}")
@@ -463,6 +468,21 @@ def a_file_not_safely_older_than_the_run_is_never_cached(tmp):
     time.sleep(SETTLE)
     compare(d, "the file modified an hour ago", parsed=1, total=n)
     compare(d, "the file modified an hour ago, cached", parsed=0, total=n)
+
+
+@case
+def a_change_of_time_zone_is_seen(tmp):
+    # When a finding arose depends on the local day of each entry's
+    # recorded_at (SPEC section 5), in the time zone of the run: cron's may
+    # not be the user's. A cache written in one time zone must not hand its
+    # local days to a run in another.
+    d = clinic(tmp)
+    utc = {"TZ": "UTC"}
+    time.sleep(SETTLE)
+    iop(d, "list", env=utc)
+    eq(counts(iop(d, "list", env=utc, verbose=True)), (len(patients(d)), 0), "warm in UTC")
+    for tz in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):
+        compare(d, f"a cache written in UTC read with TZ={tz}", env={"TZ": tz})
 
 # ---------------------------------------------------------------- the cache file itself
 
