@@ -387,6 +387,13 @@ def a_file_replaced_by_another_patients_is_seen(tmp):
     sh("cp", "-p", path, tmp / "copy.toml")
     os.rename(tmp / "copy.toml", path)
     compare(d, "after a copy of itself replaced it", parsed=1, total=n)
+    # Replaced by a symbolic link to a copy of itself: iop does not follow
+    # links for records, cached or not.
+    warm(d)
+    path.unlink()
+    path.symlink_to(own)
+    runs = compare(d, "after a symlink replaced it", parsed=1, total=n)
+    contains(runs[2].err, "patients/P-0003.toml: file is a symbolic link", "stderr")
 
 
 @case
