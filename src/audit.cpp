@@ -100,8 +100,7 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
 void git_cache_finding(const Store& store, std::vector<FileFinding>& out) {
     if (git::disabled_by_environment() || !store.cache_exists())
         return;
-    if (!git::tracking_work_tree(store.root()) ||
-        git::ignores_file(store.root(), cache_file_name))
+    if (!git::tracking_work_tree(store.root()) || git::ignores_file(store.root(), cache_file_name))
         return;
     Finding f;
     f.severity = Severity::warning;
@@ -133,10 +132,10 @@ std::vector<FileFinding> permission_findings(const Store& store,
         }
         if ((m.mode & 077) == 0)
             continue;
-        const char* what = !m.dir ? (m.path.filename() == cache_file_name ? "the record cache"
-                                                                          : "the record")
-                           : m.path == store.patients_dir() ? "the patients directory"
-                                                            : "the records directory";
+        const char* what =
+            !m.dir ? (m.path.filename() == cache_file_name ? "the record cache" : "the record")
+            : m.path == store.patients_dir() ? "the patients directory"
+                                             : "the records directory";
         out.push_back(mode_finding(m.path, m.shown, m.dir, what, m.mode));
     }
     if (!git_checked) {

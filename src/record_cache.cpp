@@ -113,8 +113,8 @@ bool read_at(int fd, std::string& out, std::uint64_t offset, std::uint64_t size)
     out.resize(static_cast<std::size_t>(size));
     std::size_t done = 0;
     while (done < size) {
-        ssize_t n = ::pread(fd, out.data() + done, out.size() - done,
-                            static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -229,8 +229,7 @@ void CacheSession::load() {
             return ignore("written by another version of iop");
     }
     if (size < expected_header.size() + footer_size ||
-        !read_at(fd_, footer, size - footer_size, footer_size) ||
-        footer.substr(32) != end_magic)
+        !read_at(fd_, footer, size - footer_size, footer_size) || footer.substr(32) != end_magic)
         return ignore("truncated");
     const std::uint64_t index_offset = get64(footer.data());
     const std::uint64_t index_length = get64(footer.data() + 8);
@@ -458,8 +457,7 @@ void CacheSession::finish() {
         if (visited_[i])
             continue;
         struct stat st {};
-        if (::lstat(patient_file(root_, entries_[i].id).c_str(), &st) == 0 &&
-            S_ISREG(st.st_mode))
+        if (::lstat(patient_file(root_, entries_[i].id).c_str(), &st) == 0 && S_ISREG(st.st_mode))
             copy_old(i);
     }
     std::string index;
@@ -509,9 +507,8 @@ std::vector<fs::path> cache_files(const fs::path& root) {
     const std::string temp_prefix = std::string(cache_file_name) + std::string(temp_name_mark);
     for (const auto& entry : fs::directory_iterator(root, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name == cache_file_name ||
-            (name.size() == temp_prefix.size() + temp_name_random &&
-             name.compare(0, temp_prefix.size(), temp_prefix) == 0)) {
+        if (name == cache_file_name || (name.size() == temp_prefix.size() + temp_name_random &&
+                                        name.compare(0, temp_prefix.size(), temp_prefix) == 0)) {
             std::error_code kind_ec;
             if (entry.is_regular_file(kind_ec) && !entry.is_symlink(kind_ec))
                 out.push_back(entry.path());

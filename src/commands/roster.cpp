@@ -89,9 +89,9 @@ void write_sheet(std::ostream& out, const std::vector<RosterRow>& rows, Date day
         out << "\n\n";
         out << fmt::format("Date:      {} ({})\n", format_date(day), weekday_long(day));
         out << cut_to(fmt::format("Topic:     {}",
-                               topic ? escaped(topic->id) + " (" + escaped(topic->title) + ")"
-                                     : std::string(30, '_')),
-                   sheet_width)
+                                  topic ? escaped(topic->id) + " (" + escaped(topic->title) + ")"
+                                        : std::string(30, '_')),
+                      sheet_width)
             << '\n';
         out << fmt::format("Hours:     {}\n", format_hours(hours));
         out << fmt::format("Clinician: {}\n\n", std::string(30, '_'));

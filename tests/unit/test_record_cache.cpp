@@ -165,9 +165,10 @@ TEST_CASE("record codec: every field of every entry comes back as it was") {
 
 TEST_CASE("record codec: a parsed record with positions round-trips") {
     const std::string text = testutil::record_text(
-        "P-0001", "\n[[session]]\ndate = 2026-11-03\nkind = \"group\"\ntopic = \"shame-and-guilt\"\n"
-                  "hours = 3\nstatus = \"attended\"\nrecorded_by = \"c\"\n"
-                  "recorded_at = 2026-11-03T17:02:11Z\n");
+        "P-0001",
+        "\n[[session]]\ndate = 2026-11-03\nkind = \"group\"\ntopic = \"shame-and-guilt\"\n"
+        "hours = 3\nstatus = \"attended\"\nrecorded_by = \"c\"\n"
+        "recorded_at = 2026-11-03T17:02:11Z\n");
     const Record r = parse_record(text, "patients/P-0001.toml");
     REQUIRE(r.journal.size() == 1);
     CHECK(meta(r.journal[0]).pos.line > 0);
@@ -262,8 +263,8 @@ struct Clinic {
     // Past the racy margin of everything written so far.
     static void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(150)); }
     // The records loaded through for_each_record, and the --verbose notes.
-    std::vector<Store::Loaded> load(std::string& notes, const std::vector<std::string>* ids = nullptr,
-                                    unsigned jobs = 2) {
+    std::vector<Store::Loaded>
+    load(std::string& notes, const std::vector<std::string>* ids = nullptr, unsigned jobs = 2) {
         Store store(root);
         std::ostringstream verbose;
         store.set_verbose(&verbose);
