@@ -83,7 +83,7 @@ else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1 (>= 3.0), libfmt9 (>= 9.1.0), \
-libtomlplusplus3 (>= 3.3.0), libcsv3 (>= 3.0.3), libssl3 (>= 3.0.0)")
+libtomlplusplus3 (>= 3.3.0), libcsv3 (>= 3.0.3), libssl3 (>= 3.0.0), libxxhash0 (>= 0.8.0)")
 endif()
 
 include(CPack)

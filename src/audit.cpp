@@ -112,7 +112,8 @@ std::vector<FileFinding> permission_findings(const Store& store,
         }
         if ((m.mode & 077) == 0)
             continue;
-        const char* what = !m.dir                           ? "the record"
+        const char* what = !m.dir ? (m.path.filename() == cache_file_name ? "the record cache"
+                                                                          : "the record")
                            : m.path == store.patients_dir() ? "the patients directory"
                                                             : "the records directory";
         out.push_back(mode_finding(m.path, m.shown, m.dir, what, m.mode));

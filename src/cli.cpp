@@ -96,6 +96,7 @@ struct GlobalOptions {
     std::optional<std::string> format;
     std::string color = "auto";
     bool quiet = false;
+    bool verbose = false;
     std::optional<std::string> wait; // seconds, as written
     std::optional<int> jobs;
 };
@@ -308,6 +309,7 @@ void resolve(Context& ctx, const GlobalOptions& g, const CommandSpec& spec) {
         throw UsageError(fmt::format("--jobs {} is out of range: 1 to 1024 threads", *g.jobs));
     ctx.jobs = g.jobs ? static_cast<unsigned>(*g.jobs) : available_cores();
     ctx.quiet = g.quiet;
+    ctx.verbose = g.verbose;
     ctx.dir_option = g.dir;
     ctx.env_dir = env("IOP_DIR");
     std::error_code ec;
@@ -350,6 +352,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("WHEN");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing on success but results");
+    app.add_flag("-v,--verbose", g.verbose,
+                 "Notes on stderr about what iop did behind the scenes (the record cache)");
     app.add_option("--wait", g.wait, "Seconds to wait for the lock of another iop (default 5)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
         ->type_name("SECONDS");

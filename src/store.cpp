@@ -142,10 +142,14 @@ struct Fd {
 
 } // namespace
 
-std::string read_file(const fs::path& path, const std::string& shown) {
+namespace {
+
+// read_file, handing back the stat of the file read (taken before reading,
+// so that the bytes are at least as new as the stat) and the clock then.
+std::string read_file_stat(const fs::path& path, const std::string& shown, struct stat& st,
+                           std::int64_t& seen_ns) {
     // Looked at before it is opened: a FIFO is never opened (that could wake
     // a writer waiting on it), nor a device.
-    struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
         not_regular(shown, st.st_mode);
     // O_NONBLOCK: should the name become a FIFO or device after the lstat,
@@ -160,6 +164,7 @@ std::string read_file(const fs::path& path, const std::string& shown) {
     }
     if (::fstat(f.fd, &st) != 0)
         io_fail("cannot read", shown, errno);
+    seen_ns = clock_now_ns();
     if (!S_ISREG(st.st_mode))
         not_regular(shown, st.st_mode);
     const std::string too_large = fmt::format("file is {} bytes, larger than the {} MiB iop reads",
@@ -168,6 +173,14 @@ std::string read_file(const fs::path& path, const std::string& shown) {
         throw DataError(shown, {}, too_large);
     return read_bounded(f.fd, shown, max_file_bytes, static_cast<std::uintmax_t>(st.st_size), false,
                         "file grew past the size iop reads");
+}
+
+} // namespace
+
+std::string read_file(const fs::path& path, const std::string& shown) {
+    struct stat st {};
+    std::int64_t seen_ns = 0;
+    return read_file_stat(path, shown, st, seen_ns);
 }
 
 std::string read_input(const std::string& path, const std::string& shown, std::uintmax_t limit) {
@@ -609,31 +622,60 @@ std::string Store::read_record_text(std::string_view id) const {
     return read_file(record_path(id), shown_path(id));
 }
 
-Record Store::load(std::string_view id, std::string* text) const {
-    require_exists(id);
-    std::string shown = shown_path(id);
-    std::string content = read_record_text(id);
+namespace {
+
+// The record of patient `id` from its file's bytes: parsed, and its id
+// checked against the file's name.
+Record parse_patient(std::string_view id, const std::string& content, const std::string& shown) {
     Record rec = parse_record(content, shown);
     if (rec.header.id != id)
         throw DataError(shown, {},
                         fmt::format("the record's id \"{}\" does not match its file "
                                     "name (expected \"{}\")",
                                     rec.header.id, id));
+    return rec;
+}
+
+} // namespace
+
+Record Store::load(std::string_view id, std::string* text) const {
+    require_exists(id);
+    std::string shown = shown_path(id);
+    std::string content = read_record_text(id);
+    Record rec = parse_patient(id, content, shown);
     if (text)
         *text = std::move(content);
     return rec;
 }
 
 Store::Loaded Store::load_one(const std::string& id) const {
+    CacheNote note;
+    return load_cached(id, nullptr, note);
+}
+
+Store::Loaded Store::load_cached(const std::string& id, const CacheSession* cache,
+                                 CacheNote& note) const {
+    note.kind = CacheNote::Kind::unused;
     Loaded out;
     out.id = id;
+    const std::string shown = shown_path(id);
     try {
-        out.record = load(id);
+        if (cache) {
+            out.record = cache->find(id, record_path(id), shown, note);
+            if (out.record)
+                return out;
+        }
+        struct stat st {};
+        std::int64_t seen_ns = 0;
+        const std::string content = read_file_stat(record_path(id), shown, st, seen_ns);
+        out.record = parse_patient(id, content, shown);
+        if (cache)
+            cache->keep(*out.record, file_key(st), seen_ns, note);
+        return out;
     } catch (const DataError& e) {
         out.error = e;
     } catch (const IoError& e) {
         // The error is reported under the file's name: say it once.
-        const std::string shown = shown_path(id);
         std::string_view detail = e.what();
         std::string prefix = shown + " ";
         if (detail.substr(0, prefix.size()) == prefix) {
@@ -643,7 +685,25 @@ Store::Loaded Store::load_one(const std::string& id) const {
             out.error = DataError(shown, {}, std::string(detail));
         }
     }
+    if (cache)
+        CacheSession::broken(note);
     return out;
+}
+
+std::unique_ptr<CacheSession> Store::open_cache() const {
+    if (!cache_on_ || cache_disabled_by_environment())
+        return nullptr;
+    return std::make_unique<CacheSession>(root_, verbose_);
+}
+
+std::vector<std::string> Store::remove_cache() const {
+    std::vector<std::string> removed;
+    for (const fs::path& path : cache_files(root_)) {
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+            io_fail("cannot remove", path.filename().string(), errno);
+        removed.push_back(path.filename().string());
+    }
+    return removed;
 }
 
 std::vector<Store::Loaded> Store::load_many(const std::vector<std::string>& ids,
@@ -784,6 +844,7 @@ std::vector<Store::PathMode> Store::modes(const std::vector<std::string>& ids) c
     };
     add(root_, root_.string(), true);
     add(patients_dir(), fmt::format("{}/", patients_dir_name), true);
+    add(root_ / cache_file_name, std::string(cache_file_name), false);
     for (const auto& id : ids)
         add(record_path(id), shown_path(id), false);
     return out;
@@ -797,10 +858,12 @@ std::optional<unsigned> Store::directory_mode(const fs::path& dir) {
 }
 
 std::string Store::gitignore_text() {
-    return fmt::format("# iop: the writers' lock and temporary files of writes in progress\n"
+    return fmt::format("# iop: the writers' lock, the record cache and temporary files of writes "
+                       "in progress\n"
+                       "{}\n"
                        "{}\n"
                        ".*{}*\n",
-                       lock_file_name, temp_name_mark);
+                       lock_file_name, cache_file_name, temp_name_mark);
 }
 
 void Store::commit(Transaction& tx) {

@@ -42,6 +42,7 @@ struct LockedError : Error {
 struct SourcePos {
     int line = 0;
     int column = 0;
+    bool operator==(const SourcePos&) const = default;
 };
 
 // Bad data at a known place: rendered as "FILE:LINE:COL: message".

@@ -38,6 +38,7 @@ struct Plan {
     int groups_per_week = 3;
     int individual_per_week = 1;
     int family_per_week = 1;
+    bool operator==(const Plan&) const = default;
 };
 
 // Keys a plan-change event carries; absent ones keep their value.
@@ -50,6 +51,7 @@ struct PlanChange {
         return !weeks && !groups_per_week && !individual_per_week && !family_per_week;
     }
     void apply_to(Plan& plan) const;
+    bool operator==(const PlanChange&) const = default;
 };
 
 enum class SessionKind { group, individual, family };
@@ -124,6 +126,7 @@ struct EntryMeta {
     // section 5, "When a finding arose": when a finding was noticed).
     std::optional<Date> recorded_on;
     SourcePos pos;           // of the [[...]] header; 0 for entries not yet written
+    bool operator==(const EntryMeta&) const = default;
 };
 
 struct Session : EntryMeta {
@@ -134,11 +137,13 @@ struct Session : EntryMeta {
     std::string note;
     // SPEC section 12: the objectives (G1.1, ...) the session addressed.
     std::vector<std::string> objectives;
+    bool operator==(const Session&) const = default;
 };
 
 struct Screen : EntryMeta {
     ScreenResult result = ScreenResult::negative;
     std::vector<std::string> substances;
+    bool operator==(const Screen&) const = default;
 };
 
 struct Medication : EntryMeta {
@@ -146,6 +151,7 @@ struct Medication : EntryMeta {
     std::string name;
     std::string dose;
     std::optional<int> review_days;
+    bool operator==(const Medication&) const = default;
 };
 
 struct Header;
@@ -162,6 +168,7 @@ struct HeaderChange {
     void apply_to(Header& header) const;
     // "name, clinician": the keys it changes, in header order.
     std::string keys() const;
+    bool operator==(const HeaderChange&) const = default;
 };
 
 struct Event : EntryMeta {
@@ -181,6 +188,7 @@ struct Event : EntryMeta {
     int plan_version = 0;
     bool declined = false;
     std::string physician; // certification
+    bool operator==(const Event&) const = default;
 };
 
 // SPEC section 12. An `add` carries problem and goal (words and dimension
@@ -194,6 +202,7 @@ struct Goal : EntryMeta {
     std::optional<std::string> words;
     std::optional<int> dimension; // ASAM dimension 1-6
     std::string note;
+    bool operator==(const Goal&) const = default;
 };
 
 // An `add` carries text and target (measure and interventions optional); a
@@ -208,6 +217,7 @@ struct Objective : EntryMeta {
     std::string note;
     // The goal's ref: what comes before the last dot.
     std::string goal_ref() const;
+    bool operator==(const Objective&) const = default;
 };
 
 // SPEC section 13: `[[assessment]] kind = "asam"`, the six ASAM dimensions
@@ -216,6 +226,7 @@ struct AsamAssessment : EntryMeta {
     std::array<int, 6> ratings{};
     std::string level;
     std::string note;
+    bool operator==(const AsamAssessment&) const = default;
 };
 
 // The most units one authorization may grant: more is a typing mistake.
@@ -231,6 +242,7 @@ struct Authorization : EntryMeta {
     AuthUnit unit = AuthUnit::session;
     std::optional<Date> next_review;
     std::string note;
+    bool operator==(const Authorization&) const = default;
 };
 
 using Entry = std::variant<Session, Screen, Medication, Event, Goal, Objective, AsamAssessment,
@@ -251,6 +263,7 @@ struct Header {
     std::string recorded_at;
     std::optional<Date> recorded_on; // recorded_at as a local date
     Plan plan;
+    bool operator==(const Header&) const = default;
 };
 
 struct Record {
@@ -262,6 +275,7 @@ struct Record {
     // The voided entries and the voids, in file order (show --journal, the
     // JSON and CSV exports).
     std::vector<Entry> voided;
+    bool operator==(const Record&) const = default;
 };
 
 // Moves the voids and the entries they void from record.journal (every

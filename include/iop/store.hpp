@@ -8,6 +8,7 @@
 #include "iop/parallel.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
+#include "iop/record_cache.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -180,7 +181,8 @@ class Store {
     std::vector<Loaded> load_many(const std::vector<std::string>& ids, unsigned jobs = 1) const;
 
     // Goes over many records holding only a bounded window of them: on `jobs`
-    // worker threads, each record is loaded and passed to work(Loaded&),
+    // worker threads, each record is loaded (from the record cache when its
+    // file is unchanged: record_cache.hpp) and passed to work(Loaded&),
     // whose result is handed to deliver(Result&) on the calling thread, in
     // the order of `ids`, and then destroyed. work runs concurrently with
     // itself: it may only read shared state (the Program, loaded first).
@@ -189,6 +191,16 @@ class Store {
     template <typename Work, typename Deliver>
     void for_each_record(const std::vector<std::string>& ids, unsigned jobs, Work&& work,
                          Deliver&& deliver) const;
+
+    // The record cache: on unless IOP_NO_CACHE is set or use_cache(false);
+    // with a verbose stream, what it did and why it could not is noted there
+    // (--verbose).
+    void use_cache(bool on) { cache_on_ = on; }
+    void set_verbose(std::ostream* verbose) { verbose_ = verbose; }
+    // Removes the cache and temporary files of interrupted cache writes;
+    // returns their names (relative to the records directory). IoError
+    // (exit 4) naming one that cannot be removed.
+    std::vector<std::string> remove_cache() const;
 
     // Waits up to wait_seconds for the exclusive lock; LockedError (exit 75) then.
     Lock lock(double wait_seconds) const;
@@ -262,6 +274,11 @@ class Store {
     std::vector<git::LogEntry> history(const std::optional<std::string>& id);
 
   private:
+    // load_one through the cache (nullptr: without it), noting what it did.
+    Loaded load_cached(const std::string& id, const CacheSession* cache, CacheNote& note) const;
+    std::unique_ptr<CacheSession> open_cache() const;
+    bool cache_on_ = true;
+    std::ostream* verbose_ = nullptr;
     // The repository the writes are committed to, once looked up.
     std::optional<std::optional<git::Repository>> history_repo_;
     bool history_checked_ = false; // require_private_history passed
@@ -281,18 +298,31 @@ void Store::for_each_record(const std::vector<std::string>& ids, unsigned jobs, 
     // A few records a worker keeps every core busy while the calling thread
     // writes output; the window, not the number of records, bounds memory.
     const std::size_t window = 8 * static_cast<std::size_t>(std::max(jobs, 1u)) + 8;
-    std::vector<std::optional<Result>> slots(window);
+    struct Slot {
+        std::optional<Result> result;
+        CacheNote note;
+    };
+    std::vector<Slot> slots(window);
+    const std::unique_ptr<CacheSession> cache = open_cache();
     ordered_parallel(
         ids.size(), jobs, window,
         [&](std::size_t i) {
             // The slot's previous result was delivered (the window ensures it);
             // freeing it here, on a worker, keeps that work off the calling
             // thread and out of contention with the workers' allocations.
-            slots[i % window].reset();
-            Loaded loaded = load_one(ids[i]);
-            slots[i % window].emplace(work(loaded));
+            Slot& slot = slots[i % window];
+            slot.result.reset();
+            Loaded loaded = load_cached(ids[i], cache.get(), slot.note);
+            slot.result.emplace(work(loaded));
         },
-        [&](std::size_t i) { deliver(*slots[i % window]); });
+        [&](std::size_t i) {
+            Slot& slot = slots[i % window];
+            if (cache)
+                cache->delivered(ids[i], slot.note);
+            deliver(*slot.result);
+        });
+    if (cache)
+        cache->finish();
 }
 
 // Reads a whole file (regular files only, not links; at most max_file_bytes).

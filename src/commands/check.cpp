@@ -106,7 +106,7 @@ struct DirectoryCheck {
 // Modes that let others read health records, and temporary files a killed
 // write left behind (docs/rules.md): reported, or with `clean` removed under
 // the lock.
-DirectoryCheck check_directory(const Context& ctx, const Store& store,
+DirectoryCheck check_directory(const Context& ctx, Store& store,
                                const std::vector<std::string>& ids, bool all, bool clean) {
     DirectoryCheck d;
     d.findings = permission_findings(store, ids);
@@ -116,6 +116,11 @@ DirectoryCheck check_directory(const Context& ctx, const Store& store,
             Store::remove_temp(t);
             d.removed.push_back(t.shown);
         }
+        // The record cache too; this run neither reads nor writes it, and
+        // the next command that reads many records builds it anew.
+        for (std::string& name : store.remove_cache())
+            d.removed.push_back(std::move(name));
+        store.use_cache(false);
     } else {
         for (const TempFile& t : stale_temp_files(store, ids, all, false))
             d.findings.push_back(stale_temp_finding(t));
@@ -216,7 +221,8 @@ CommandSpec check_command() {
                     ->type_name("DATE");
                 add_clinician_option(app, o->clinicians);
                 app.add_flag("--clean", o->clean,
-                             "Remove temporary files left by interrupted writes (takes the lock)");
+                             "Remove temporary files left by interrupted writes and the record "
+                             "cache (takes the lock)");
                 return [o](Context& ctx) { return check(*o, ctx); };
             }};
 }

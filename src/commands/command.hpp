@@ -25,6 +25,7 @@ struct Context {
     std::string now;      // recorded_at
     Format format = Format::text;
     bool quiet = false;
+    bool verbose = false; // --verbose: notes on stderr (the record cache)
     double wait_seconds = 5;
     Style style{false};
     bool stderr_tty = false;

@@ -16,6 +16,8 @@ namespace iop {
 Store& Context::store() {
     if (!store_) {
         store_.emplace(Store::discover(dir_option, env_dir, cwd));
+        if (verbose)
+            store_->set_verbose(err);
         if (lock_on_open)
             lock_.emplace(store_->lock(wait_seconds));
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 IOP = os.environ.get("IOP_BIN")
 BUILD_DIR = Path(os.environ.get("IOP_BUILD_DIR") or Path(IOP or ".").parent)
 RUNTIME_PACKAGES = ["libc6", "libstdc++6", "libgcc-s1", "libfmt9", "libtomlplusplus3", "libcsv3",
-                    "libssl3"]
+                    "libssl3", "libxxhash0"]
 
 
 def skip(why):
