@@ -36,4 +36,18 @@ void write_authorization_report_csv(std::ostream& out,
     }
 }
 
+void write_authorizations_csv(std::ostream& out, const std::string& id,
+                              const std::vector<AuthorizationUse>& uses) {
+    out << csv_row({"id", "payer", "number", "from", "to", "units", "unit", "used", "left",
+                    "sessions", "next_review", "over_on"});
+    for (const AuthorizationUse& u : uses) {
+        const Authorization& a = u.auth;
+        out << csv_row({id, a.payer, a.number, format_date(a.from), format_date(a.to),
+                        std::to_string(a.units), std::string(to_string(a.unit)),
+                        decimal_text(u.used), decimal_text(u.left()), std::to_string(u.sessions),
+                        a.next_review ? format_date(*a.next_review) : "",
+                        u.over_on ? format_date(*u.over_on) : ""});
+    }
+}
+
 } // namespace iop

@@ -362,6 +362,17 @@ json authorization_json(const AuthorizationUse& u) {
             {"note", au.note}};
 }
 
+void write_authorizations_json(std::ostream& out, const std::string& id, Date today,
+                               const std::vector<AuthorizationUse>& uses,
+                               const std::optional<int>& uncovered) {
+    json list = json::array();
+    for (const AuthorizationUse& u : uses)
+        list.push_back(authorization_json(u));
+    json j = {{"id", id}, {"today", format_date(today)}, {"authorizations", list}};
+    j["uncovered_sessions"] = uncovered ? json(*uncovered) : json(nullptr);
+    write_json(out, j);
+}
+
 void write_show_json(std::ostream& out, const ShowView& v) {
     json patient = assessment_json(v.record, v.assessment);
     // The whole picture (SPEC section 11), each entry with the keys of its

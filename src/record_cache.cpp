@@ -35,6 +35,11 @@ constexpr std::string_view end_magic = "IOPCEND!";
 constexpr std::uint32_t format_version = 1;
 constexpr std::size_t footer_size = 4 * 8 + 8;
 constexpr std::size_t buffer_limit = 1 << 20;
+// Bounds on what a damaged or foreign file can make a reader allocate: an
+// index entry is about 100 bytes, and a record's binary form is smaller than
+// its file, which is at most max_file_bytes.
+constexpr std::uint64_t max_index_bytes = 512u * 1024 * 1024;
+constexpr std::uint64_t max_payload_bytes = 2 * max_file_bytes;
 
 void put64(std::string& out, std::uint64_t v) {
     for (int i = 0; i < 8; ++i)
@@ -180,19 +185,22 @@ void CacheSession::load() {
     const auto size = static_cast<std::uint64_t>(st.st_size);
     const std::string expected_header = header_bytes();
     std::string header, footer, index;
+    if (size == 0)
+        return ignore("empty");
+    if (!read_at(fd_, header, 0, std::min<std::uint64_t>(size, expected_header.size())) ||
+        header.substr(0, magic.size()) != magic)
+        return ignore("not a record cache");
+    if (header != expected_header && header.size() == expected_header.size())
+        return ignore("written by another version of iop");
     if (size < expected_header.size() + footer_size ||
         !read_at(fd_, footer, size - footer_size, footer_size) ||
         footer.substr(32) != end_magic)
         return ignore("truncated");
-    if (!read_at(fd_, header, 0, expected_header.size()) || header.substr(0, 8) != magic)
-        return ignore("not a record cache");
-    if (header != expected_header)
-        return ignore("written by another version of iop");
     const std::uint64_t index_offset = get64(footer.data());
     const std::uint64_t index_length = get64(footer.data() + 8);
     const std::uint64_t count = get64(footer.data() + 16);
     if (index_offset < header.size() || index_offset > size - footer_size ||
-        index_length != size - footer_size - index_offset ||
+        index_length != size - footer_size - index_offset || index_length > max_index_bytes ||
         !read_at(fd_, index, index_offset, index_length) ||
         checksum(header + index) != get64(footer.data() + 24))
         return ignore("damaged (checksum)");
@@ -220,7 +228,7 @@ void CacheSession::load() {
         e.checksum = get64(p + 56);
         p += fixed;
         if (e.offset < header.size() || e.offset > index_offset ||
-            e.length > index_offset - e.offset)
+            e.length > index_offset - e.offset || e.length > max_payload_bytes)
             return ignore("damaged (index)");
         entries_.push_back(std::move(e));
     }
@@ -364,11 +372,8 @@ void CacheSession::copy_pending() {
 }
 
 void CacheSession::delivered(const std::string& id, CacheNote& note) {
-    std::optional<std::size_t> old;
-    if (auto it = by_id_.find(id); it != by_id_.end()) {
-        old = it->second;
-        visited_[*old] = true;
-    }
+    if (auto it = by_id_.find(id); it != by_id_.end())
+        visited_[it->second] = true;
     switch (note.kind) {
     case CacheNote::Kind::unused:
         return;
@@ -397,9 +402,9 @@ void CacheSession::delivered(const std::string& id, CacheNote& note) {
         note.payload.clear();
         return;
     case CacheNote::Kind::parsed:
+        // Its entry, if any, is out of date: it never matches again, and is
+        // dropped when the cache is next written; not a reason to write it.
         ++parsed_;
-        if (old)
-            dirty_ = true; // its entry is out of date: dropped
         return;
     }
 }

@@ -104,6 +104,15 @@ void write_authorizations_text(std::ostream& out, const std::vector<Authorizatio
 // {payer, number, from, to, units, unit, used, left, sessions, over_on,
 // next_review, note}.
 nlohmann::json authorization_json(const AuthorizationUse& use);
+// `iop auth ID list`: {id, today, authorizations: [authorization_json],
+// uncovered_sessions (null when none is needed)}; and its CSV, a row an
+// authorization (id, payer, number, from, to, units, unit, used, left,
+// sessions, next_review, over_on).
+void write_authorizations_json(std::ostream& out, const std::string& id, Date today,
+                               const std::vector<AuthorizationUse>& uses,
+                               const std::optional<int>& uncovered);
+void write_authorizations_csv(std::ostream& out, const std::string& id,
+                              const std::vector<AuthorizationUse>& uses);
 
 // ---------------------------------------------------------------- show
 

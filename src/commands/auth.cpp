@@ -6,7 +6,6 @@
 
 #include "iop/authorization.hpp"
 #include "iop/basics.hpp"
-#include "iop/csv_writer.hpp"
 #include "iop/engine.hpp"
 
 #include <fmt/format.h>
@@ -68,26 +67,10 @@ int list(const AuthOptions& o, Context& ctx) {
     const Record rec = store.load(o.id);
     const Assessment a = assess(program, rec, ctx.today);
     if (ctx.format == Format::json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const AuthorizationUse& u : a.authorizations)
-            list.push_back(authorization_json(u));
-        nlohmann::json j = {
-            {"id", rec.header.id}, {"today", format_date(ctx.today)}, {"authorizations", list}};
-        j["uncovered_sessions"] =
-            a.uncovered_sessions ? nlohmann::json(*a.uncovered_sessions) : nlohmann::json(nullptr);
-        *ctx.out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        write_authorizations_json(*ctx.out, rec.header.id, ctx.today, a.authorizations,
+                                  a.uncovered_sessions);
     } else if (ctx.format == Format::csv) {
-        *ctx.out << csv_row({"id", "payer", "number", "from", "to", "units", "unit", "used", "left",
-                             "sessions", "next_review", "over_on"});
-        for (const AuthorizationUse& u : a.authorizations) {
-            const Authorization& au = u.auth;
-            *ctx.out << csv_row({rec.header.id, au.payer, au.number, format_date(au.from),
-                                 format_date(au.to), std::to_string(au.units),
-                                 std::string(to_string(au.unit)), decimal_text(u.used),
-                                 decimal_text(u.left()), std::to_string(u.sessions),
-                                 au.next_review ? format_date(*au.next_review) : "",
-                                 u.over_on ? format_date(*u.over_on) : ""});
-        }
+        write_authorizations_csv(*ctx.out, rec.header.id, a.authorizations);
     } else {
         write_authorizations_text(*ctx.out, a.authorizations, a.uncovered_sessions);
     }

@@ -33,6 +33,8 @@ NOW = "2026-11-03T17:02:11Z"
 USER = "tester"
 ERROR_PREFIX = "iop: error: "
 LOCK_NAME = ".iop.lock"
+# The record cache: rewritten by reading commands, never part of the records.
+CACHE_NAME = ".iop.cache"
 
 # Variables that change what iop does; removed unless a test sets them.
 _IOP_VARS = ("IOP_DIR", "IOP_TODAY", "IOP_NOW", "IOP_USER", "IOP_NO_GIT", "NO_COLOR", "LOGNAME",
@@ -165,10 +167,12 @@ def fails_cleanly(tree, args, code, *needles, stdout_empty=True, **kw):
 # ---------------------------------------------------------------- files
 
 
-def snapshot(tree, ignore=(LOCK_NAME,)):
+def snapshot(tree, ignore=(LOCK_NAME, CACHE_NAME)):
     """Every file and directory under `tree`: path -> (mode, bytes) for files,
     path -> (mode, None) for directories. The lock file is ignored by default
-    (iop writes its pid into it whenever a writer takes the lock)."""
+    (iop writes its pid into it whenever a writer takes the lock), and so is
+    the record cache (every command that reads many records may rewrite it;
+    tests/cli/test_cache.py checks it)."""
     tree = Path(tree)
     snap = {}
     for dirpath, dirnames, filenames in os.walk(tree):
