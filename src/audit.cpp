@@ -93,6 +93,26 @@ void git_directory_finding(const Store& store, std::vector<FileFinding>& out) {
     out.push_back({inside ? std::string(".git/") : git_dir.string(), std::move(f)});
 }
 
+// The record cache in a git work tree that keeps the records' history but
+// does not ignore the cache (a directory made before `iop init --git` listed
+// it in .gitignore): `git add -A` would commit every record's contents in
+// it. Git runs only when the cache exists and git is not turned off.
+void git_cache_finding(const Store& store, std::vector<FileFinding>& out) {
+    if (git::disabled_by_environment() || !store.cache_exists())
+        return;
+    if (!git::tracking_work_tree(store.root()) ||
+        git::ignores_file(store.root(), cache_file_name))
+        return;
+    Finding f;
+    f.severity = Severity::warning;
+    f.rule = "permissions";
+    f.message = fmt::format("the record cache is not ignored by git: 'git add' of the records "
+                            "directory would commit every record's contents with it; add a line "
+                            "'{}' to .gitignore",
+                            cache_file_name);
+    out.push_back({std::string(cache_file_name), std::move(f)});
+}
+
 } // namespace
 
 const std::vector<std::string>& file_rule_ids() {
@@ -108,6 +128,7 @@ std::vector<FileFinding> permission_findings(const Store& store,
         // The git directory is reported after the directories, before the records.
         if (!m.dir && !git_checked) {
             git_directory_finding(store, out);
+            git_cache_finding(store, out);
             git_checked = true;
         }
         if ((m.mode & 077) == 0)
@@ -118,8 +139,10 @@ std::vector<FileFinding> permission_findings(const Store& store,
                                                             : "the records directory";
         out.push_back(mode_finding(m.path, m.shown, m.dir, what, m.mode));
     }
-    if (!git_checked)
+    if (!git_checked) {
         git_directory_finding(store, out);
+        git_cache_finding(store, out);
+    }
     return out;
 }
 

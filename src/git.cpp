@@ -328,6 +328,16 @@ bool ignores(const fs::path& top, const fs::path& dir) {
     }
 }
 
+bool ignores_file(const fs::path& dir, std::string_view name) {
+    Invocation inv{base_args(dir), base_env()};
+    inv.argv.insert(inv.argv.end(), {"check-ignore", "--quiet", "--", std::string(name)});
+    try {
+        return run(inv).status == 0;
+    } catch (const IoError&) {
+        return false;
+    }
+}
+
 std::optional<fs::path> tracking_work_tree(const fs::path& dir) {
     auto top = find_work_tree(dir);
     if (top && ignores(*top, dir))

@@ -69,9 +69,39 @@ std::uint64_t checksum(std::string_view bytes) {
     return XXH3_64bits(bytes.data(), bytes.size());
 }
 
+// What the local time zone is made of: a record keeps, for each entry, the
+// local date of its recorded_at (recorded_on), so a cache is good only in the
+// zone it was written in. TZ as set, and the zone file it names (or
+// /etc/localtime when it is unset): which file, its size and modification
+// time, so that a new zone or a tzdata update leaves the cache behind.
+std::string zone_key() {
+    const char* tz = std::getenv("TZ");
+    std::string name = tz ? tz : "";
+    std::string file;
+    if (!tz)
+        file = "/etc/localtime";
+    else {
+        std::string_view zone = name;
+        if (!zone.empty() && zone.front() == ':')
+            zone.remove_prefix(1);
+        if (!zone.empty() && zone.front() == '/')
+            file = zone;
+        else if (!zone.empty()) {
+            const char* dir = std::getenv("TZDIR");
+            file = fmt::format("{}/{}", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+        }
+    }
+    struct stat st {};
+    if (file.empty() || ::stat(file.c_str(), &st) != 0)
+        return fmt::format("tz {}{}", tz ? "=" : "unset", name);
+    const FileKey k = file_key(st);
+    return fmt::format("tz {}{} {}:{}:{}:{}", tz ? "=" : "unset", name, k.dev, k.ino, k.size,
+                       k.mtime_ns);
+}
+
 std::string header_bytes() {
     std::string out(magic);
-    const std::string key = record_codec_key();
+    const std::string key = record_codec_key() + " " + zone_key();
     put32(out, format_version);
     put32(out, static_cast<std::uint32_t>(key.size()));
     out += key;
@@ -142,7 +172,7 @@ bool cache_disabled_by_environment() {
 }
 
 CacheSession::CacheSession(fs::path root, std::ostream* verbose)
-    : root_(std::move(root)), verbose_(verbose) {
+    : root_(std::move(root)), verbose_(verbose), header_(header_bytes()) {
     load();
 }
 
@@ -183,15 +213,20 @@ void CacheSession::load() {
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))
         return ignore("not a regular file");
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const std::string expected_header = header_bytes();
+    const std::string& expected_header = header_;
     std::string header, footer, index;
     if (size == 0)
         return ignore("empty");
     if (!read_at(fd_, header, 0, std::min<std::uint64_t>(size, expected_header.size())) ||
         header.substr(0, magic.size()) != magic)
         return ignore("not a record cache");
-    if (header != expected_header && header.size() == expected_header.size())
-        return ignore("written by another version of iop");
+    if (header != expected_header) {
+        // Same codec, another zone: the key's text tells them apart.
+        if (header.find(record_codec_key() + " tz ") != std::string::npos)
+            return ignore("written in another time zone");
+        if (header.size() == expected_header.size() || size >= expected_header.size())
+            return ignore("written by another version of iop");
+    }
     if (size < expected_header.size() + footer_size ||
         !read_at(fd_, footer, size - footer_size, footer_size) ||
         footer.substr(32) != end_magic)
@@ -291,7 +326,7 @@ bool CacheSession::start_writing() {
         abandon(std::strerror(errno));
         return false;
     }
-    buffer_ = header_bytes();
+    buffer_ = header_;
     written_ = buffer_.size();
     copy_pending();
     return !failed_;
@@ -443,7 +478,7 @@ void CacheSession::finish() {
     put64(footer, written_);
     put64(footer, index.size());
     put64(footer, new_entries_.size());
-    put64(footer, checksum(header_bytes() + index));
+    put64(footer, checksum(header_ + index));
     footer += end_magic;
     write_bytes(index);
     write_bytes(footer);

@@ -696,6 +696,11 @@ std::unique_ptr<CacheSession> Store::open_cache() const {
     return std::make_unique<CacheSession>(root_, verbose_);
 }
 
+bool Store::cache_exists() const {
+    struct stat st {};
+    return ::lstat((root_ / cache_file_name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::vector<std::string> Store::remove_cache() const {
     std::vector<std::string> removed;
     for (const fs::path& path : cache_files(root_)) {

@@ -109,6 +109,9 @@ std::optional<std::filesystem::path> find_work_tree(const std::filesystem::path&
 // build tree). Runs `git check-ignore` only in that nested case; false when
 // git cannot run (the commit then says so: never a silent skip).
 bool ignores(const std::filesystem::path& top, const std::filesystem::path& dir);
+// Whether git ignores the file `name` in `dir` (`git check-ignore`; a
+// tracked file is not ignored); false when git cannot run.
+bool ignores_file(const std::filesystem::path& dir, std::string_view name);
 
 // The work tree that keeps `dir`'s history: find_work_tree(dir), unless that
 // repository ignores `dir`: then none, and iop writes without committing.

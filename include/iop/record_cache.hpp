@@ -3,7 +3,8 @@
 // parsed record in binary (record_codec.hpp), keyed by the file's stat data,
 // so that a command reading many records parses only those that changed.
 // Like git's index, it trusts a file whose device, inode, size, modification
-// and change times are those it recorded, and never records a file changed
+// and change times are those it recorded (in the local time zone it was
+// written in: a record holds local dates of its timestamps), and never records a file changed
 // too recently to be told apart from a change still to come (the "racy"
 // case). A cache that cannot be read or trusted is ignored and rebuilt; it
 // is never an error.
@@ -122,6 +123,8 @@ class CacheSession {
 
     std::filesystem::path root_;
     std::ostream* verbose_;
+    // The file's header: the codec's key and the local time zone's.
+    std::string header_;
     // The cache as read.
     int fd_ = -1;
     std::vector<Entry> entries_;

@@ -201,6 +201,8 @@ class Store {
     // returns their names (relative to the records directory). IoError
     // (exit 4) naming one that cannot be removed.
     std::vector<std::string> remove_cache() const;
+    // Whether the cache's file exists (as a regular file).
+    bool cache_exists() const;
 
     // Waits up to wait_seconds for the exclusive lock; LockedError (exit 75) then.
     Lock lock(double wait_seconds) const;

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from iopt import (IOP, USER, case, check, contains, eq, expect_error, load_toml, main,
@@ -259,6 +260,39 @@ def a_directory_that_is_no_repository_works_as_before_even_without_git(tmp):
     expect_error(iop(tmp, "-C", d, "log", "P-0001"), 2, "not in a git repository")
     expect_error(iop(tmp, "-C", d, "log", "P-0009"), 1, "unknown patient")
     expect_error(iop(tmp, "-C", d, "log", "../x"), 2)
+
+
+@case
+def the_record_cache_stays_out_of_git(tmp):
+    # iop init --git ignores it: reading commands leave the tree clean.
+    d = git_clinic(tmp)
+    iop_ok(tmp, "-C", d, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    time.sleep(0.15)  # past the record cache's racy margin
+    iop_ok(tmp, "-C", d, "list")
+    check((d / ".iop.cache").is_file(), "list wrote the record cache")
+    check(clean(tmp, d), "the record cache is ignored\n" + git(tmp, d, "status").stdout)
+    eq(iop(tmp, "-C", d, "check", "--rule", "permissions").out, "", "nothing to report")
+
+    # A directory put in git by hand (no .gitignore of iop's): check says so,
+    # naming the line to add, and is quiet once it is there.
+    e = tmp / "by-hand"
+    iop_ok(tmp, "init", e)
+    git(tmp, e, "init", "-q")
+    iop_ok(tmp, "-C", e, "enroll", "P-0001", "--name", "Jane Doe", "--start", "2026-11-02")
+    time.sleep(0.15)
+    iop_ok(tmp, "-C", e, "list")
+    check((e / ".iop.cache").is_file(), "list wrote the record cache")
+    r = iop(tmp, "-C", e, "check", "--rule", "permissions")
+    eq(r.code, 0, f"a warning only\n{r!r}")
+    eq(r.out, ".iop.cache: warning: the record cache is not ignored by git: 'git add' of the "
+              "records directory would commit every record's contents with it; add a line "
+              "'.iop.cache' to .gitignore [permissions]\n", "the finding")
+    (e / ".gitignore").write_text(".iop.lock\n.iop.cache\n")
+    eq(iop(tmp, "-C", e, "check", "--rule", "permissions").out, "", "ignored now")
+    # With git turned off iop never runs git: nothing to say.
+    (e / ".gitignore").unlink()
+    eq(iop(tmp, "-C", e, "check", "--rule", "permissions", env={"IOP_NO_GIT": "1"}).out, "",
+       "IOP_NO_GIT")
 
 
 def outer_repository(tmp, name, staged_file, text):

@@ -384,6 +384,38 @@ TEST_CASE("record cache: damaged, foreign or missing caches are ignored and rebu
     }
 }
 
+TEST_CASE("record cache: a cache written in another time zone is not used") {
+    // recorded_on is the local day of recorded_at: 23:30 UTC is the next
+    // day in Kiritimati (UTC+14).
+    const char* old_tz = std::getenv("TZ");
+    const std::string saved = old_tz ? old_tz : "";
+    Clinic c(0);
+    c.write(1, "\n[[session]]\ndate = 2026-11-03\nkind = \"individual\"\nhours = 1\n"
+               "status = \"attended\"\nrecorded_by = \"c\"\nrecorded_at = 2026-11-03T23:30:00Z\n");
+    c.settle();
+    std::string notes;
+    ::setenv("TZ", "UTC", 1);
+    ::tzset();
+    auto utc = c.load(notes);
+    CHECK(has(notes, "was written"));
+    REQUIRE(utc[0].record->journal.size() == 1);
+    CHECK(meta(utc[0].record->journal[0]).recorded_on == ymd(2026, 11, 3));
+    ::setenv("TZ", "Pacific/Kiritimati", 1);
+    ::tzset();
+    auto kiritimati = c.load(notes);
+    CHECK_MESSAGE(has(notes, "written in another time zone"), notes);
+    CHECK(meta(kiritimati[0].record->journal[0]).recorded_on == ymd(2026, 11, 4));
+    CHECK(has(notes, "0 records from the record cache, 1 parsed"));
+    kiritimati = c.load(notes);
+    CHECK(has(notes, "1 records from the record cache, 0 parsed"));
+    CHECK(meta(kiritimati[0].record->journal[0]).recorded_on == ymd(2026, 11, 4));
+    if (old_tz)
+        ::setenv("TZ", saved.c_str(), 1);
+    else
+        ::unsetenv("TZ");
+    ::tzset();
+}
+
 TEST_CASE("record cache: a payload that fails its checksum is parsed instead") {
     Clinic c(3);
     std::string notes;
