@@ -246,7 +246,7 @@ std::vector<ClosureEntry> clinic_closures(std::uint64_t seed, Date today) {
             while (weekday_of(d) == 0 || weekday_of(d) == 6)
                 d = add_days(d, 1);
             plan(add, d, d, "Snow day: the county closed the roads", 0, 11);
-            if (rng.chance(25))
+            if (k == 1) // the second snow day of a winter: the roads were cleared
                 plan(ClosureAction::cancel, d, d, "Roads cleared by 8 am; the program meets", 0,
                      13);
         }
