@@ -246,9 +246,16 @@ std::vector<ClosureEntry> clinic_closures(std::uint64_t seed, Date today) {
             while (weekday_of(d) == 0 || weekday_of(d) == 6)
                 d = add_days(d, 1);
             plan(add, d, d, "Snow day: the county closed the roads", 0, 11);
-            if (k == 1) // the second snow day of a winter: the roads were cleared
-                plan(ClosureAction::cancel, d, d, "Roads cleared by 8 am; the program meets", 0,
-                     13);
+            if (rng.chance(25) || k == 1) {
+                // Reopened that morning (the roads were cleared), recorded by
+                // the same person two hours later.
+                ClosureEntry e = planned.back();
+                e.action = ClosureAction::cancel;
+                e.reason = "Roads cleared by 8 am; the program meets";
+                e.recorded_at[11] = '1';
+                e.recorded_at[12] = '3';
+                planned.push_back(std::move(e));
+            }
         }
         const Date memorial = last_weekday(y, 5, 1);
         plan(add, memorial, memorial, "Memorial Day", 45, 16);
