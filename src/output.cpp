@@ -31,6 +31,16 @@ std::size_t display_width(std::string_view s) {
     return w;
 }
 
+std::string cut_to(const std::string& text, std::size_t width) {
+    if (display_width(text) <= width)
+        return text;
+    std::size_t chars = 0, i = 0;
+    for (; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++chars > width - 3)
+            break;
+    return text.substr(0, i) + "...";
+}
+
 std::string pad(std::string_view s, std::size_t width) {
     std::string out(s);
     for (std::size_t w = display_width(s); w < width; ++w)

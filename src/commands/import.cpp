@@ -589,6 +589,9 @@ void Importer::settle(Target& t) const {
         t.original_entries = t.record.journal.size();
         t.matched.assign(t.original_entries, false);
     }
+    // Room for every row's entry at once: growing the journal a row at a
+    // time moved every entry before it at each doubling.
+    t.record.journal.reserve(t.record.journal.size() + rows.size());
     for (auto& row : rows) {
         try {
             if (row.kind == RowKind::patient)

@@ -39,28 +39,9 @@ constexpr std::size_t page_lines = 60;
 constexpr std::size_t header_lines = 9;
 constexpr std::size_t footer_lines = 2;
 
-// The number of characters (code points) of UTF-8 text.
-std::size_t columns(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
-// `text` cut to `width` characters, "..." marking the cut.
-std::string cut(const std::string& text, std::size_t width) {
-    if (columns(text) <= width)
-        return text;
-    std::size_t chars = 0, i = 0;
-    for (; i < text.size(); ++i)
-        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++chars > width - 3)
-            break;
-    return text.substr(0, i) + "...";
-}
-
-// `text` cut to `width` characters, then padded to them.
+// `text` cut to `width` columns, then padded to them.
 std::string fitted(const std::string& text, std::size_t width) {
-    std::string out = cut(text, width);
-    return out + std::string(width - columns(out), ' ');
+    return pad(cut_to(text, width), width);
 }
 
 std::string_view weekday_long(Date day) {
@@ -73,7 +54,7 @@ void write_sheet(std::ostream& out, const std::vector<RosterRow>& rows, Date day
                  const Topic* topic, double hours) {
     std::size_t id_width = 2;
     for (const auto& r : rows)
-        id_width = std::max(id_width, std::min(columns(r.id), max_id_column));
+        id_width = std::max(id_width, std::min(display_width(r.id), max_id_column));
     const std::size_t name_width =
         sheet_width - id_width - 2 - 2 - boxes.size() - 2 - signature_width;
     // Each patient's row (two lines for an id too long for its column).
@@ -83,7 +64,7 @@ void write_sheet(std::ostream& out, const std::vector<RosterRow>& rows, Date day
     for (const auto& r : rows) {
         std::string id = escaped(r.id);
         std::string text;
-        if (columns(id) > id_width) {
+        if (display_width(id) > id_width) {
             text = id + '\n';
             id.clear();
         }
@@ -107,7 +88,7 @@ void write_sheet(std::ostream& out, const std::vector<RosterRow>& rows, Date day
             out << fmt::format(", page {} of {}", page + 1, pages);
         out << "\n\n";
         out << fmt::format("Date:      {} ({})\n", format_date(day), weekday_long(day));
-        out << cut(fmt::format("Topic:     {}",
+        out << cut_to(fmt::format("Topic:     {}",
                                topic ? escaped(topic->id) + " (" + escaped(topic->title) + ")"
                                      : std::string(30, '_')),
                    sheet_width)

@@ -437,6 +437,46 @@ TEST_CASE("a multi-file Transaction keeps each old version under a temp name unt
     }
 }
 
+TEST_CASE("a rename that fails in a many-file commit leaves no temp file and no second link") {
+    Clinic c;
+    // 100 records: their old versions are unlinked on threads while the
+    // renames go on. The 61st target turns into a directory after staging,
+    // so its rename fails: the 60 before it are replaced, it and the rest
+    // keep their old contents, and nothing else is left in patients/.
+    const int n = 100, broken = 60;
+    auto name = [](int i) { return fmt::format("P-{:04}.toml", i); };
+    for (int i = 0; i < n; ++i)
+        spit(c.patients() / name(i), fmt::format("old {}\n", i));
+    {
+        iop::Transaction tx;
+        for (int i = 0; i < n; ++i)
+            tx.stage(c.patients() / name(i), fmt::format("new {}\n", i), "patients/" + name(i));
+        fs::remove(c.patients() / name(broken));
+        fs::create_directory(c.patients() / name(broken));
+        try {
+            tx.commit();
+            FAIL("expected IoError");
+        } catch (const iop::IoError& e) {
+            CHECK(std::string(e.what()).find("cannot replace patients/" + name(broken)) !=
+                  std::string::npos);
+        }
+    }
+    std::vector<std::string> expected;
+    for (int i = 0; i < n; ++i)
+        expected.push_back(name(i));
+    CHECK(listing(c.patients()) == expected);
+    for (int i = 0; i < n; ++i) {
+        if (i == broken)
+            continue;
+        CAPTURE(i);
+        CHECK(slurp(c.patients() / name(i)) ==
+              fmt::format("{} {}\n", i < broken ? "new" : "old", i));
+        struct stat st {};
+        REQUIRE(::stat((c.patients() / name(i)).c_str(), &st) == 0);
+        CHECK(st.st_nlink == 1u);
+    }
+}
+
 // A write never leaves a file iop would refuse to read: past max_file_bytes
 // it is refused (exit 1) and nothing is written.
 TEST_CASE("a write that would take a file past max_file_bytes is refused, nothing written") {
