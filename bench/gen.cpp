@@ -2,41 +2,60 @@
 //
 //   iop_bench_gen [--seed S] [--today YYYY-MM-DD] [--sessions-csv FILE] N DIR
 //
-// DIR gets the default program.toml and N patient files P-00001.toml ... with
-// a realistic mix: about 70 % active, 18 % graduated, 12 % discharged, about
-// 60 journal entries each (group, individual and family sessions with some
-// absences, weekly drug screens with a few positives, medication starts,
-// reviews and stops, plan reviews, plan changes, notes, aftercare, and the
-// individualized treatment plan of SPEC section 12: goals and objectives
-// with targets, individual sessions addressing the open objectives, status
-// changes, a revised target now and then, signatures of patient, clinician
-// and an adolescent's guardian; SPEC section 13: ASAM assessments at intake
-// and every four weeks, some rating a dimension 3 or recommending another
-// level, and for insured patients four-week authorizations counted per
-// session, day or hour, a few short or missing), and enough lapses, missed reviews, positive
-// screens, late or missing plans and signatures and overdue objectives that
-// `iop check` has findings to print. Records are rendered by iop's own render_header and
-// render_entry, so they are byte for byte what iop writes.
+// DIR gets the default program.toml, the clinic's closures.toml and N
+// patient files P-00001.toml ... with a realistic mix: about 70 % active,
+// 18 % graduated, 12 % discharged, about 60 journal entries each (group,
+// individual and family sessions with some absences, weekly drug screens
+// with a few positives, medication starts, reviews and stops, plan reviews,
+// plan changes, notes, aftercare, and the individualized treatment plan of
+// SPEC section 12: goals and objectives with targets, individual sessions
+// addressing the open objectives, status changes, a revised target now and
+// then, signatures of patient, clinician and an adolescent's guardian; SPEC
+// section 13: ASAM assessments at intake and every four weeks, some rating a
+// dimension 3 or recommending another level, and for insured patients
+// four-week authorizations counted per session, day or hour, a few short or
+// missing), and enough lapses, missed reviews, positive screens, late or
+// missing plans and signatures and overdue objectives that `iop check` has
+// findings to print.
+//
+// The calendar of SPEC section 10: patients enroll on a weekday; groups meet
+// on the weekdays of the plan (Monday, Wednesday and Friday for three a
+// week, Monday and Thursday for two), the individual session on Tuesday, the screen on Wednesday,
+// the family session on Thursday. closures.toml holds the holidays, snow days (a few cancelled), a
+// staff training day and building maintenance, as `iop closure add` and `cancel` record them;
+// nothing is held on a closed day, and a group that falls on one is made up on another open day of
+// the week when there is one. Half the patients have excused absences (SPEC section 5): a court
+// date, an appointment, a few days sick; every session of such a day is recorded excused, with the
+// reason as its note.
+//
+// Records and closures are rendered by iop's own render_header,
+// render_entry, closures_header and render_closure, so they are byte for
+// byte what iop writes.
 //
 // Deterministic: patient i depends only on (seed, i), so the 100-patient
-// clinic is the first 100 patients of the 1,000-patient one.
+// clinic is the first 100 patients of the 1,000-patient one; the closures
+// depend only on the seed and today.
 //
 // --sessions-csv FILE writes every session to FILE instead (the CSV `iop
 // import` reads: id,date,kind,topic,hours,status) and leaves each patient
 // file with its header only, every patient active: importing FILE then
 // recreates the clinic's sessions.
+#include "iop/calendar.hpp"
 #include "iop/date.hpp"
 #include "iop/program.hpp"
 #include "iop/record.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -147,19 +166,152 @@ void make_dir(const std::string& path) {
         die(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
 }
 
-// Group days within a treatment week for each groups_per_week.
-std::vector<int> group_days(int per_week) {
+unsigned weekday_of(Date d) {
+    return std::chrono::weekday{std::chrono::sys_days{d}}.c_encoding();
+}
+
+// The weekdays (c_encoding, Monday = 1) of a patient's groups for each
+// groups_per_week.
+std::vector<unsigned> group_weekdays(int per_week) {
     switch (per_week) {
     case 2:
-        return {0, 3};
+        return {1, 4};
     case 3:
-        return {0, 2, 4};
+        return {1, 3, 5};
     case 4:
-        return {0, 1, 3, 4};
+        return {1, 2, 4, 5};
     default:
-        return {0, 1, 2, 3, 4};
+        return {1, 2, 3, 4, 5};
     }
 }
+
+std::string stamp_at(Date d, int hour, int minute, int second) {
+    return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(d), hour, minute, second);
+}
+
+Date observed(Date d) { // a holiday on a weekend is kept on the Friday before or the Monday after
+    const unsigned wd = weekday_of(d);
+    return wd == 6 ? add_days(d, -1) : wd == 0 ? add_days(d, 1) : d;
+}
+
+Date nth_weekday(int year, unsigned month, unsigned weekday, unsigned n) {
+    using namespace std::chrono;
+    return year_month_day{sys_days{std::chrono::year{year} / std::chrono::month{month} /
+                                   std::chrono::weekday{weekday}[n]}};
+}
+
+Date last_weekday(int year, unsigned month, unsigned weekday) {
+    using namespace std::chrono;
+    return year_month_day{sys_days{std::chrono::year{year} / std::chrono::month{month} /
+                                   std::chrono::weekday{weekday}[std::chrono::last]}};
+}
+
+Date ymd(int year, unsigned month, unsigned day) {
+    return Date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+}
+
+// The clinic's closures.toml (SPEC section 10), the same for every clinic
+// size (it depends on the seed and today only): the federal holidays
+// (observed on the weekday next to a weekend), Thanksgiving with the Friday
+// after it, Christmas Eve and Day or, some years, a winter break to New
+// Year's Day, a staff training day each autumn, building maintenance some
+// summers, and snow days, a few of them cancelled the same morning when the
+// roads were cleared. Each entry is recorded as `iop closure add` or `cancel`
+// would record it: holidays 45 days ahead, training 30, maintenance 20, snow
+// days that morning; only what was recorded by today is in the file, and an
+// add that would close nothing new is left out (iop refuses it).
+std::vector<ClosureEntry> clinic_closures(std::uint64_t seed, Date today) {
+    Rng rng(seed * 0x9e3779b97f4a7c15ull + 0xc1054e5ull);
+    std::vector<ClosureEntry> planned;
+    auto plan = [&](ClosureAction action, Date from, Date to, const char* reason, int ahead,
+                    int hour) {
+        ClosureEntry e;
+        e.action = action;
+        e.from = from;
+        e.to = to;
+        e.reason = reason;
+        e.recorded_by = rng.pick(staff);
+        e.recorded_at = stamp_at(add_days(from, -ahead), hour, rng.below(60), rng.below(60));
+        planned.push_back(std::move(e));
+    };
+    const int this_year = static_cast<int>(today.year());
+    for (int y = this_year - 3; y <= this_year + 1; ++y) {
+        const auto add = ClosureAction::add;
+        plan(add, observed(ymd(y, 1, 1)), observed(ymd(y, 1, 1)), "New Year's Day", 45, 16);
+        const Date mlk = nth_weekday(y, 1, 1, 3);
+        plan(add, mlk, mlk, "Martin Luther King Jr. Day", 45, 16);
+        const int snow = rng.below(3);
+        for (int k = 0; k < snow; ++k) {
+            Date d = add_days(ymd(y, 1, 5), rng.below(50));
+            while (weekday_of(d) == 0 || weekday_of(d) == 6)
+                d = add_days(d, 1);
+            plan(add, d, d, "Snow day: the county closed the roads", 0, 11);
+            if (rng.chance(25) || k == 1) {
+                // Reopened that morning (the roads were cleared), recorded by
+                // the same person two hours later.
+                ClosureEntry e = planned.back();
+                e.action = ClosureAction::cancel;
+                e.reason = "Roads cleared by 8 am; the program meets";
+                e.recorded_at[11] = '1';
+                e.recorded_at[12] = '3';
+                planned.push_back(std::move(e));
+            }
+        }
+        const Date memorial = last_weekday(y, 5, 1);
+        plan(add, memorial, memorial, "Memorial Day", 45, 16);
+        plan(add, observed(ymd(y, 6, 19)), observed(ymd(y, 6, 19)), "Juneteenth", 45, 16);
+        plan(add, observed(ymd(y, 7, 4)), observed(ymd(y, 7, 4)), "Independence Day", 45, 16);
+        if (rng.chance(40)) {
+            const Date monday = nth_weekday(y, 8, 1, 2 + static_cast<unsigned>(rng.below(2)));
+            plan(add, monday, add_days(monday, 2), "Building maintenance: no water or power", 20,
+                 17);
+        }
+        const Date labor = nth_weekday(y, 9, 1, 1);
+        plan(add, labor, labor, "Labor Day", 45, 16);
+        const Date training = nth_weekday(y, 10, 5, 1 + static_cast<unsigned>(rng.below(4)));
+        plan(add, training, training, "Staff training day", 30, 17);
+        const Date thanksgiving = nth_weekday(y, 11, 4, 4);
+        plan(add, thanksgiving, add_days(thanksgiving, 1), "Thanksgiving", 45, 16);
+        if (rng.chance(35))
+            plan(add, ymd(y, 12, 24), ymd(y + 1, 1, 1), "Winter break", 45, 16);
+        else
+            plan(add, ymd(y, 12, 24), ymd(y, 12, 25), "Christmas Eve and Christmas Day", 45, 16);
+    }
+    // File order is the order of recording.
+    std::stable_sort(
+        planned.begin(), planned.end(),
+        [](const ClosureEntry& a, const ClosureEntry& b) { return a.recorded_at < b.recorded_at; });
+    std::vector<ClosureEntry> out;
+    Calendar calendar;
+    for (ClosureEntry& e : planned) {
+        if (e.recorded_at.substr(0, 10) > format_date(today))
+            continue;
+        const int days = days_between(e.from, e.to) + 1;
+        const int closed = calendar.closed_days_in(e.from, e.to);
+        if ((e.action == ClosureAction::add && closed == days) ||
+            (e.action == ClosureAction::cancel && closed == 0))
+            continue; // refused by iop closure
+        // A snow day is reopened only when its own closure was recorded.
+        if (e.action == ClosureAction::cancel &&
+            std::none_of(out.begin(), out.end(), [&](const ClosureEntry& a) {
+                return a.action == ClosureAction::add && a.from == e.from && a.to == e.to &&
+                       a.reason.starts_with("Snow");
+            }))
+            continue;
+        out.push_back(std::move(e));
+        calendar.set_closures(out);
+    }
+    return out;
+}
+
+// Excused absences (SPEC section 5): a day a patient is kept away for a
+// reason the program accepts.
+const std::array<const char*, 6> excuses = {"court date",
+                                            "medical appointment",
+                                            "sick; doctor's note on file",
+                                            "funeral in the family",
+                                            "child care fell through",
+                                            "job interview"};
 
 struct Patient {
     Header header;
@@ -168,10 +320,13 @@ struct Patient {
 
 class Generator {
   public:
-    Generator(std::uint64_t seed, Date today) : seed_(seed), today_(today) {
+    Generator(std::uint64_t seed, Date today, std::vector<ClosureEntry> closures)
+        : seed_(seed), today_(today) {
         for (const Topic& t : program_.curriculum)
             for (int k = 0; k < t.sessions; ++k)
                 topic_cycle_.push_back(t.id);
+        calendar_ = program_.calendar;
+        calendar_.set_closures(std::move(closures));
     }
 
     Patient patient(int index) {
@@ -216,6 +371,13 @@ class Generator {
             ago = span + 7 + rng.below(500);
         }
         h.enrolled = add_days(today_, -ago);
+        // Patients enroll on a program day: a weekend date moves to the
+        // Friday before, the span (to yesterday) of an active patient with it.
+        while (weekday_of(h.enrolled) == 0 || weekday_of(h.enrolled) == 6) {
+            h.enrolled = add_days(h.enrolled, -1);
+            if (status == active)
+                ++span;
+        }
         int age = rng.chance(5) ? 15 + rng.below(3) : 19 + rng.below(45);
         h.born = add_days(h.enrolled, -(age * 365 + 30 + rng.below(300)));
         h.recorded_by = rng.pick(staff);
@@ -227,6 +389,22 @@ class Generator {
         const int med_stop = med && rng.chance(20) ? 28 + rng.below(40) : -1;
         const bool change = rng.chance(10);
         const bool reviews_kept = !rng.chance(10);
+        // Excused absences (SPEC section 5): about half the patients have
+        // none, most others a day or two (a court date, an appointment), a
+        // few a run of days (an illness); every session of such a day is
+        // recorded excused with the reason, and no screen is taken.
+        std::map<int, const char*> excused_days;
+        {
+            const int roll = rng.below(100);
+            const int days = roll < 50 ? 0 : roll < 80 ? 1 : roll < 92 ? 2 : 0;
+            for (int k = 0; k < days; ++k)
+                excused_days[1 + rng.below(std::max(1, span))] = rng.pick(excuses);
+            if (roll >= 92) {
+                const int first = 1 + rng.below(std::max(1, span)), length = 2 + rng.below(4);
+                for (int d = first; d < first + length; ++d)
+                    excused_days[d] = "sick; doctor's note on file";
+            }
+        }
         std::size_t next_topic = 0;
         Plan plan = h.plan;
 
@@ -276,9 +454,68 @@ class Generator {
             }
         };
 
+        // The days (from enrollment) of this treatment week's sessions and
+        // screen: groups on the plan's weekdays, the individual session on
+        // Tuesday, the screen on Wednesday, the family session on Thursday;
+        // what falls on a closed day moves to another open day of the week
+        // (a make-up group), or is not held when none is left.
+        std::vector<int> group_at;
+        int individual_at = -1, screen_at = -1, family_at = -1;
+        auto schedule = [&](int first) {
+            group_at.clear();
+            auto open = [&](int d) { return calendar_.open_program_day(add_days(h.enrolled, d)); };
+            auto open_group = [&](int d) {
+                return calendar_.open_group_day(add_days(h.enrolled, d));
+            };
+            auto on = [&](unsigned weekday) {
+                for (int d = first; d < first + 7; ++d)
+                    if (weekday_of(add_days(h.enrolled, d)) == weekday)
+                        return d;
+                return first;
+            };
+            for (unsigned wd : group_weekdays(plan.groups_per_week))
+                if (open_group(on(wd)))
+                    group_at.push_back(on(wd));
+            for (int d = first;
+                 d < first + 7 && static_cast<int>(group_at.size()) < plan.groups_per_week; ++d)
+                if (open_group(d) &&
+                    std::find(group_at.begin(), group_at.end(), d) == group_at.end())
+                    group_at.push_back(d);
+            auto single = [&](unsigned weekday) {
+                const int at = on(weekday);
+                for (int k = 0; k < 7; ++k) {
+                    const int d = first + (at - first + k) % 7;
+                    if (open(d))
+                        return d;
+                }
+                return -1;
+            };
+            individual_at = single(2);
+            screen_at = single(3);
+            family_at = single(4);
+        };
+
         for (int day = 0; day <= span; ++day) {
             Date date = add_days(h.enrolled, day);
-            int week = day / 7 + 1, weekday = day % 7;
+            int week = day / 7 + 1;
+            if (change && day == 21) {
+                Event e;
+                e.type = EventType::plan_change;
+                meta_for(rng, e, date);
+                if (plan.groups_per_week == 3) {
+                    e.plan.groups_per_week = 2;
+                    e.text = "step down to two groups a week";
+                } else {
+                    e.plan.weeks = 13;
+                    e.text = "extended to 13 weeks";
+                }
+                e.plan.apply_to(plan);
+                p.journal.emplace_back(std::move(e));
+            }
+            if (day % 7 == 0)
+                schedule(day);
+            const auto excuse = excused_days.find(day);
+            const char* excused_for = excuse == excused_days.end() ? nullptr : excuse->second;
             // SPEC section 13: the insured patient's payer authorizes four
             // weeks at a time (a block now and then missing or short); the
             // ASAM dimensions are assessed at intake and every four weeks.
@@ -320,6 +557,8 @@ class Generator {
             }
             bool lapsed = week == lapse_week;
             auto status_of = [&](int attend_percent) {
+                if (excused_for)
+                    return SessionStatus::excused;
                 if (lapsed)
                     return rng.chance(30) ? SessionStatus::excused : SessionStatus::absent;
                 int r = rng.below(100);
@@ -327,25 +566,43 @@ class Generator {
                        : r < attend_percent + 5 ? SessionStatus::absent
                                                 : SessionStatus::excused;
             };
-            for (int gd : group_days(plan.groups_per_week))
-                if (gd == weekday) {
-                    Session s = session(rng, date, SessionKind::group, status_of(96));
-                    s.topic = topic_cycle_[next_topic % topic_cycle_.size()];
-                    if (s.status == SessionStatus::attended)
-                        ++next_topic;
-                    p.journal.emplace_back(std::move(s));
-                }
-            if (weekday == 1 && plan.individual_per_week > 0) {
+            auto excused_note = [&](Session& s) {
+                if (excused_for)
+                    s.note = excused_for;
+            };
+            if (std::find(group_at.begin(), group_at.end(), day) != group_at.end()) {
+                Session s = session(rng, date, SessionKind::group, status_of(96));
+                s.topic = topic_cycle_[next_topic % topic_cycle_.size()];
+                if (s.status == SessionStatus::attended)
+                    ++next_topic;
+                excused_note(s);
+                p.journal.emplace_back(std::move(s));
+            }
+            if (day == individual_at && plan.individual_per_week > 0) {
                 Session s = session(rng, date, SessionKind::individual, status_of(96));
+                excused_note(s);
                 if (s.status == SessionStatus::attended)
                     for (const Obj& o : objectives)
                         if (o.open && (!narrow || s.objectives.empty()))
                             s.objectives.push_back(o.ref);
                 p.journal.emplace_back(std::move(s));
             }
-            if (weekday == 3 && plan.family_per_week > 0)
-                p.journal.emplace_back(session(rng, date, SessionKind::family, status_of(90)));
-            if (weekday == 2 && !lapsed) {
+            if (day == family_at && plan.family_per_week > 0) {
+                Session s = session(rng, date, SessionKind::family, status_of(90));
+                excused_note(s);
+                p.journal.emplace_back(std::move(s));
+            }
+            if (day == screen_at && excused_for) {
+                // Screened on the next open program day of the week instead.
+                screen_at = -1;
+                for (int d = day + 1; d % 7 != 0; ++d)
+                    if (calendar_.open_program_day(add_days(h.enrolled, d)) &&
+                        !excused_days.contains(d)) {
+                        screen_at = d;
+                        break;
+                    }
+            }
+            if (day == screen_at && !lapsed) {
                 Screen s;
                 meta_for(rng, s, date);
                 if (rng.chance(5)) {
@@ -371,20 +628,6 @@ class Generator {
                 Event e;
                 e.type = EventType::plan_review;
                 meta_for(rng, e, date);
-                p.journal.emplace_back(std::move(e));
-            }
-            if (change && day == 21) {
-                Event e;
-                e.type = EventType::plan_change;
-                meta_for(rng, e, date);
-                if (plan.groups_per_week == 3) {
-                    e.plan.groups_per_week = 2;
-                    e.text = "step down to two groups a week";
-                } else {
-                    e.plan.weeks = 13;
-                    e.text = "extended to 13 weeks";
-                }
-                e.plan.apply_to(plan);
                 p.journal.emplace_back(std::move(e));
             }
             if (day == plan_day) {
@@ -436,7 +679,7 @@ class Generator {
                     o.open = false;
                     p.journal.emplace_back(std::move(x));
                 }
-            if (weekday == 4 && rng.chance(8)) {
+            if (weekday_of(date) == 5 && rng.chance(8)) {
                 Event e;
                 e.type = EventType::note;
                 meta_for(rng, e, date);
@@ -500,6 +743,7 @@ class Generator {
     std::uint64_t seed_;
     Date today_;
     Program program_ = default_program();
+    Calendar calendar_;
     std::vector<std::string> topic_cycle_;
 };
 
@@ -550,7 +794,12 @@ int main(int argc, char** argv) {
     std::string csv;
     if (!csv_path.empty())
         csv = "id,date,kind,topic,hours,status\n";
-    Generator gen(seed, today);
+    const std::vector<ClosureEntry> closures = clinic_closures(seed, today);
+    std::string closures_text = closures_header();
+    for (const ClosureEntry& e : closures)
+        closures_text += render_closure(e);
+    write_file(dir + "/closures.toml", closures_text);
+    Generator gen(seed, today, closures);
     std::size_t entries = 0, sessions = 0;
     for (int i = 1; i <= n; ++i) {
         Patient p = gen.patient(i);

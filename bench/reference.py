@@ -7,8 +7,11 @@ write instead of using iop.
 Reads every DIR/patients/*.toml with the standard library's tomllib and
 computes, for every active patient, the group-frequency rule of SPEC section 5
 (each complete treatment week, judged by the plan in force on its first day,
-must hold at least groups_per_week attended group sessions; a shortfall that
-the week's excused group sessions would cover is a warning) and the four
+must hold at least groups_per_week attended group sessions, or with a closed
+date min(groups_per_week, open group days) and nothing in a week without an
+open program day, from DIR/program.toml's [calendar] and DIR/closures.toml
+as SPEC section 10 defines them; a shortfall that the week's excused group
+sessions would cover is a warning) and the four
 treatment plan rules of SPEC section 12 (plan-goals, plan-unsigned,
 objective-due, objective-unaddressed, with DIR/program.toml's [plan] days), the seven
 level of care and payer rules of SPEC section 13 (asam-reassess,
@@ -45,8 +48,64 @@ def plan_changes(events):
     return out
 
 
-def group_frequency(record, today):
-    """(active, [(week, attended, excused, planned groups)]) for one record."""
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Calendar:
+    """SPEC section 10: program.toml's [calendar] and closures.toml. A date
+    is closed when the last entry (file order) whose range holds it is an
+    add."""
+
+    def __init__(self, directory, program):
+        cal = program.get("calendar", {})
+        self.program_days = {WEEKDAYS.index(d[:3].lower())
+                             for d in cal.get("program_days", WEEKDAYS[:5])}
+        self.group_days = ({WEEKDAYS.index(d[:3].lower()) for d in cal["group_days"]}
+                           if "group_days" in cal else set(self.program_days))
+        self.closed = set()
+        path = os.path.join(directory, "closures.toml")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                entries = tomllib.load(f).get("closure", [])
+            for e in entries:
+                d, to = e["from"], e.get("to", e["from"])
+                while d <= to:
+                    (self.closed.add if e["action"] == "add" else self.closed.discard)(d)
+                    d += datetime.timedelta(days=1)
+
+    def week(self, first):
+        """(any closed, open program days, group days, open group days) of
+        the seven days from first."""
+        days = [first + datetime.timedelta(days=i) for i in range(7)]
+        closed = [d in self.closed for d in days]
+        return (any(closed),
+                sum(1 for d, c in zip(days, closed) if d.weekday() in self.program_days and not c),
+                sum(1 for d in days if d.weekday() in self.group_days),
+                sum(1 for d, c in zip(days, closed) if d.weekday() in self.group_days and not c))
+
+
+def required_groups(calendar, first, planned):
+    """(required, the message's "plan is 3" part) of a week (SPEC section 5):
+    the plan, or with a closed date min(plan, open group days), nothing in a
+    week without an open program day."""
+    closed, open_program, group_days, open_group = calendar.week(first)
+    if not closed:
+        return planned, f"plan is {planned}"
+    if open_program == 0:
+        return 0, ""
+    required = min(planned, open_group)
+    if required == planned:
+        return required, f"plan is {planned}"
+    if open_group == group_days:
+        return required, (f"required is {required}, the group days of a week with a closure "
+                          f"(plan is {planned})")
+    return required, (f"required is {required} with {group_days - open_group} of {group_days} "
+                      f"group days closed (plan is {planned})")
+
+
+def group_frequency(record, today, calendar):
+    """(active, [(week, attended, excused, required groups, text)]) for one
+    record."""
     enrolled = record["enrolled"]
     events = [e for e in record.get("event", []) if e["date"] <= today]
     ended = None
@@ -83,8 +142,9 @@ def group_frequency(record, today):
         for date, keys in changes:
             if date <= first and "groups_per_week" in keys:
                 planned = keys["groups_per_week"]
-        if planned > 0 and groups[k] < planned:
-            shortfalls.append((k, groups[k], excused[k], planned))
+        required, text = required_groups(calendar, first, planned)
+        if required > 0 and groups[k] < required:
+            shortfalls.append((k, groups[k], excused[k], required, text))
     return ended is None, shortfalls
 
 
@@ -396,6 +456,7 @@ def program_keys(directory):
         toml = tomllib.load(f)
     for table, keys in program.items():
         keys.update(toml.get(table, {}))
+    program["toml"] = toml
     return program
 
 
@@ -413,6 +474,7 @@ def main(argv):
         print("usage: reference.py DIR [--today YYYY-MM-DD] [--criteria]", file=sys.stderr)
         return 2
     program = program_keys(args[0])
+    calendar = Calendar(args[0], program["toml"])
     days = program["plan"]
     patients = os.path.join(args[0], "patients")
     out = []
@@ -424,7 +486,7 @@ def main(argv):
             data = f.read()
         record = tomllib.loads(data.decode("utf-8"))
         files += 1
-        active, shortfalls = group_frequency(record, today)
+        active, shortfalls = group_frequency(record, today, calendar)
         if not active:
             continue
         tp = treatment_plan(record, file_order(data.decode("utf-8"), record), today)
@@ -433,13 +495,13 @@ def main(argv):
             out.append(f"{record['id']} objectives {'met' if om else 'unmet'} {od}; "
                        f"signed-plan {'met' if sm else 'unmet'} {sd}\n")
             continue
-        for week, n, excused, planned in shortfalls:
+        for week, n, excused, required, text in shortfalls:
             noun = "group session" if n + excused == 1 else "group sessions"
             had = f"{n} attended and {excused} excused" if excused else f"{n}"
-            severity = "warning" if n + excused >= planned else "error"
+            severity = "warning" if n + excused >= required else "error"
             out.append(
                 f"patients/{name}: {severity}: week {week} had {had} {noun}, "
-                f"plan is {planned} [group-frequency]\n"
+                f"{text} [group-frequency]\n"
             )
             findings += 1
         for rule, message in plan_findings(record, tp, today, days):
