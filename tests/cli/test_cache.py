@@ -704,10 +704,13 @@ def a_cache_write_on_a_full_disk_is_silent(tmp):
     if FIU_RUN is None:
         print("  SKIPPED: fiu-run not found (install the Debian package fiu-utils)")
         return
-    if os.environ.get("TSAN_OPTIONS"):
-        # libfiu's preloaded write() fails ThreadSanitizer's own writes too,
-        # and the process dies; the plain and ASan builds run this case.
-        print("  SKIPPED: fiu-run cannot inject faults under ThreadSanitizer")
+    if SANITIZED:
+        # Under either sanitizer, `iop check` preloaded with libfiu dies of a
+        # segmentation fault once a write() fails, with the cache off
+        # (IOP_NO_CACHE=1) and on one thread too: the sanitizer's runtime
+        # and libfiu's wrappers, not iop. The plain build runs this case;
+        # the immutable directory below fails the cache write under all.
+        print("  SKIPPED: fiu-run cannot fail the writes of a sanitized iop check")
         return
     d = clinic(tmp)
     for point, err in (("posix/io/rw/write", errno.ENOSPC), ("posix/io/rw/write", errno.EIO),
