@@ -368,6 +368,13 @@ Session read_session(const TableReader& r) {
     s.topic = r.text("topic").value_or("");
     if (s.kind == SessionKind::group && s.topic.empty())
         r.fail_here("a group session needs a 'topic'");
+    // A curriculum id, as import and `attend --topic` read it: a topic with a
+    // space around it would come back from `export --format csv` trimmed, as
+    // another topic.
+    if (!s.topic.empty() && !valid_id(s.topic))
+        r.fail("topic", fmt::format("'{}' is not a curriculum topic id: 1 to 64 letters, digits, "
+                                    "'.', '_' or '-', starting with a letter or digit",
+                                    r.name("topic")));
     auto hours = r.number("hours");
     if (!hours)
         r.fail_here("missing 'hours'");

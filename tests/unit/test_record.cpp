@@ -812,6 +812,24 @@ TEST_CASE("load error: a group session without a topic") {
     CHECK(std::get<iop::Session>(r.journal.at(0)).topic == "");
 }
 
+TEST_CASE("load error: a topic is a curriculum id, never spaced") {
+    // Import and `attend --topic` trim a topic; one loaded with a space around
+    // it would come back from `export --format csv` as another topic.
+    for (const char* topic : {" illness", "illness ", "coping skills", "-stress", "stress!"}) {
+        CAPTURE(topic);
+        REQUIRE_LOAD_ERROR(e, base + session_block("2026-11-03", "group", topic));
+        CHECK(e.pos().line == 15);
+        CHECK(e.pos().column == 9);
+        CHECK(e.detail() == "'[[session]].topic' is not a curriculum topic id: 1 to 64 letters, "
+                            "digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    // Any id loads, in the curriculum or not (a topic since removed counts nowhere).
+    for (const char* topic : {"illness", "old-topic_2.b"}) {
+        iop::Record r = iop::parse_record(base + session_block("2026-11-03", "group", topic), file);
+        CHECK(std::get<iop::Session>(r.journal.at(0)).topic == topic);
+    }
+}
+
 TEST_CASE("load error: hours are 0.1 to 12 in steps of 0.01") {
     REQUIRE_LOAD_ERROR(zero, base + session_block("2026-11-03", "group", "illness", "0"));
     CHECK(zero.pos().line == 16);
