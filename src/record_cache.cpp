@@ -137,10 +137,6 @@ bool write_all(int fd, const char* data, std::size_t size) {
     return true;
 }
 
-std::string patient_file(const fs::path& root, std::string_view id) {
-    return (root / patients_dir_name / (std::string(id) + ".toml")).string();
-}
-
 } // namespace
 
 FileKey file_key(const struct stat& st) {
@@ -225,7 +221,7 @@ void CacheSession::load() {
         if (header.compare(0, 12, expected_header, 0, 12) == 0 &&
             header.find(record_codec_key() + " tz ") != std::string::npos)
             return ignore("written in another time zone");
-        if (header.size() == expected_header.size() || size >= expected_header.size())
+        if (header.size() == expected_header.size()) // shorter: truncated, below
             return ignore("written by another version of iop");
     }
     if (size < expected_header.size() + footer_size ||
@@ -253,6 +249,8 @@ void CacheSession::load() {
         Entry e;
         e.id.assign(p, id_length);
         p += id_length;
+        if (!valid_id(e.id)) // never a path outside patients/
+            return ignore("damaged (index)");
         e.key.dev = get64(p);
         e.key.ino = get64(p + 8);
         e.key.size = get64(p + 16);
@@ -444,7 +442,7 @@ void CacheSession::delivered(const std::string& id, CacheNote& note) {
     }
 }
 
-void CacheSession::finish() {
+void CacheSession::finish(const std::function<fs::path(std::string_view)>& record_path) {
     if (verbose_)
         note(fmt::format("{} records from the record cache, {} parsed", hits_, parsed_));
     if (!dirty_ || failed_)
@@ -457,7 +455,7 @@ void CacheSession::finish() {
         if (visited_[i])
             continue;
         struct stat st {};
-        if (::lstat(patient_file(root_, entries_[i].id).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        if (::lstat(record_path(entries_[i].id).c_str(), &st) == 0 && S_ISREG(st.st_mode))
             copy_old(i);
     }
     std::string index;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -101,8 +102,9 @@ class CacheSession {
     // In the order of the ids, on the calling thread.
     void delivered(const std::string& id, CacheNote& note);
     // Writes the new cache when anything changed: every record noted fresh
-    // or hit, and the old entries of files not visited that still exist.
-    void finish();
+    // or hit, and the old entries of files not visited that still exist
+    // (each patient's file is `record_path(id)`).
+    void finish(const std::function<std::filesystem::path(std::string_view)>& record_path);
 
   private:
     struct Entry {

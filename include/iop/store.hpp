@@ -323,7 +323,7 @@ void Store::for_each_record(const std::vector<std::string>& ids, unsigned jobs, 
             deliver(*slot.result);
         });
     if (cache)
-        cache->finish();
+        cache->finish([this](std::string_view id) { return record_path(id); });
 }
 
 // Reads a whole file (regular files only, not links; at most max_file_bytes).

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 #include <cstdlib>
 #include <random>
@@ -369,6 +370,31 @@ TEST_CASE("record cache: damaged, foreign or missing caches are ignored and rebu
         other[other.size() - 60] ^= 0x55;
         testutil::spit(cache, other);
         expect_rebuilt("damaged");
+    }
+    SUBCASE("an index entry whose id is no patient id, its checksums right") {
+        // A cache is a file anyone with the directory can write: an id such
+        // as "../x01" must never become a path outside patients/.
+        std::string other = good;
+        const std::size_t footer = other.size() - 40;
+        auto get64 = [&](std::size_t at) {
+            std::uint64_t v = 0;
+            for (int b = 7; b >= 0; --b)
+                v = (v << 8) | static_cast<unsigned char>(other[at + static_cast<std::size_t>(b)]);
+            return v;
+        };
+        const std::size_t index = get64(footer);
+        const std::size_t id = other.find("P-0001", index);
+        REQUIRE(id < footer);
+        other.replace(id, 6, "../x01");
+        // "IOPCACHE", u32 format, u32 key length, the key
+        const std::size_t header = 16 + (get64(12) & 0xffffffff);
+        REQUIRE(header <= index);
+        std::string covered = other.substr(0, header) + other.substr(index, footer - index);
+        std::uint64_t sum = XXH3_64bits(covered.data(), covered.size());
+        for (std::size_t b = 0; b < 8; ++b, sum >>= 8)
+            other[footer + 24 + b] = static_cast<char>(sum & 0xff);
+        testutil::spit(cache, other);
+        expect_rebuilt("damaged (index)");
     }
     SUBCASE("garbage") {
         testutil::spit(cache, std::string(4096, 'x'));
