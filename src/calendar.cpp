@@ -16,10 +16,17 @@ unsigned weekday_of(Date d) {
     return std::chrono::weekday{std::chrono::sys_days{d}}.c_encoding();
 }
 
+// The days from first to last for which pred(day, weekday) holds, counted
+// in days since the epoch: the engine asks this of every treatment week, and
+// a year_month_day for each day was most of its cost.
 template <typename Pred> int count_days(Date first, Date last, Pred pred) {
+    const std::chrono::sys_days end{last};
+    unsigned weekday = weekday_of(first);
     int n = 0;
-    for (Date d = first; d <= last; d = add_days(d, 1))
-        n += pred(d) ? 1 : 0;
+    for (std::chrono::sys_days d{first}; d <= end; d += std::chrono::days{1}) {
+        n += pred(d, weekday) ? 1 : 0;
+        weekday = weekday == 6 ? 0 : weekday + 1;
+    }
     return n;
 }
 
@@ -111,32 +118,40 @@ bool Calendar::group_day(Date d) const {
 }
 
 int Calendar::program_days_in(Date first, Date last) const {
-    return count_days(first, last, [this](Date d) { return program_day(d); });
+    return count_days(first, last,
+                      [this](std::chrono::sys_days, unsigned wd) { return program_days[wd]; });
 }
 
 int Calendar::group_days_in(Date first, Date last) const {
-    return count_days(first, last, [this](Date d) { return group_day(d); });
+    return count_days(first, last,
+                      [this](std::chrono::sys_days, unsigned wd) { return group_days[wd]; });
 }
 
 int Calendar::open_program_days_in(Date first, Date last) const {
-    return count_days(first, last, [this](Date d) { return open_program_day(d); });
+    return count_days(first, last, [this](std::chrono::sys_days d, unsigned wd) {
+        return program_days[wd] && !closed(Date{d});
+    });
 }
 
 int Calendar::open_group_days_in(Date first, Date last) const {
-    return count_days(first, last, [this](Date d) { return open_group_day(d); });
+    return count_days(first, last, [this](std::chrono::sys_days d, unsigned wd) {
+        return group_days[wd] && !closed(Date{d});
+    });
 }
 
 int Calendar::closed_days_in(Date first, Date last) const {
     if (ranges_.empty())
         return 0;
-    return count_days(first, last, [this](Date d) { return closed(d); });
+    return count_days(first, last,
+                      [this](std::chrono::sys_days d, unsigned) { return closed(Date{d}); });
 }
 
 bool Calendar::any_closed(Date first, Date last) const {
-    for (const auto& r : ranges_)
-        if (r.first <= last && first <= r.last)
-            return true;
-    return false;
+    // The ranges are disjoint and in order (set_closures): the first that
+    // ends on or after `first` is the only one that can begin by `last`.
+    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), first,
+                               [](const ClosedRange& r, Date d) { return r.last < d; });
+    return first <= last && it != ranges_.end() && it->first <= last;
 }
 
 std::vector<ClosedRange> Calendar::closed_ranges() const {

@@ -217,6 +217,10 @@ void Assessor::build_weeks() {
 
 void Assessor::collect() {
     facts_.topic_attended.assign(program_.curriculum.size(), 0);
+    // The header first: enrollment is the earliest date, so in the usual
+    // chronological file the list below is sorted as built.
+    if (original_.header.recorded_on)
+        facts_.recorded.emplace_back(enrolled_, *original_.header.recorded_on);
     for (const Entry& entry : original_.journal) {
         const EntryMeta& m = meta(entry);
         const Date date = m.date;
@@ -282,16 +286,17 @@ void Assessor::collect() {
                 facts_.plan_changes.push_back(date);
         }
     }
-    if (original_.header.recorded_on)
-        facts_.recorded.emplace_back(enrolled_, *original_.header.recorded_on);
-    std::sort(facts_.recorded.begin(), facts_.recorded.end());
+    // By date only: latest_recorded reads the running maximum below, which
+    // the order of entries of one date does not change. Sorting every
+    // patient's list whole was 5 % of a warm `iop check`.
+    const auto by_date = [](const auto& x, const auto& y) { return x.first < y.first; };
+    if (!std::is_sorted(facts_.recorded.begin(), facts_.recorded.end(), by_date))
+        std::sort(facts_.recorded.begin(), facts_.recorded.end(), by_date);
     for (std::size_t i = 1; i < facts_.recorded.size(); ++i)
         facts_.recorded[i].second =
             std::max(facts_.recorded[i].second, facts_.recorded[i - 1].second);
-    std::stable_sort(facts_.groups.begin(), facts_.groups.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
-    std::stable_sort(facts_.attended_hours.begin(), facts_.attended_hours.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(facts_.groups.begin(), facts_.groups.end(), by_date);
+    std::stable_sort(facts_.attended_hours.begin(), facts_.attended_hours.end(), by_date);
     std::sort(facts_.plan_changes.begin(), facts_.plan_changes.end());
     std::sort(facts_.attended.begin(), facts_.attended.end());
     // A pending screen counts for screen-frequency until its result

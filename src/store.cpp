@@ -727,14 +727,15 @@ Store::Loaded Store::load_cached(const std::string& id, const CacheSession* cach
     out.id = id;
     const std::string shown = shown_path(id);
     try {
+        const fs::path path = record_path(id);
         if (cache) {
-            out.record = cache->find(id, record_path(id), shown, note);
+            out.record = cache->find(id, path, shown, note);
             if (out.record)
                 return out;
         }
         struct stat st {};
         std::int64_t seen_ns = 0;
-        const std::string content = read_file_stat(record_path(id), shown, st, seen_ns);
+        const std::string content = read_file_stat(path, shown, st, seen_ns);
         out.record = parse_patient(id, content, shown);
         if (cache)
             cache->keep(*out.record, file_key(st), seen_ns, note);

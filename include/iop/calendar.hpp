@@ -91,6 +91,7 @@ class Calendar {
     int open_program_days_in(Date first, Date last) const;
     int open_group_days_in(Date first, Date last) const;
     int closed_days_in(Date first, Date last) const;
+    // Whether a date of first..last is closed (false when last < first).
     bool any_closed(Date first, Date last) const;
 
     // The closed dates as maximal ranges of consecutive days, in date order.

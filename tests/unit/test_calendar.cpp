@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+
 using namespace iop;
 using testutil::ymd;
 
@@ -206,6 +208,50 @@ TEST_SUITE("calendar") {
                 [] { parse_closures("schema_version = 1\n[[closure]\n", "closures.toml"); });
             REQUIRE(e);
             CHECK(e->pos().line == 2);
+        }
+    }
+
+    TEST_CASE("the counts and any_closed agree with a day-by-day walk, for random closures") {
+        // What the engine asks of every week is computed without a calendar
+        // date per day and by binary search: check both against the plain
+        // definition over closures that overlap, cancel and adjoin.
+        std::mt19937 rng(20261201);
+        auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        const Date origin = ymd(2026, 11, 2);
+        for (int round = 0; round < 200; ++round) {
+            CAPTURE(round);
+            Calendar c;
+            for (unsigned d = 0; d < 7; ++d) {
+                c.program_days[d] = pick(0, 3) > 0;
+                c.group_days[d] = c.program_days[d] && pick(0, 2) > 0;
+            }
+            std::vector<ClosureEntry> entries;
+            for (int k = pick(0, 12); k > 0; --k) {
+                const Date from = add_days(origin, pick(0, 80));
+                entries.push_back(entry(pick(0, 3) ? ClosureAction::add : ClosureAction::cancel,
+                                        from, add_days(from, pick(0, 9))));
+            }
+            c.set_closures(entries);
+            for (int w = 0; w < 40; ++w) {
+                const Date first = add_days(origin, pick(-10, 95));
+                const Date last = add_days(first, pick(-2, 13));
+                CAPTURE(format_date(first));
+                CAPTURE(format_date(last));
+                int program = 0, group = 0, open_program = 0, open_group = 0, closed = 0;
+                for (Date d = first; d <= last; d = add_days(d, 1)) {
+                    program += c.program_day(d);
+                    group += c.group_day(d);
+                    open_program += c.open_program_day(d);
+                    open_group += c.open_group_day(d);
+                    closed += c.closed(d);
+                }
+                CHECK(c.program_days_in(first, last) == program);
+                CHECK(c.group_days_in(first, last) == group);
+                CHECK(c.open_program_days_in(first, last) == open_program);
+                CHECK(c.open_group_days_in(first, last) == open_group);
+                CHECK(c.closed_days_in(first, last) == closed);
+                CHECK(c.any_closed(first, last) == (closed > 0));
+            }
         }
     }
 }
